@@ -1,0 +1,73 @@
+// Pixel-layout kernels for cifarkit. Raw linear memory only: no managed objects, no allocator
+// (built with --runtime stub). The host copies bytes in at heapBase(), calls a kernel, copies out.
+//
+// CIFAR stores an image as three planes (R, then G, then B, each H*W bytes: "CHW");
+// images on the web and in Datumaro's API are interleaved RGBRGB... ("HWC").
+
+/** First byte of linear memory that the host may use as scratch space. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/**
+ * Planar CHW -> interleaved HWC for `count` consecutive images of `pixels` (= H*W) pixels each.
+ * `src` and `dst` must not overlap.
+ */
+export function chwToHwc(src: usize, dst: usize, pixels: i32, count: i32): void {
+  const plane = <usize>pixels;
+  for (let n = 0; n < count; n++) {
+    const r = src;
+    const g = src + plane;
+    const b = src + 2 * plane;
+    let out = dst;
+    let i: usize = 0;
+    // 4 pixels per step: three 32-bit stores instead of twelve byte stores.
+    for (; i + 4 <= plane; i += 4) {
+      const rv = load<u32>(r + i);
+      const gv = load<u32>(g + i);
+      const bv = load<u32>(b + i);
+      // out bytes: r0 g0 b0 r1 | g1 b1 r2 g2 | b2 r3 g3 b3  (little-endian words)
+      store<u32>(out, (rv & 0xff) | ((gv & 0xff) << 8) | ((bv & 0xff) << 16) | ((rv & 0xff00) << 16));
+      store<u32>(out + 4, ((gv >> 8) & 0xff) | (bv & 0xff00) | (rv & 0xff0000) | ((gv & 0xff0000) << 8));
+      store<u32>(out + 8, ((bv >> 16) & 0xff) | ((rv >> 16) & 0xff00) | ((gv >> 8) & 0xff0000) | (bv & 0xff000000));
+      out += 12;
+    }
+    for (; i < plane; i++) {
+      store<u8>(out, load<u8>(r + i));
+      store<u8>(out + 1, load<u8>(g + i));
+      store<u8>(out + 2, load<u8>(b + i));
+      out += 3;
+    }
+    src += 3 * plane;
+    dst += 3 * plane;
+  }
+}
+
+/** Interleaved HWC -> planar CHW, the inverse of chwToHwc. */
+export function hwcToChw(src: usize, dst: usize, pixels: i32, count: i32): void {
+  const plane = <usize>pixels;
+  for (let n = 0; n < count; n++) {
+    const r = dst;
+    const g = dst + plane;
+    const b = dst + 2 * plane;
+    let inp = src;
+    let i: usize = 0;
+    for (; i + 4 <= plane; i += 4) {
+      const w0 = load<u32>(inp);
+      const w1 = load<u32>(inp + 4);
+      const w2 = load<u32>(inp + 8);
+      store<u32>(r + i, (w0 & 0xff) | ((w0 >> 16) & 0xff00) | (w1 & 0xff0000) | ((w2 << 16) & 0xff000000));
+      store<u32>(g + i, ((w0 >> 8) & 0xff) | ((w1 << 8) & 0xff00) | ((w1 >> 8) & 0xff0000) | ((w2 << 8) & 0xff000000));
+      store<u32>(b + i, ((w0 >> 16) & 0xff) | (w1 & 0xff00) | ((w2 << 16) & 0xff0000) | (w2 & 0xff000000));
+      inp += 12;
+    }
+    for (; i < plane; i++) {
+      store<u8>(r + i, load<u8>(inp));
+      store<u8>(g + i, load<u8>(inp + 1));
+      store<u8>(b + i, load<u8>(inp + 2));
+      inp += 3;
+    }
+    src += 3 * plane;
+    dst += 3 * plane;
+  }
+}

@@ -1,0 +1,20 @@
+/** The public API shared by every runtime entry point (re-exports only). */
+export { Dataset, type DatasetInput, type FromIterableOptions } from './dataset/dataset.js';
+export { DatasetItem, type DatasetItemInit } from './dataset/item.js';
+export { Label, LabelCategories, type Annotation, type LabelCategory } from './dataset/annotations.js';
+export { Image } from './dataset/media.js';
+export { setBackend, getBackend, type BackendName } from './image/kernels.js';
+export { readPickle, allowedGlobals, type ReadPickleOptions } from './pickle/reader.js';
+export { NdArray, DType } from './pickle/ndarray.js';
+export type { PyValue, PyDict } from './pickle/values.js';
+export { formatNames } from './formats/index.js';
+export type { MemoryFiles } from './formats/file-tree.js';
+export {
+  CifarkitError,
+  PickleError,
+  NdArrayError,
+  DatasetImportError,
+  UsageError,
+  ErrorCode,
+  type ErrorLocation,
+} from './errors.js';

@@ -1,0 +1,133 @@
+/**
+ * One error hierarchy for everything cifarkit throws on bad input or bad usage.
+ *
+ * Every error carries a stable `code` (see {@link ErrorCode}) that programs can switch on, and
+ * where known the `file`, the `item` (index and/or id) and the `field` it is about. Messages
+ * repeat those facts so that a person reading only the message knows where to look.
+ */
+
+/** Stable error codes. New codes may be added; existing ones keep their meaning. */
+export const ErrorCode = {
+  /** The pickle stream ends before it is complete. */
+  PICKLE_TRUNCATED: 'PICKLE_TRUNCATED',
+  /** The bytes are not a valid pickle (unknown opcode, broken structure). */
+  PICKLE_CORRUPT: 'PICKLE_CORRUPT',
+  /** The pickle names a Python global outside cifarkit's allowlist; nothing was executed. */
+  PICKLE_FORBIDDEN_GLOBAL: 'PICKLE_FORBIDDEN_GLOBAL',
+  /** A numpy array whose element type cannot be turned into uint8 without loss. */
+  NDARRAY_UNSUPPORTED_DTYPE: 'NDARRAY_UNSUPPORTED_DTYPE',
+  /** A numpy array whose declared shape, dtype and payload disagree. */
+  NDARRAY_INVALID: 'NDARRAY_INVALID',
+  /** No known dataset format was recognised at the given location. */
+  FORMAT_NOT_DETECTED: 'FORMAT_NOT_DETECTED',
+  /** The format name is not one cifarkit knows. */
+  FORMAT_UNKNOWN: 'FORMAT_UNKNOWN',
+  /** A CIFAR batch or meta file is not the dict the format requires, or a field has the wrong type. */
+  CIFAR_INVALID_BATCH: 'CIFAR_INVALID_BATCH',
+  /** The lists of a batch (data, labels, filenames, image_sizes) have different lengths. */
+  CIFAR_LENGTH_MISMATCH: 'CIFAR_LENGTH_MISMATCH',
+  /** A label index is outside the label categories. */
+  CIFAR_LABEL_OUT_OF_RANGE: 'CIFAR_LABEL_OUT_OF_RANGE',
+  /** An image's byte count does not match its declared size. */
+  CIFAR_IMAGE_SIZE_MISMATCH: 'CIFAR_IMAGE_SIZE_MISMATCH',
+  /** Several dataset roots were found where one was expected. */
+  CIFAR_AMBIGUOUS_ROOT: 'CIFAR_AMBIGUOUS_ROOT',
+  /** dataset_meta.json is not valid JSON or not of the documented shape. */
+  DATASET_META_INVALID: 'DATASET_META_INVALID',
+  /** A path or file that was asked for does not exist. */
+  FILE_NOT_FOUND: 'FILE_NOT_FOUND',
+  /** An argument of an API call is not valid. */
+  INVALID_ARGUMENT: 'INVALID_ARGUMENT',
+  /** The requested pixel backend cannot be used in this runtime. */
+  BACKEND_UNAVAILABLE: 'BACKEND_UNAVAILABLE',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Where in a dataset an error was found. All parts are optional. */
+export interface ErrorLocation {
+  /** The file (path as given to cifarkit, or the in-memory file name). */
+  file?: string;
+  /** Zero-based item index within the file. */
+  index?: number;
+  /** The item's id, when it is known. */
+  item?: string;
+  /** The field (dict key) of the batch, e.g. `data` or `labels`. */
+  field?: string;
+  /** Byte offset in the file, for pickle errors. */
+  offset?: number;
+}
+
+export interface CifarkitErrorOptions extends ErrorLocation {
+  cause?: unknown;
+}
+
+function describeLocation(loc: ErrorLocation): string {
+  const parts: string[] = [];
+  if (loc.file !== undefined) parts.push(loc.file);
+  if (loc.index !== undefined || loc.item !== undefined) {
+    const id = loc.item !== undefined ? ` '${loc.item}'` : '';
+    parts.push(loc.index !== undefined ? `item ${loc.index}${id}` : `item${id}`);
+  }
+  if (loc.field !== undefined) parts.push(`field '${loc.field}'`);
+  if (loc.offset !== undefined) parts.push(`byte ${loc.offset}`);
+  return parts.join(', ');
+}
+
+/** The base class of every error cifarkit throws on purpose. */
+export class CifarkitError extends Error {
+  override name = 'CifarkitError';
+  readonly code: ErrorCode;
+  readonly file?: string;
+  readonly index?: number;
+  readonly item?: string;
+  readonly field?: string;
+  readonly offset?: number;
+  /** The message without the location prefix. */
+  readonly detail: string;
+
+  constructor(code: ErrorCode, detail: string, options: CifarkitErrorOptions = {}) {
+    const where = describeLocation(options);
+    super(where ? `${where}: ${detail}` : detail, options.cause !== undefined ? { cause: options.cause } : undefined);
+    this.code = code;
+    this.detail = detail;
+    this.file = options.file;
+    this.index = options.index;
+    this.item = options.item;
+    this.field = options.field;
+    this.offset = options.offset;
+  }
+
+  /** A copy of this error with more location facts filled in (known facts are kept). */
+  withLocation(loc: ErrorLocation): CifarkitError {
+    const Ctor = this.constructor as new (code: ErrorCode, detail: string, o: CifarkitErrorOptions) => CifarkitError;
+    return new Ctor(this.code, this.detail, {
+      file: this.file ?? loc.file,
+      index: this.index ?? loc.index,
+      item: this.item ?? loc.item,
+      field: this.field ?? loc.field,
+      offset: this.offset ?? loc.offset,
+      cause: this.cause,
+    });
+  }
+}
+
+/** The pickle stream itself is bad or asks for something cifarkit will not do. */
+export class PickleError extends CifarkitError {
+  override name = 'PickleError';
+}
+
+/** A numpy array cannot be used as asked. */
+export class NdArrayError extends CifarkitError {
+  override name = 'NdArrayError';
+}
+
+/** The files do not form a valid dataset of the format. */
+export class DatasetImportError extends CifarkitError {
+  override name = 'DatasetImportError';
+}
+
+/** A caller passed something cifarkit cannot use. */
+export class UsageError extends CifarkitError {
+  override name = 'UsageError';
+}

@@ -1,0 +1,346 @@
+/**
+ * The CIFAR importer: meta file -> label categories, each subset file -> items with HWC RGB media.
+ *
+ * Accepts what real producers write (see FORMAT-NOTES.md): the original Python 2 pickles,
+ * Python 3 protocols 0-5 with numpy 1 or 2, and Datumaro's exports (object arrays, per-image
+ * arrays with `image_sizes`, `None` labels and images, empty data when media was not saved).
+ */
+import { CifarkitError, DatasetImportError, ErrorCode } from '../../errors.js';
+import { Label, LabelCategories } from '../../dataset/annotations.js';
+import { DatasetItem } from '../../dataset/item.js';
+import { Image } from '../../dataset/media.js';
+import { kernels } from '../../image/kernels.js';
+import { NdArray, ndarrayToList, ndarrayToUint8, objectsToUint8 } from '../../pickle/ndarray.js';
+import { readPickle } from '../../pickle/reader.js';
+import { dictGet, isBytes, isDict, isTextLike, pyText, pyTypeName, type PyDict, type PyValue } from '../../pickle/values.js';
+import { basename, joinPath, splitExt, type DatasetSource, type FileTree } from '../file-tree.js';
+import type { DatasetFormat, ImportedDataset } from '../format.js';
+import { CIFAR10_LABELS, DATASET_META_FILE, IMAGE_SIZE } from './constants.js';
+import { findLayout, type CifarLayout } from './layout.js';
+
+interface Categories {
+  labels: LabelCategories;
+  /** CIFAR-100 superclass names, when the meta file has them. */
+  coarse: string[] | null;
+}
+
+function invalid(code: ErrorCode, detail: string, where: { file: string; field?: string; index?: number; item?: string }): DatasetImportError {
+  return new DatasetImportError(code, detail, where);
+}
+
+async function readDict(tree: FileTree, path: string): Promise<PyDict> {
+  const file = tree.display(path);
+  const value = readPickle(await tree.read(path), { file });
+  if (!isDict(value)) {
+    throw invalid(ErrorCode.CIFAR_INVALID_BATCH, `expected a pickled dict, found a ${pyTypeName(value)}`, { file });
+  }
+  return value;
+}
+
+/** A list-like field (list, tuple or 1-D ndarray) as an array, or null when absent/None. */
+function listField(dict: PyDict, field: string, file: string): PyValue[] | null {
+  const v = dictGet(dict, field);
+  if (v === undefined || v === null) return null;
+  if (Array.isArray(v)) return v;
+  if (v instanceof NdArray && v.shape.length === 1) return ndarrayToList(v);
+  throw invalid(ErrorCode.CIFAR_INVALID_BATCH, `expected a list, found a ${pyTypeName(v)}`, { file, field });
+}
+
+function textList(values: PyValue[], file: string, field: string): string[] {
+  return values.map((v, index) => {
+    if (!isTextLike(v)) throw invalid(ErrorCode.CIFAR_INVALID_BATCH, `expected a string, found a ${pyTypeName(v)}`, { file, field, index });
+    return pyText(v);
+  });
+}
+
+function categoriesFrom(names: string[], file: string, field: string): LabelCategories {
+  const cats = new LabelCategories();
+  names.forEach((name, index) => {
+    if (cats.find(name) >= 0) throw invalid(ErrorCode.CIFAR_INVALID_BATCH, `label name '${name}' appears twice`, { file, field, index });
+    cats.add(name);
+  });
+  return cats;
+}
+
+/** dataset_meta.json: `{"labels": [...]}` or `{"label_map": {"0": "cat", ...}}`. */
+function parseDatasetMeta(bytes: Uint8Array, file: string): string[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch (err) {
+    throw new DatasetImportError(ErrorCode.DATASET_META_INVALID, `not valid UTF-8 JSON: ${(err as Error).message}`, { file, cause: err });
+  }
+  const meta = json as { labels?: unknown; label_map?: unknown };
+  if (meta && typeof meta === 'object' && meta.label_map && typeof meta.label_map === 'object' && !Array.isArray(meta.label_map)) {
+    const entries = Object.entries(meta.label_map as Record<string, unknown>);
+    const names: string[] = new Array(entries.length);
+    for (const [key, name] of entries) {
+      const i = Number(key);
+      if (!Number.isInteger(i) || i < 0 || i >= entries.length || names[i] !== undefined || typeof name !== 'string') {
+        throw new DatasetImportError(
+          ErrorCode.DATASET_META_INVALID,
+          `label_map must map the indices 0..${entries.length - 1} to names; entry '${key}' does not fit`,
+          { file, field: 'label_map' },
+        );
+      }
+      names[i] = name;
+    }
+    return names;
+  }
+  if (meta && typeof meta === 'object' && Array.isArray(meta.labels) && meta.labels.every((l) => typeof l === 'string')) {
+    return meta.labels as string[];
+  }
+  throw new DatasetImportError(ErrorCode.DATASET_META_INVALID, 'expected {"labels": [names]} or {"label_map": {"0": name, ...}}', { file });
+}
+
+async function loadCategories(tree: FileTree, layout: CifarLayout): Promise<Categories> {
+  let names: string[] | null = null;
+  let namesFile = '';
+  let coarse: string[] | null = null;
+  if (layout.meta) {
+    const file = tree.display(layout.meta);
+    const meta = await readDict(tree, layout.meta);
+    const cifar10 = listField(meta, 'label_names', file);
+    const fine = listField(meta, 'fine_label_names', file);
+    const coarseNames = listField(meta, 'coarse_label_names', file);
+    if (cifar10) [names, namesFile] = [textList(cifar10, file, 'label_names'), 'label_names'];
+    else if (fine) [names, namesFile] = [textList(fine, file, 'fine_label_names'), 'fine_label_names'];
+    if (coarseNames) coarse = textList(coarseNames, file, 'coarse_label_names');
+    if (!names) {
+      throw invalid(ErrorCode.CIFAR_INVALID_BATCH, "the meta file has neither 'label_names' nor 'fine_label_names'", { file });
+    }
+    namesFile = `${file}|${namesFile}`;
+  }
+  const jsonPath = joinPath(layout.root, DATASET_META_FILE);
+  if ((await tree.kind(jsonPath)) === 'file') {
+    const file = tree.display(jsonPath);
+    names = parseDatasetMeta(await tree.read(jsonPath), file);
+    namesFile = `${file}|labels`;
+  }
+  if (!names) return { labels: LabelCategories.fromIterable(CIFAR10_LABELS), coarse };
+  const [file, field] = namesFile.split('|') as [string, string];
+  return { labels: categoriesFrom(names, file, field), coarse };
+}
+
+interface Pixels {
+  /** Per item: CHW bytes and size, or null for an item without an image. */
+  images: ({ chw: Uint8Array; height: number; width: number } | null)[];
+  /** Set when every image is a row of one C-ordered block of equal sizes: converted in one kernel call. */
+  block: Uint8Array | null;
+}
+
+function parseSizes(dict: PyDict, file: string): [number, number][] | null {
+  const v = dictGet(dict, 'image_sizes');
+  if (v === undefined || v === null) return null;
+  let pairs: PyValue[];
+  if (v instanceof NdArray && v.shape.length === 2 && v.shape[1] === 2) {
+    const flat = ndarrayToList(v);
+    pairs = Array.from({ length: v.shape[0]! }, (_, i) => [flat[2 * i]!, flat[2 * i + 1]!]);
+  } else if (Array.isArray(v)) pairs = v;
+  else throw invalid(ErrorCode.CIFAR_INVALID_BATCH, `expected a list of (height, width), found a ${pyTypeName(v)}`, { file, field: 'image_sizes' });
+  return pairs.map((p, index) => {
+    const ok = Array.isArray(p) && p.length === 2 && p.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0);
+    if (!ok) throw invalid(ErrorCode.CIFAR_INVALID_BATCH, 'expected a (height, width) pair of non-negative integers', { file, field: 'image_sizes', index });
+    return p as [number, number];
+  });
+}
+
+/** The image of one item from a per-image element (ndarray, bytes, list of ints, or None). */
+function elementBytes(v: PyValue): Uint8Array | null {
+  if (v === null) return null;
+  if (v instanceof NdArray) return ndarrayToUint8(v);
+  if (isBytes(v)) return v;
+  if (Array.isArray(v)) return objectsToUint8(v);
+  throw new DatasetImportError(ErrorCode.CIFAR_INVALID_BATCH, `expected an image array or None, found a ${pyTypeName(v)}`);
+}
+
+function parsePixels(dict: PyDict, file: string, count: number, ids: (i: number) => string): Pixels | null {
+  const data = dictGet(dict, 'data');
+  if (data === undefined || data === null) return null;
+  const sizes = parseSizes(dict, file);
+  const sizeOf = (i: number): [number, number] => sizes?.[i] ?? [IMAGE_SIZE, IMAGE_SIZE];
+
+  let rows: number;
+  let rowBytes: ((i: number) => Uint8Array | null) | null = null;
+  let block: Uint8Array | null = null;
+  let rowLen = 0;
+  if (data instanceof NdArray) {
+    rows = data.size === 0 ? 0 : data.length;
+    if (rows > 0) {
+      if (data.dtype.kind === 'O' && data.shape.length === 1) {
+        const objects = data.objects!;
+        rowBytes = (i) => elementBytes(objects[i]!);
+      } else if (data.shape.length >= 2) {
+        block = ndarrayToUint8(data);
+        rowLen = block.length / rows;
+      } else {
+        throw invalid(ErrorCode.CIFAR_INVALID_BATCH, `a ${data.dtype.name} array of shape (${data.shape}) holds no images`, { file, field: 'data' });
+      }
+    }
+  } else if (Array.isArray(data)) {
+    rows = data.length;
+    rowBytes = (i) => elementBytes(data[i]!);
+  } else {
+    throw invalid(ErrorCode.CIFAR_INVALID_BATCH, `expected a numpy array, found a ${pyTypeName(data)}`, { file, field: 'data' });
+  }
+  if (rows === 0) return null;
+  if (rows !== count) {
+    throw invalid(ErrorCode.CIFAR_LENGTH_MISMATCH, `'data' holds ${rows} images but 'filenames'/'labels' have ${count} entries`, { file, field: 'data' });
+  }
+  if (sizes && sizes.length !== rows) {
+    throw invalid(ErrorCode.CIFAR_LENGTH_MISMATCH, `'image_sizes' has ${sizes.length} entries but 'data' holds ${rows} images`, { file, field: 'image_sizes' });
+  }
+  const images: Pixels['images'] = new Array(rows);
+  let uniform = block !== null;
+  for (let i = 0; i < rows; i++) {
+    let chw: Uint8Array | null;
+    try {
+      chw = block ? block.subarray(i * rowLen, (i + 1) * rowLen) : rowBytes!(i);
+    } catch (err) {
+      if (err instanceof CifarkitError) throw err.withLocation({ file, index: i, item: ids(i), field: 'data' });
+      throw err;
+    }
+    if (chw === null) {
+      images[i] = null;
+      continue;
+    }
+    const [height, width] = sizeOf(i);
+    if (chw.length !== 3 * height * width) {
+      throw invalid(
+        ErrorCode.CIFAR_IMAGE_SIZE_MISMATCH,
+        `the image has ${chw.length} bytes but its size ${height}x${width} needs 3*${height}*${width} = ${3 * height * width}`,
+        { file, index: i, item: ids(i), field: 'data' },
+      );
+    }
+    if (i > 0 && images[0] && (images[0].height !== height || images[0].width !== width)) uniform = false;
+    images[i] = { chw, height, width };
+  }
+  return { images, block: uniform ? block : null };
+}
+
+/** Reads one subset file into items. */
+async function importSubset(tree: FileTree, path: string, cats: Categories): Promise<DatasetItem[]> {
+  const file = tree.display(path);
+  const subset = basename(path);
+  const dict = await readDict(tree, path);
+
+  let labels = listField(dict, 'labels', file);
+  let labelsField = 'labels';
+  if (!labels || labels.length === 0) {
+    const fine = listField(dict, 'fine_labels', file);
+    if (fine) [labels, labelsField] = [fine, 'fine_labels'];
+  }
+  const coarse = listField(dict, 'coarse_labels', file);
+  const filenamesRaw = listField(dict, 'filenames', file);
+  const filenames = filenamesRaw ? textList(filenamesRaw, file, 'filenames') : null;
+
+  if (filenames && labels && labels.length !== filenames.length) {
+    throw invalid(ErrorCode.CIFAR_LENGTH_MISMATCH, `'${labelsField}' has ${labels.length} entries but 'filenames' has ${filenames.length}`, {
+      file,
+      field: labelsField,
+    });
+  }
+  const data = dictGet(dict, 'data');
+  const dataRows = data instanceof NdArray ? (data.size === 0 ? 0 : data.length) : Array.isArray(data) ? data.length : 0;
+  const count = filenames?.length ?? labels?.length ?? dataRows;
+  if (coarse && coarse.length > 0 && coarse.length !== count) {
+    throw invalid(ErrorCode.CIFAR_LENGTH_MISMATCH, `'coarse_labels' has ${coarse.length} entries but the batch has ${count} items`, {
+      file,
+      field: 'coarse_labels',
+    });
+  }
+  const ids = (i: number) => (filenames ? splitExt(filenames[i]!)[0] : String(i));
+  const pixels = parsePixels(dict, file, count, ids);
+
+  // One contiguous HWC buffer per subset; items hold views into it.
+  let total = 0;
+  if (pixels) for (const img of pixels.images) if (img) total += img.chw.length;
+  const hwc = new Uint8Array(total);
+  const k = kernels();
+  if (pixels?.block) {
+    const first = pixels.images[0]!;
+    k.chwToHwc(pixels.block, hwc, first.height * first.width, count);
+  } else if (pixels) {
+    let offset = 0;
+    for (const img of pixels.images) {
+      if (!img) continue;
+      k.chwToHwc(img.chw, hwc.subarray(offset, offset + img.chw.length), img.height * img.width, 1);
+      offset += img.chw.length;
+    }
+  }
+
+  const items: DatasetItem[] = new Array(count);
+  const seen = new Set<string>();
+  let offset = 0;
+  for (let i = 0; i < count; i++) {
+    const id = ids(i);
+    if (id === '') throw invalid(ErrorCode.CIFAR_INVALID_BATCH, 'the file name gives an empty item id', { file, index: i, field: 'filenames' });
+    if (seen.has(id)) throw invalid(ErrorCode.CIFAR_INVALID_BATCH, `item id '${id}' appears twice in the subset`, { file, index: i, item: id, field: 'filenames' });
+    seen.add(id);
+    const annotations: Label[] = [];
+    const label = labels?.[i] ?? null;
+    if (label !== null) {
+      if (typeof label !== 'number' || !Number.isInteger(label) || label < 0 || label >= cats.labels.length) {
+        const shown = typeof label === 'number' || typeof label === 'bigint' ? String(label) : pyTypeName(label);
+        throw invalid(
+          ErrorCode.CIFAR_LABEL_OUT_OF_RANGE,
+          `label ${shown} is not an index into the ${cats.labels.length} label categories`,
+          { file, index: i, item: id, field: labelsField },
+        );
+      }
+      annotations.push(new Label(label));
+      const parent = coarse?.[i] ?? null;
+      if (parent !== null && cats.coarse) {
+        if (typeof parent !== 'number' || !Number.isInteger(parent) || parent < 0 || parent >= cats.coarse.length) {
+          throw invalid(ErrorCode.CIFAR_LABEL_OUT_OF_RANGE, `coarse label ${String(parent)} is not an index into the ${cats.coarse.length} coarse label names`, {
+            file,
+            index: i,
+            item: id,
+            field: 'coarse_labels',
+          });
+        }
+        const category = cats.labels.items[label]!;
+        if (category.parent === '') category.parent = cats.coarse[parent]!;
+      }
+    }
+    const img = pixels?.images[i] ?? null;
+    let media: Image | null = null;
+    if (img) {
+      media = new Image(hwc.subarray(offset, offset + img.chw.length), img.height, img.width, 3);
+      offset += img.chw.length;
+    }
+    items[i] = new DatasetItem({ id, subset, media, annotations });
+  }
+  return items;
+}
+
+async function importCifar(source: DatasetSource): Promise<ImportedDataset> {
+  const layout = await findLayout(source);
+  if (!layout) {
+    throw new DatasetImportError(ErrorCode.FORMAT_NOT_DETECTED, "no CIFAR meta file ('batches.meta' or 'meta') found", {
+      file: source.tree.display(source.start) || source.tree.label,
+    });
+  }
+  const cats = await loadCategories(source.tree, layout);
+  const items: DatasetItem[] = [];
+  for (const path of layout.subsets) {
+    let subsetItems: DatasetItem[];
+    try {
+      subsetItems = await importSubset(source.tree, path, cats);
+    } catch (err) {
+      const file = source.tree.display(path);
+      if (err instanceof CifarkitError) throw err.withLocation({ file });
+      throw new DatasetImportError(ErrorCode.CIFAR_INVALID_BATCH, `unexpected content: ${String(err)}`, { file, cause: err });
+    }
+    for (const item of subsetItems) items.push(item);
+  }
+  return { labels: cats.labels, items, subsets: layout.subsets.map(basename) };
+}
+
+export const cifarFormat: DatasetFormat = {
+  name: 'cifar',
+  async detect(source) {
+    return (await findLayout(source)) !== null;
+  },
+  import: importCifar,
+};

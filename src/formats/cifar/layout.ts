@@ -1,0 +1,75 @@
+/**
+ * Finding a CIFAR dataset in a tree: the folder that holds the meta file (searched up to
+ * MAX_SEARCH_DEPTH levels down, as Datumaro does) and its subset files (regular files without
+ * an extension beside it; dotfiles, files with an extension and folders are not subsets).
+ */
+import { DatasetImportError, ErrorCode } from '../../errors.js';
+import { basename, dirname, joinPath, splitExt, type DatasetSource, type FileTree } from '../file-tree.js';
+import { MAX_SEARCH_DEPTH, META_100_FILE, META_10_FILE } from './constants.js';
+
+export interface CifarLayout {
+  /** The folder of the dataset. */
+  root: string;
+  /** The meta file's path, or null when there is none. */
+  meta: string | null;
+  /** Subset file paths, sorted by name. */
+  subsets: string[];
+}
+
+const META_FILES = [META_10_FILE, META_100_FILE];
+
+function isSubsetFile(name: string): boolean {
+  return !name.startsWith('.') && splitExt(name)[1] === '' && !META_FILES.includes(name);
+}
+
+async function metaIn(tree: FileTree, dir: string): Promise<string | null> {
+  const entries = await tree.list(dir);
+  for (const meta of META_FILES) {
+    if (entries.some((e) => e.kind === 'file' && e.name === meta)) return joinPath(dir, meta);
+  }
+  return null;
+}
+
+async function subsetsIn(tree: FileTree, dir: string): Promise<string[]> {
+  const entries = await tree.list(dir);
+  return entries.filter((e) => e.kind === 'file' && isSubsetFile(e.name)).map((e) => joinPath(dir, e.name));
+}
+
+/** The CIFAR layout at a source, or null when there is none. Throws when several roots are found. */
+export async function findLayout(source: DatasetSource): Promise<CifarLayout | null> {
+  const { tree, start } = source;
+  const kind = await tree.kind(start);
+  if (kind === null) return null;
+  if (kind === 'file') {
+    const dir = dirname(start);
+    if (META_FILES.includes(basename(start))) return { root: dir, meta: start, subsets: await subsetsIn(tree, dir) };
+    // A single batch file: import just that subset, with the meta file beside it if any.
+    return { root: dir, meta: await metaIn(tree, dir), subsets: [start] };
+  }
+  const roots: string[] = [];
+  let level = [start];
+  for (let depth = 0; depth <= MAX_SEARCH_DEPTH && level.length > 0; depth++) {
+    const next: string[] = [];
+    for (const dir of level) {
+      const meta = await metaIn(tree, dir);
+      if (meta !== null) {
+        roots.push(meta);
+        continue; // a dataset's own folders are not searched for more datasets
+      }
+      for (const e of await tree.list(dir)) {
+        if (e.kind === 'dir' && !e.name.startsWith('.')) next.push(joinPath(dir, e.name));
+      }
+    }
+    level = next;
+  }
+  if (roots.length === 0) return null;
+  if (roots.length > 1) {
+    throw new DatasetImportError(
+      ErrorCode.CIFAR_AMBIGUOUS_ROOT,
+      `found ${roots.length} CIFAR datasets (${roots.map((r) => tree.display(dirname(r)) || '.').join(', ')}); pass the folder of one of them`,
+      { file: tree.display(start) || tree.label },
+    );
+  }
+  const meta = roots[0]!;
+  return { root: dirname(meta), meta, subsets: await subsetsIn(tree, dirname(meta)) };
+}

@@ -1,0 +1,140 @@
+/**
+ * A read-only view of a folder of files, the one thing format readers see. Paths inside a tree
+ * are relative, '/'-separated, without '.' or '..' parts; '' is the root.
+ *
+ * The core builds trees from in-memory files (this module); `src/io/` builds them from disk.
+ */
+import { ErrorCode, UsageError } from '../errors.js';
+
+export interface FileEntry {
+  name: string;
+  kind: 'file' | 'dir';
+}
+
+export interface FileTree {
+  /** A short description of the root for messages (a path on disk, or '<memory>'). */
+  readonly label: string;
+  /** The entries of a folder, sorted by name; [] when the folder does not exist. */
+  list(dir: string): Promise<FileEntry[]>;
+  /** 'file', 'dir' or null when nothing is there. */
+  kind(path: string): Promise<'file' | 'dir' | null>;
+  /** A file's bytes. */
+  read(path: string): Promise<Uint8Array>;
+  /** How to name a file of this tree in messages. */
+  display(path: string): string;
+}
+
+/** Where to start reading: a tree and a path in it (a folder or a single file). */
+export interface DatasetSource {
+  tree: FileTree;
+  start: string;
+}
+
+export function joinPath(dir: string, name: string): string {
+  return dir === '' ? name : `${dir}/${name}`;
+}
+
+export function dirname(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i);
+}
+
+export function basename(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** Python's os.path.splitext on a base name: ('.bashrc' has no extension). */
+export function splitExt(name: string): [string, string] {
+  const base = basename(name);
+  let i = base.lastIndexOf('.');
+  if (i <= 0) return [name, ''];
+  // Leading dots belong to the name ('..a' has no extension), as in Python.
+  if (/^\.+$/.test(base.slice(0, i))) return [name, ''];
+  i += name.length - base.length;
+  return [name.slice(0, i), name.slice(i)];
+}
+
+/** Normalises a relative path; rejects '..', empty and absolute forms. */
+export function normalizeRelative(path: string): string {
+  const parts = path.replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.some((p) => p === '..') || parts.length === 0) {
+    throw new UsageError(ErrorCode.INVALID_ARGUMENT, `'${path}' is not a valid relative file path`);
+  }
+  return parts.join('/');
+}
+
+/** In-memory files: a record or Map of path -> bytes, or File objects (browser file inputs). */
+export type MemoryFiles =
+  | Record<string, Uint8Array | ArrayBuffer | Blob>
+  | Map<string, Uint8Array | ArrayBuffer | Blob>
+  | ArrayLike<File>
+  | Iterable<File>;
+
+type Loader = () => Promise<Uint8Array>;
+
+function loaderOf(value: unknown, path: string): Loader {
+  if (value instanceof Uint8Array) return async () => value;
+  if (value instanceof ArrayBuffer) return async () => new Uint8Array(value);
+  if (typeof Blob !== 'undefined' && value instanceof Blob) return async () => new Uint8Array(await value.arrayBuffer());
+  throw new UsageError(ErrorCode.INVALID_ARGUMENT, `in-memory file '${path}' must be a Uint8Array, ArrayBuffer, Blob or File`);
+}
+
+function isFileLike(v: unknown): v is File {
+  return typeof Blob !== 'undefined' && v instanceof Blob && typeof (v as File).name === 'string';
+}
+
+/** Whether a value can be used as in-memory files. */
+export function isMemoryFiles(v: unknown): v is MemoryFiles {
+  if (v instanceof Map) return true;
+  if (v === null || typeof v !== 'object') return false;
+  if (Array.isArray(v) || (typeof (v as { length?: unknown }).length === 'number' && typeof (v as { item?: unknown }).item === 'function')) return true;
+  return Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/** Builds a tree from in-memory files. File objects use `webkitRelativePath` when set, else `name`. */
+export function memoryTree(files: MemoryFiles): FileTree {
+  const loaders = new Map<string, Loader>();
+  const dirs = new Map<string, Map<string, 'file' | 'dir'>>([['', new Map()]]);
+  const add = (rawPath: string, value: unknown) => {
+    const path = normalizeRelative(rawPath);
+    if (loaders.has(path)) throw new UsageError(ErrorCode.INVALID_ARGUMENT, `in-memory file '${path}' is given twice`);
+    loaders.set(path, loaderOf(value, path));
+    let child = path;
+    for (let dir = dirname(path); ; dir = dirname(dir)) {
+      let entries = dirs.get(dir);
+      if (!entries) dirs.set(dir, (entries = new Map()));
+      entries.set(basename(child), child === path ? 'file' : 'dir');
+      if (dir === '') break;
+      child = dir;
+    }
+  };
+  if (files instanceof Map) for (const [p, v] of files) add(p, v);
+  else if (Array.isArray(files) || typeof (files as ArrayLike<File>).length === 'number') {
+    for (const f of Array.from(files as ArrayLike<File>)) {
+      if (!isFileLike(f)) throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'a file list must hold File objects');
+      add(f.webkitRelativePath || f.name, f);
+    }
+  } else for (const [p, v] of Object.entries(files)) add(p, v);
+
+  for (const p of loaders.keys()) {
+    if (dirs.has(p)) throw new UsageError(ErrorCode.INVALID_ARGUMENT, `'${p}' is given both as a file and as a folder`);
+  }
+  return {
+    label: '<memory>',
+    async list(dir) {
+      const entries = dirs.get(dir);
+      if (!entries) return [];
+      return [...entries].map(([name, kind]) => ({ name, kind })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    },
+    async kind(path) {
+      if (path === '' || dirs.has(path)) return 'dir';
+      return loaders.has(path) ? 'file' : null;
+    },
+    async read(path) {
+      const load = loaders.get(path);
+      if (!load) throw new UsageError(ErrorCode.FILE_NOT_FOUND, `no in-memory file '${path}'`, { file: path });
+      return load();
+    },
+    display: (path) => path,
+  };
+}

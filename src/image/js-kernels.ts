@@ -1,0 +1,37 @@
+/**
+ * The pure-TypeScript pixel kernels: the fallback when WebAssembly is unavailable, and the
+ * reference the wasm kernels are tested against (both must give identical bytes).
+ */
+import type { PixelKernels } from './kernels.js';
+
+export const jsKernels: PixelKernels = {
+  name: 'js',
+  chwToHwc(src, dst, pixels, count) {
+    for (let n = 0; n < count; n++) {
+      const base = n * 3 * pixels;
+      const g = base + pixels;
+      const b = base + 2 * pixels;
+      let o = base;
+      for (let i = 0; i < pixels; i++) {
+        dst[o] = src[base + i]!;
+        dst[o + 1] = src[g + i]!;
+        dst[o + 2] = src[b + i]!;
+        o += 3;
+      }
+    }
+  },
+  hwcToChw(src, dst, pixels, count) {
+    for (let n = 0; n < count; n++) {
+      const base = n * 3 * pixels;
+      const g = base + pixels;
+      const b = base + 2 * pixels;
+      let s = base;
+      for (let i = 0; i < pixels; i++) {
+        dst[base + i] = src[s]!;
+        dst[g + i] = src[s + 1]!;
+        dst[b + i] = src[s + 2]!;
+        s += 3;
+      }
+    }
+  },
+};

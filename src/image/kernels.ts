@@ -1,0 +1,62 @@
+/**
+ * Pixel-layout kernels behind one interface, with two backends: WebAssembly (AssemblyScript,
+ * `assembly/index.ts`) and pure TypeScript. Both give identical bytes; `setBackend` picks one.
+ */
+import { ErrorCode, UsageError } from '../errors.js';
+import { jsKernels } from './js-kernels.js';
+import { createWasmKernels } from './wasm-kernels.js';
+
+export type BackendName = 'wasm' | 'js';
+
+/** Byte-level layout conversions over whole images (3 channels, `pixels` = height*width). */
+export interface PixelKernels {
+  readonly name: BackendName;
+  /** Planar CHW (R plane, G plane, B plane) -> interleaved HWC, for `count` consecutive images. */
+  chwToHwc(src: Uint8Array, dst: Uint8Array, pixels: number, count: number): void;
+  /** Interleaved HWC -> planar CHW, for `count` consecutive images. */
+  hwcToChw(src: Uint8Array, dst: Uint8Array, pixels: number, count: number): void;
+}
+
+let wasm: PixelKernels | null | undefined; // undefined: not tried yet; null: unavailable
+let wasmFailure: unknown;
+let preference: BackendName | 'auto' = 'auto';
+
+function loadWasm(): PixelKernels | null {
+  if (wasm === undefined) {
+    try {
+      wasm = typeof WebAssembly === 'object' ? createWasmKernels() : null;
+      if (!wasm) wasmFailure = new Error('WebAssembly is not available in this runtime');
+    } catch (err) {
+      wasm = null;
+      wasmFailure = err;
+    }
+  }
+  return wasm;
+}
+
+/**
+ * Chooses the pixel backend: 'wasm', 'js', or 'auto' (wasm when it compiles here, else js).
+ * Throws BACKEND_UNAVAILABLE when 'wasm' is asked for and cannot be used in this runtime.
+ */
+export function setBackend(name: BackendName | 'auto'): void {
+  if (name !== 'wasm' && name !== 'js' && name !== 'auto') {
+    throw new UsageError(ErrorCode.INVALID_ARGUMENT, `unknown backend '${String(name)}': use 'wasm', 'js' or 'auto'`);
+  }
+  if (name === 'wasm' && !loadWasm()) {
+    throw new UsageError(ErrorCode.BACKEND_UNAVAILABLE, `the wasm backend cannot be used here: ${String(wasmFailure)}`, {
+      cause: wasmFailure,
+    });
+  }
+  preference = name;
+}
+
+/** The kernels in use now. */
+export function kernels(): PixelKernels {
+  if (preference === 'js') return jsKernels;
+  return loadWasm() ?? jsKernels;
+}
+
+/** The name of the backend in use now ('wasm' or 'js'). */
+export function getBackend(): BackendName {
+  return kernels().name;
+}
