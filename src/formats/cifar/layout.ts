@@ -35,6 +35,20 @@ async function subsetsIn(tree: FileTree, dir: string): Promise<string[]> {
   return entries.filter((e) => e.kind === 'file' && isSubsetFile(e.name)).map((e) => joinPath(dir, e.name));
 }
 
+/**
+ * No meta file anywhere: the start folder still is a CIFAR dataset (with the default label
+ * names) when it holds subset files and every one of them starts like a binary pickle.
+ */
+async function bareBatches(tree: FileTree, dir: string): Promise<CifarLayout | null> {
+  const subsets = await subsetsIn(tree, dir);
+  if (subsets.length === 0) return null;
+  for (const path of subsets) {
+    const head = await tree.read(path);
+    if (head[0] !== 0x80 || head.length < 2 || head[1]! < 2 || head[1]! > 5) return null;
+  }
+  return { root: dir, meta: null, subsets };
+}
+
 /** The CIFAR layout at a source, or null when there is none. Throws when several roots are found. */
 export async function findLayout(source: DatasetSource): Promise<CifarLayout | null> {
   const { tree, start } = source;
@@ -62,7 +76,7 @@ export async function findLayout(source: DatasetSource): Promise<CifarLayout | n
     }
     level = next;
   }
-  if (roots.length === 0) return null;
+  if (roots.length === 0) return bareBatches(tree, start);
   if (roots.length > 1) {
     throw new DatasetImportError(
       ErrorCode.CIFAR_AMBIGUOUS_ROOT,

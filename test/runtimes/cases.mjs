@@ -1,0 +1,81 @@
+// The fixture checks shared by the Deno and Chromium suites, in plain JavaScript so every
+// runtime loads it as it is. They run against the built package (dist/), with in-memory files.
+//
+// A case: { name, expected, files: Record<path, Uint8Array> } where `expected` is a
+// test/fixtures/generated/<case>.expected.json, or { name, error: {code, mentions}, files }.
+
+const hex = (buf) => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, '0')).join('');
+
+async function sha256(data) {
+  return hex(await crypto.subtle.digest('SHA-256', data));
+}
+
+/** Describes the dataset the way expected.json does. */
+export async function describeDataset(ds) {
+  const items = [];
+  for (const item of ds) {
+    const m = item.media;
+    items.push({
+      subset: item.subset,
+      id: item.id,
+      label: item.annotations.length ? item.annotations[0].label : null,
+      h: m ? m.height : null,
+      w: m ? m.width : null,
+      sha256: m ? await sha256(m.data) : null,
+    });
+  }
+  return { labels: ds.labels.items.map((l) => ({ name: l.name, parent: l.parent })), subsets: ds.subsets(), items };
+}
+
+function firstDifference(actual, expected) {
+  const a = JSON.stringify(actual);
+  const e = JSON.stringify(expected);
+  if (a === e) return null;
+  let i = 0;
+  while (a[i] === e[i]) i++;
+  return `differs at char ${i}: got …${a.slice(Math.max(0, i - 60), i + 60)}… expected …${e.slice(Math.max(0, i - 60), i + 60)}…`;
+}
+
+/**
+ * Runs every case with every backend. Returns [{ name, backend, ok, detail }].
+ * `api` is the cifarkit module under test.
+ */
+export async function runCases(api, cases, backends = ['wasm', 'js']) {
+  const results = [];
+  for (const backend of backends) {
+    api.setBackend(backend);
+    for (const c of cases) {
+      let detail = null;
+      try {
+        if (api.getBackend() !== backend) throw new Error(`backend is ${api.getBackend()}, not ${backend}`);
+        const ds = await api.Dataset.importFrom(c.files);
+        if (c.error) {
+          detail = `expected error ${c.error.code}, got a dataset of ${ds.size} items`;
+        } else {
+          const actual = await describeDataset(ds);
+          const { labels, subsets, items } = c.expected;
+          detail = firstDifference(actual, { labels, subsets, items });
+        }
+      } catch (err) {
+        if (!c.error) detail = `threw ${err && err.stack ? err.stack : err}`;
+        else if (!(err instanceof api.CifarkitError)) detail = `threw a non-cifarkit error: ${err}`;
+        else if (err.code !== c.error.code) detail = `expected code ${c.error.code}, got ${err.code}: ${err.message}`;
+        else {
+          const missing = c.error.mentions.filter((m) => !err.message.includes(m));
+          if (missing.length) detail = `message "${err.message}" does not mention ${JSON.stringify(missing)}`;
+        }
+      }
+      results.push({ name: c.name, backend, ok: detail === null, detail });
+    }
+  }
+  api.setBackend('auto');
+  return results;
+}
+
+/** Prints the results and the closing line 'N passed, N failed'; returns the failure count. */
+export function report(results, log = console.log) {
+  for (const r of results) log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name} [${r.backend}]${r.ok ? '' : `: ${r.detail}`}`);
+  const failed = results.filter((r) => !r.ok).length;
+  log(`${results.length - failed} passed, ${failed} failed`);
+  return failed;
+}

@@ -1,0 +1,103 @@
+// The fixture suite in headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core),
+// against dist/browser.js, with the files fetched into memory by the page (run: npm run test:browser).
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { extname, join, normalize, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+import { loadCases, sourcePaths, GENERATED } from './load-cases.mjs';
+import { report } from './cases.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(CHROMIUM)) {
+  console.error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  process.exit(1);
+}
+
+// Bundle the test page's entry as an application would, through the package's exports map.
+const bundle = await build({
+  entryPoints: [fileURLToPath(new URL('./browser-entry.mjs', import.meta.url))],
+  bundle: true,
+  platform: 'browser',
+  format: 'esm',
+  write: false,
+  logLevel: 'silent',
+});
+const bundleText = bundle.outputFiles[0].text;
+if (/["']node:/.test(bundleText)) {
+  console.error('the browser bundle imports node: modules');
+  process.exit(1);
+}
+
+const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html', '.json': 'application/json', '.map': 'application/json' };
+const server = createServer(async (req, res) => {
+  if (req.url === '/bundle.js') return res.writeHead(200, { 'content-type': 'text/javascript' }).end(bundleText);
+  const path = normalize(join(ROOT, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
+  if (relative(ROOT, path).startsWith('..')) return res.writeHead(403).end();
+  try {
+    const body = await readFile(path);
+    res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(body);
+  } catch {
+    res.writeHead(404).end();
+  }
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${server.address().port}`;
+
+const cases = await loadCases();
+const genRel = relative(ROOT, fileURLToPath(GENERATED));
+// The page fetches each case's files itself: pass only names and URLs.
+const manifest = cases.map((c) => ({
+  name: c.name,
+  expected: c.expected,
+  error: c.error,
+  files: sourcePaths(c).map(([p, rel]) => [p, `/${genRel}/${rel}`]),
+}));
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+let failed = 1;
+try {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e));
+  await page.goto(`${base}/test/runtimes/blank.html`);
+  const results = await page.evaluate(async (manifest) => {
+    await import('/bundle.js');
+    const api = globalThis.cifarkit;
+    const runCases = globalThis.runCases;
+    const cases = [];
+    for (const c of manifest) {
+      const files = {};
+      for (const [p, url] of c.files) {
+        const r = await fetch(url);
+        if (!r.ok) throw new Error(`fetch ${url}: ${r.status}`);
+        files[p] = new Uint8Array(await r.arrayBuffer());
+      }
+      cases.push({ ...c, files });
+    }
+    const results = await runCases(api, cases);
+    // A path is no use in a browser: the error must say what to pass instead.
+    let pathError = null;
+    try {
+      await api.Dataset.importFrom('some/path');
+    } catch (e) {
+      pathError = `${e.code}: ${e.message}`;
+    }
+    results.push({ name: 'path input is refused in browsers', backend: '-', ok: /INVALID_ARGUMENT: .*File\[\]/.test(pathError), detail: pathError });
+    api.setBackend('auto');
+    results.push({ name: "'auto' picks wasm in Chromium", backend: '-', ok: api.getBackend() === 'wasm', detail: api.getBackend() });
+    return results;
+  }, manifest);
+  console.log(`Chromium ${browser.version()}`);
+  failed = report(results);
+} finally {
+  await browser.close();
+  server.close();
+}
+process.exit(failed === 0 ? 0 : 1);

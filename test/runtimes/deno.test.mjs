@@ -1,0 +1,28 @@
+// The fixture suite under Deno, against the built package (run: npm run test:deno).
+import * as api from '../../dist/index.js';
+import { describeDataset, runCases } from './cases.mjs';
+import { GENERATED, loadCases } from './load-cases.mjs';
+
+const cases = await loadCases();
+if (cases.length < 20) throw new Error(`only ${cases.length} fixture cases found: run npm run fixtures?`);
+const results = await runCases(api, cases);
+
+for (const r of results) {
+  Deno.test(`${r.name} [${r.backend}] (in-memory files)`, () => {
+    if (!r.ok) throw new Error(r.detail);
+  });
+}
+
+for (const c of cases.filter((c) => c.expected).slice(0, 3)) {
+  Deno.test(`${c.name} from a filesystem path`, async () => {
+    const ds = await api.Dataset.importFrom(new URL(c.input, GENERATED).pathname);
+    const actual = JSON.stringify(await describeDataset(ds));
+    const { labels, subsets, items } = c.expected;
+    if (actual !== JSON.stringify({ labels, subsets, items })) throw new Error(`mismatch: ${actual.slice(0, 300)}`);
+  });
+}
+
+Deno.test('the wasm backend compiles under Deno', () => {
+  api.setBackend('auto');
+  if (api.getBackend() !== 'wasm') throw new Error(`backend is ${api.getBackend()}`);
+});

@@ -1,0 +1,43 @@
+// Loads the generated fixture cases from disk with node:fs (Node, and Deno's node: compatibility).
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, basename } from 'node:path';
+
+export const GENERATED = new URL('../fixtures/generated/', import.meta.url);
+
+async function collect(dir, prefix, out) {
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) await collect(path, `${prefix}${e.name}/`, out);
+    else out[`${prefix}${e.name}`] = new Uint8Array(await readFile(path));
+  }
+  return out;
+}
+
+/** The files below a path (folder) or the single file, keyed by path relative to it. */
+export async function filesAt(path) {
+  if ((await stat(path)).isFile()) return { [basename(path)]: new Uint8Array(await readFile(path)) };
+  return collect(path, '', {});
+}
+
+/** Where each in-memory file of a case lives, relative to GENERATED (for fetching it). */
+export function sourcePaths(c) {
+  const single = !c.inputIsDir;
+  return Object.keys(c.files).map((p) => [p, single ? c.input : `${c.input}/${p}`]);
+}
+
+/** All cases: every <case>.expected.json, then every entry of bad/errors.json. */
+export async function loadCases() {
+  const root = GENERATED.pathname;
+  const cases = [];
+  for (const name of (await readdir(root)).filter((f) => f.endsWith('.expected.json')).sort()) {
+    const expected = JSON.parse(await readFile(join(root, name), 'utf8'));
+    const path = join(root, expected.input);
+    cases.push({ name: expected.case, expected, input: expected.input, inputIsDir: (await stat(path)).isDirectory(), files: await filesAt(path) });
+  }
+  const errors = JSON.parse(await readFile(join(root, 'bad', 'errors.json'), 'utf8'));
+  for (const e of errors) {
+    const path = join(root, e.input);
+    cases.push({ name: `bad/${e.case}`, error: { code: e.code, mentions: e.mentions }, input: e.input, inputIsDir: (await stat(path)).isDirectory(), files: await filesAt(path) });
+  }
+  return cases;
+}
