@@ -171,7 +171,11 @@ function parsePixels(dict: PyDict, file: string, count: number, ids: (i: number)
         const objects = data.objects!;
         rowBytes = (i) => elementBytes(objects[i]!);
       } else if (data.shape.length >= 2) {
-        block = ndarrayToUint8(data);
+        try {
+          block = ndarrayToUint8(data);
+        } catch (err) {
+          throw err instanceof CifarkitError ? err.withLocation({ file, field: 'data' }) : err;
+        }
         rowLen = block.length / rows;
       } else {
         throw invalid(ErrorCode.CIFAR_INVALID_BATCH, `a ${data.dtype.name} array of shape (${data.shape}) holds no images`, { file, field: 'data' });
