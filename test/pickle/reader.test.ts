@@ -11,7 +11,7 @@ describe('readPickle: values', () => {
     const len = new Uint8Array(new Uint32Array([300]).buffer);
     const input = new Uint8Array([...head, ...len, ...payload, ...bytes('q\x03s.')]);
     const value = readPickle(input) as Map<unknown, unknown>;
-    const [[key, v]] = [...value];
+    const [key, v] = [...value][0]!;
     expect(key).toEqual(bytes('k'));
     expect(v).toEqual(payload);
     expect((v as Uint8Array).buffer).toBe(input.buffer); // a view into the input
