@@ -16,6 +16,7 @@
 import { NameRegistry, Parser } from 'pickleparser';
 import { CifarkitError, ErrorCode, PickleError } from '../errors.js';
 import { DType, NdArray } from './ndarray.js';
+import { OP } from './opcodes.js';
 import { isBytes, latin1Decode, pyText, type PyValue } from './values.js';
 
 export interface ReadPickleOptions {
@@ -100,10 +101,10 @@ class ByteReader {
     this.position = end + 1;
     const raw = this.buf.subarray(start, end);
     // A line follows its opcode byte directly, or another line's '\n': the byte before it says
-    // which opcode is reading (0x53 'S' STRING, 0x56 'V' UNICODE).
+    // which opcode is reading.
     const opcode = start > 0 ? this.buf[start - 1] : 0;
-    if (opcode === 0x53) return decodeStringLine(raw);
-    if (opcode === 0x56) return decodeRawUnicodeEscape(raw);
+    if (opcode === OP.STRING) return decodeStringLine(raw);
+    if (opcode === OP.UNICODE) return decodeRawUnicodeEscape(raw);
     return latin1Decode(raw);
   }
   hasNext(): boolean {
