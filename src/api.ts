@@ -2,18 +2,24 @@
 export { Dataset, type DatasetInput, type FromIterableOptions } from './dataset/dataset.js';
 export { DatasetItem, type DatasetItemInit } from './dataset/item.js';
 export { Label, LabelCategories, type Annotation, type LabelCategory } from './dataset/annotations.js';
-export { Image } from './dataset/media.js';
+export { Image, type ImageOptions } from './dataset/media.js';
 export { setBackend, getBackend, type BackendName } from './image/kernels.js';
+export { encodeImage, decodeImage, JPEG_QUALITY } from './image/codecs.js';
 export { readPickle, allowedGlobals, type ReadPickleOptions } from './pickle/reader.js';
+export { writePickle, writePickleChunks, PyTuple, type PyWritable, type WritePickleOptions } from './pickle/writer.js';
 export { NdArray, DType } from './pickle/ndarray.js';
 export type { PyValue, PyDict } from './pickle/values.js';
 export { formatNames } from './formats/index.js';
 export type { MemoryFiles } from './formats/file-tree.js';
+export type { ExportOptions, ExportedFile } from './formats/format.js';
+export type { CifarExportOptions } from './formats/cifar/index.js';
+export type { MnistExportOptions } from './formats/mnist/index.js';
 export {
   CifarkitError,
   PickleError,
   NdArrayError,
   DatasetImportError,
+  DatasetExportError,
   UsageError,
   ErrorCode,
   type ErrorLocation,

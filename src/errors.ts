@@ -34,12 +34,26 @@ export const ErrorCode = {
   CIFAR_AMBIGUOUS_ROOT: 'CIFAR_AMBIGUOUS_ROOT',
   /** dataset_meta.json is not valid JSON or not of the documented shape. */
   DATASET_META_INVALID: 'DATASET_META_INVALID',
+  /** An export would write outside its output folder (an id or file name with '..', an absolute path, NUL). */
+  UNSAFE_PATH: 'UNSAFE_PATH',
+  /** The output folder exists and is not empty, and overwrite was not asked for. */
+  OUTPUT_NOT_EMPTY: 'OUTPUT_NOT_EMPTY',
+  /** Writing the output failed (the earlier output, if any, is left untouched). */
+  WRITE_FAILED: 'WRITE_FAILED',
+  /** The dataset cannot be written in the asked format (e.g. nothing the format can hold). */
+  EXPORT_UNSUPPORTED: 'EXPORT_UNSUPPORTED',
   /** A path or file that was asked for does not exist. */
   FILE_NOT_FOUND: 'FILE_NOT_FOUND',
   /** An argument of an API call is not valid. */
   INVALID_ARGUMENT: 'INVALID_ARGUMENT',
   /** The requested pixel backend cannot be used in this runtime. */
   BACKEND_UNAVAILABLE: 'BACKEND_UNAVAILABLE',
+  /** An image file cannot be decoded: not PNG or JPEG, corrupt, truncated, or too large. */
+  IMAGE_DECODE_FAILED: 'IMAGE_DECODE_FAILED',
+  /** An MNIST file is malformed: an idx file with a wrong magic number or a length that disagrees with its header, or a bad `<subset>-meta.gz`. */
+  IDX_INVALID: 'IDX_INVALID',
+  /** A text annotation file (an ImageNet-txt list, synsets.txt, MNIST's labels.txt) is malformed: a bad line, invalid UTF-8, an item or label name given twice. */
+  ANNOTATION_INVALID: 'ANNOTATION_INVALID',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -125,6 +139,11 @@ export class NdArrayError extends CifarkitError {
 /** The files do not form a valid dataset of the format. */
 export class DatasetImportError extends CifarkitError {
   override name = 'DatasetImportError';
+}
+
+/** The dataset cannot be written as asked. */
+export class DatasetExportError extends CifarkitError {
+  override name = 'DatasetExportError';
 }
 
 /** A caller passed something cifarkit cannot use. */

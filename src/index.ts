@@ -3,9 +3,9 @@
  * `Dataset.importFrom`. Browsers get `browser.ts` (same API, in-memory files only) through the
  * package's `browser` export condition.
  */
-import { setPathOpener } from './dataset/dataset.js';
-import { openPath } from './io/node-fs.js';
+import { setFileSystem } from './dataset/dataset.js';
+import { openPath, writeFiles } from './io/node-fs.js';
 
-setPathOpener(openPath);
+setFileSystem({ openPath, writeFiles });
 
 export * from './api.js';

@@ -2,19 +2,35 @@
  * Dataset: items grouped in subsets, with label categories; Datumaro's central concept.
  */
 import { ErrorCode, UsageError } from '../errors.js';
-import { isMemoryFiles, memoryTree, type DatasetSource, type MemoryFiles } from '../formats/file-tree.js';
-import { importSource } from '../formats/index.js';
+import { isMemoryFiles, memoryTree, safeOutputPath, type DatasetSource, type MemoryFiles } from '../formats/file-tree.js';
+import type { ExportedFile, ExportOptions } from '../formats/format.js';
+import { exportFiles, importSource } from '../formats/index.js';
 import { LabelCategories } from './annotations.js';
 import type { DatasetItem } from './item.js';
 
-/** Opens a filesystem path as a source; provided by the runtime entry point (Node/Deno). */
-export type PathOpener = (path: string) => Promise<DatasetSource>;
+/** Filesystem access, provided by the runtime entry point (Node/Deno); browsers have none. */
+export interface FileSystemAccess {
+  /** Opens a path as a source. */
+  openPath(path: string): Promise<DatasetSource>;
+  /** Writes files into a folder, all or nothing; returns how many were written. */
+  writeFiles(dir: string, files: AsyncIterable<ExportedFile>, options: { overwrite?: boolean }): Promise<number>;
+}
 
-let openPath: PathOpener | null = null;
+let fileSystem: FileSystemAccess | null = null;
 
-/** @internal Installed by the Node/Deno entry point; browsers have no filesystem paths. */
-export function setPathOpener(opener: PathOpener | null): void {
-  openPath = opener;
+/** @internal Installed by the Node/Deno entry point. */
+export function setFileSystem(access: FileSystemAccess | null): void {
+  fileSystem = access;
+}
+
+function requireFileSystem(what: string): FileSystemAccess {
+  if (!fileSystem) {
+    throw new UsageError(
+      ErrorCode.INVALID_ARGUMENT,
+      `${what} can be used only in Node and Deno; in a browser pass the files themselves (File[], or a Record of path -> Uint8Array)`,
+    );
+  }
+  return fileSystem;
 }
 
 /** What `Dataset.importFrom` accepts. */
@@ -23,6 +39,18 @@ export type DatasetInput = string | MemoryFiles;
 export interface FromIterableOptions {
   /** Label categories, or label names (or [name, parent] pairs). */
   labels?: LabelCategories | Iterable<string | readonly [string, string?]>;
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 export class Dataset implements Iterable<DatasetItem> {
@@ -54,13 +82,7 @@ export class Dataset implements Iterable<DatasetItem> {
   static async importFrom(input: DatasetInput, format?: string): Promise<Dataset> {
     let source: DatasetSource;
     if (typeof input === 'string') {
-      if (!openPath) {
-        throw new UsageError(
-          ErrorCode.INVALID_ARGUMENT,
-          'file paths can be read only in Node and Deno; in a browser pass the files themselves (File[], or a Record of path -> Uint8Array)',
-        );
-      }
-      source = await openPath(input);
+      source = await requireFileSystem('file paths').openPath(input);
     } else if (isMemoryFiles(input)) {
       source = { tree: memoryTree(input), start: '' };
     } else {
@@ -71,6 +93,28 @@ export class Dataset implements Iterable<DatasetItem> {
     }
     const imported = await importSource(source, format);
     return new Dataset(imported.items, imported.labels, imported.subsets, imported.format);
+  }
+
+  /**
+   * Writes the dataset to a folder in the given format (Node, Deno). All or nothing: the files
+   * go to a temporary sibling folder that replaces `dir` only when complete. A non-empty `dir`
+   * is refused unless `options.overwrite`. Returns the number of files written.
+   */
+  async export(dir: string, format: string, options: ExportOptions = {}): Promise<number> {
+    if (typeof dir !== 'string' || dir === '') throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'export needs an output folder path');
+    const fs = requireFileSystem('export to a folder');
+    return fs.writeFiles(dir, exportFiles(this, format, options), { overwrite: options.overwrite === true });
+  }
+
+  /** The files of an export, in memory: path -> bytes (every runtime; e.g. to zip in a browser). */
+  async exportToFiles(format: string, options: ExportOptions = {}): Promise<Map<string, Uint8Array>> {
+    const out = new Map<string, Uint8Array>();
+    for await (const file of exportFiles(this, format, options)) {
+      const path = safeOutputPath(file.path);
+      if (out.has(path)) throw new UsageError(ErrorCode.UNSAFE_PATH, `two items would both be written to '${path}'`, { file: path });
+      out.set(path, file.data instanceof Uint8Array ? file.data : concat(file.data));
+    }
+    return out;
   }
 
   /** Subset names, in the order the source defines (CIFAR: by file name). */

@@ -4,7 +4,7 @@
  *
  * The core builds trees from in-memory files (this module); `src/io/` builds them from disk.
  */
-import { ErrorCode, UsageError } from '../errors.js';
+import { DatasetExportError, ErrorCode, UsageError } from '../errors.js';
 
 export interface FileEntry {
   name: string;
@@ -137,4 +137,24 @@ export function memoryTree(files: MemoryFiles): FileTree {
     },
     display: (path) => path,
   };
+}
+
+/**
+ * A path for an exported file, checked to stay inside the output folder: relative, no '..'
+ * part, no NUL, no backslash (a separator on Windows), no drive letter. Legal odd names
+ * (spaces, any Unicode, 'a/b/c') pass unchanged.
+ */
+export function safeOutputPath(path: string, what = 'file name'): string {
+  const refuse = (why: string) => {
+    throw new DatasetExportError(ErrorCode.UNSAFE_PATH, `${what} '${path.replace(/\0/g, '\\0')}' ${why}; refused so that nothing is written outside the output folder`);
+  };
+  if (typeof path !== 'string' || path === '') refuse('is empty');
+  if (path.includes('\0')) refuse('contains a NUL character');
+  if (path.includes('\\')) refuse('contains a backslash');
+  if (path.startsWith('/') || /^[a-zA-Z]:/.test(path)) refuse('is absolute');
+  const parts = path.split('/');
+  if (parts.some((p) => p === '..')) refuse("has a '..' part");
+  const kept = parts.filter((p) => p !== '' && p !== '.');
+  if (kept.length === 0) refuse('names no file');
+  return kept.join('/');
 }

@@ -10,10 +10,40 @@ export interface ImportedDataset {
   subsets: string[];
 }
 
+/** The read-only view of a dataset that exporters get. */
+export interface DatasetView extends Iterable<DatasetItem> {
+  readonly labels: LabelCategories;
+  readonly size: number;
+  subsets(): string[];
+  getSubset(name: string): DatasetItem[];
+}
+
+/** Options every exporter understands (names as in Datumaro's exporters). */
+export interface ExportOptions {
+  /** Write the images (default true). */
+  saveMedia?: boolean;
+  /** Image file extension ('.png', '.jpg', ...); default: the one the item's source names, else the format's. */
+  imageExt?: string;
+  /** Also write dataset_meta.json with the label names (default false). */
+  saveDatasetMeta?: boolean;
+  /** Replace a non-empty output folder (default false: refused). Used by `Dataset.export`. */
+  overwrite?: boolean;
+  /** Format-specific options. */
+  [option: string]: unknown;
+}
+
+/** One output file: a relative '/'-separated path and its bytes (several chunks are written in order). */
+export interface ExportedFile {
+  path: string;
+  data: Uint8Array | readonly Uint8Array[];
+}
+
 export interface DatasetFormat {
   readonly name: string;
   /** Whether the source looks like this format (cheap: no full read). */
   detect(source: DatasetSource): Promise<boolean>;
   /** Reads the dataset; throws a CifarkitError on bad input. */
   import(source: DatasetSource): Promise<ImportedDataset>;
+  /** Writes the dataset as files, one at a time (so a writer can stream them to disk). */
+  export?(dataset: DatasetView, options: ExportOptions): AsyncIterable<ExportedFile>;
 }

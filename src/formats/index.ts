@@ -1,10 +1,20 @@
 /** The registry of dataset formats and format detection. */
-import { DatasetImportError, ErrorCode, UsageError } from '../errors.js';
-import { cifarFormat } from './cifar/import.js';
+import { DatasetExportError, DatasetImportError, ErrorCode, UsageError } from '../errors.js';
+import { cifarFormat } from './cifar/index.js';
 import type { DatasetSource } from './file-tree.js';
-import type { DatasetFormat, ImportedDataset } from './format.js';
+import type { DatasetFormat, DatasetView, ExportedFile, ExportOptions, ImportedDataset } from './format.js';
+import { imagenetFormat, imagenetWithSubsetDirsFormat } from './imagenet/index.js';
+import { imagenetTxtFormat } from './imagenet-txt/index.js';
+import { mnistFormat } from './mnist/index.js';
 
-const FORMATS: readonly DatasetFormat[] = [cifarFormat];
+/**
+ * In detection order. The formats recognised by file names (mnist: `*-labels-idx1-ubyte[.gz]`;
+ * imagenet_txt: a `*.txt` list of `<image> <label>` lines) come before cifar, whose detector
+ * takes any single file for a lone batch file; none of them claims a CIFAR folder. The
+ * image-folder formats come last (Datumaro gives them its lowest confidence), subset folders
+ * before plain ImageNet because every subset-folder tree is also a valid (nested) ImageNet tree.
+ */
+const FORMATS: readonly DatasetFormat[] = [mnistFormat, imagenetTxtFormat, cifarFormat, imagenetWithSubsetDirsFormat, imagenetFormat];
 
 /** Names of the formats cifarkit can import. */
 export const formatNames: readonly string[] = FORMATS.map((f) => f.name);
@@ -43,4 +53,12 @@ export async function importSource(source: DatasetSource, format?: string): Prom
   return { ...(await f.import(source)), format: f.name };
 }
 
-export type { DatasetFormat, ImportedDataset } from './format.js';
+/** The files of the dataset in the named format, produced one at a time. */
+export async function* exportFiles(dataset: DatasetView, format: string, options: ExportOptions): AsyncIterable<ExportedFile> {
+  if (typeof format !== 'string') throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'the format must be a string such as "cifar"');
+  const f = byName(format);
+  if (!f.export) throw new DatasetExportError(ErrorCode.EXPORT_UNSUPPORTED, `format '${f.name}' cannot be written`);
+  yield* f.export(dataset, options);
+}
+
+export type { DatasetFormat, DatasetView, ExportedFile, ExportOptions, ImportedDataset } from './format.js';

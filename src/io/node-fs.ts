@@ -2,10 +2,11 @@
  * Filesystem paths as dataset sources, for Node and Deno (through Deno's `node:` compatibility).
  * The only module of the package that touches a filesystem.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import { ErrorCode, UsageError } from '../errors.js';
-import type { DatasetSource, FileEntry, FileTree } from '../formats/file-tree.js';
+import { CifarkitError, DatasetExportError, ErrorCode, UsageError } from '../errors.js';
+import { safeOutputPath, type DatasetSource, type FileEntry, type FileTree } from '../formats/file-tree.js';
+import type { ExportedFile } from '../formats/format.js';
 
 function diskTree(rootDir: string, shownRoot: string): FileTree {
   const abs = (p: string) => (p === '' ? rootDir : nodePath.join(rootDir, ...p.split('/')));
@@ -65,4 +66,66 @@ export async function openPath(path: string): Promise<DatasetSource> {
     return { tree: diskTree(nodePath.dirname(absolute), nodePath.dirname(path)), start: nodePath.basename(absolute) };
   }
   return { tree: diskTree(absolute, path), start: '' };
+}
+
+/**
+ * Writes exported files into `dir` all or nothing: into a temporary sibling folder first, which
+ * replaces `dir` by a rename only when every file is written. A failure leaves no partial output
+ * and an earlier `dir` untouched. A non-empty `dir` is refused unless `overwrite`.
+ */
+export async function writeFiles(dir: string, files: AsyncIterable<ExportedFile>, options: { overwrite?: boolean } = {}): Promise<number> {
+  const target = nodePath.resolve(dir);
+  let existing: string[] | null = null;
+  try {
+    const s = await stat(target);
+    if (!s.isDirectory()) throw new UsageError(ErrorCode.OUTPUT_NOT_EMPTY, 'the output path exists and is not a folder', { file: dir });
+    existing = await readdir(target);
+  } catch (err) {
+    if (err instanceof CifarkitError) throw err;
+  }
+  if (existing && existing.length > 0 && !options.overwrite) {
+    throw new UsageError(ErrorCode.OUTPUT_NOT_EMPTY, `the output folder is not empty (${existing.length} entries); pass overwrite to replace it`, { file: dir });
+  }
+  const parent = nodePath.dirname(target);
+  const base = nodePath.basename(target);
+  await mkdir(parent, { recursive: true });
+  const staging = await mkdtemp(nodePath.join(parent, `.${base}.cifarkit-`));
+  let count = 0;
+  try {
+    const written = new Set<string>();
+    for await (const file of files) {
+      const rel = safeOutputPath(file.path);
+      if (written.has(rel)) throw new DatasetExportError(ErrorCode.UNSAFE_PATH, `two items would both be written to '${rel}'`, { file: rel });
+      written.add(rel);
+      const abs = nodePath.join(staging, ...rel.split('/'));
+      await mkdir(nodePath.dirname(abs), { recursive: true });
+      const chunks = file.data instanceof Uint8Array ? [file.data] : file.data;
+      const handle = await open(abs, 'wx');
+      try {
+        for (const chunk of chunks) await handle.write(chunk);
+      } finally {
+        await handle.close();
+      }
+      count++;
+    }
+    if (existing) {
+      // Swap: move the old folder aside, the new one in, then delete the old one.
+      const old = `${staging}.old`;
+      await rename(target, old);
+      try {
+        await rename(staging, target);
+      } catch (err) {
+        await rename(old, target);
+        throw err;
+      }
+      await rm(old, { recursive: true, force: true });
+    } else {
+      await rename(staging, target);
+    }
+  } catch (err) {
+    await rm(staging, { recursive: true, force: true });
+    if (err instanceof CifarkitError) throw err;
+    throw new UsageError(ErrorCode.WRITE_FAILED, `writing the output failed: ${(err as Error).message}`, { file: dir, cause: err });
+  }
+  return count;
 }

@@ -55,6 +55,12 @@ export async function runCases(api, cases, backends = ['wasm', 'js']) {
           const actual = await describeDataset(ds);
           const { labels, subsets, items } = c.expected;
           detail = firstDifference(actual, { labels, subsets, items });
+          if (detail === null) {
+            // Written back as CIFAR in memory and read again: the same dataset.
+            const again = await api.Dataset.importFrom(await ds.exportToFiles('cifar'));
+            const diff = firstDifference(await describeDataset(again), { labels, subsets, items });
+            if (diff) detail = `after export -> import: ${diff}`;
+          }
         }
       } catch (err) {
         if (!c.error) detail = `threw ${err && err.stack ? err.stack : err}`;

@@ -14,7 +14,7 @@ import { NdArray, ndarrayToList, ndarrayToUint8, objectsToUint8 } from '../../pi
 import { readPickle } from '../../pickle/reader.js';
 import { dictGet, isBytes, isDict, isTextLike, pyText, pyTypeName, type PyDict, type PyValue } from '../../pickle/values.js';
 import { basename, joinPath, splitExt, type DatasetSource, type FileTree } from '../file-tree.js';
-import type { DatasetFormat, ImportedDataset } from '../format.js';
+import type { ImportedDataset } from '../format.js';
 import { CIFAR10_LABELS, DATASET_META_FILE, IMAGE_SIZE } from './constants.js';
 import { findLayout, type CifarLayout } from './layout.js';
 
@@ -310,7 +310,8 @@ async function importSubset(tree: FileTree, path: string, cats: Categories): Pro
     const img = pixels?.images[i] ?? null;
     let media: Image | null = null;
     if (img) {
-      media = new Image(hwc.subarray(offset, offset + img.chw.length), img.height, img.width, 3);
+      const ext = filenames ? splitExt(filenames[i]!)[1] : '';
+      media = new Image(hwc.subarray(offset, offset + img.chw.length), img.height, img.width, 3, { ext });
       offset += img.chw.length;
     }
     items[i] = new DatasetItem({ id, subset, media, annotations });
@@ -318,7 +319,7 @@ async function importSubset(tree: FileTree, path: string, cats: Categories): Pro
   return items;
 }
 
-async function importCifar(source: DatasetSource): Promise<ImportedDataset> {
+export async function importCifar(source: DatasetSource): Promise<ImportedDataset> {
   const layout = await findLayout(source);
   if (!layout) {
     throw new DatasetImportError(ErrorCode.FORMAT_NOT_DETECTED, "no CIFAR meta file ('batches.meta' or 'meta') found", {
@@ -340,11 +341,3 @@ async function importCifar(source: DatasetSource): Promise<ImportedDataset> {
   }
   return { labels: cats.labels, items, subsets: layout.subsets.map(basename) };
 }
-
-export const cifarFormat: DatasetFormat = {
-  name: 'cifar',
-  async detect(source) {
-    return (await findLayout(source)) !== null;
-  },
-  import: importCifar,
-};

@@ -1,0 +1,178 @@
+/**
+ * The CIFAR exporter: what Datumaro's `export(dir, 'cifar')` writes, readable by torchvision's
+ * loader and Datumaro's restricted unpickler, and optionally the original Python 2 layout.
+ *
+ * - CIFAR-100 (`meta`, `fine_labels` + `coarse_labels`) when any label has a parent, with
+ *   `coarse_label_names` the sorted unique parents; else CIFAR-10 (`batches.meta`, `labels`).
+ * - `data`: a uint8 (N, 3072) array when every image is 32x32 RGB (pixels HWC -> CHW through the
+ *   pixel kernels); otherwise a 1-D object array of per-image CHW arrays (None for an item
+ *   without an image) plus `image_sizes` [(H, W), ...]; an empty (0,) object array when media is
+ *   not saved. Grayscale images are written as R = G = B.
+ * - `filenames`: id + image extension; `labels`: the first label's index, None when unlabelled;
+ *   `batch_label` as Datumaro writes it.
+ */
+import { DatasetExportError, ErrorCode } from '../../errors.js';
+import type { DatasetItem } from '../../dataset/item.js';
+import type { Image } from '../../dataset/media.js';
+import { kernels } from '../../image/kernels.js';
+import { DType, NdArray } from '../../pickle/ndarray.js';
+import { PyTuple, writePickleChunks, type PyWritable, type WritePickleOptions } from '../../pickle/writer.js';
+import { splitExt } from '../file-tree.js';
+import type { DatasetView, ExportedFile, ExportOptions } from '../format.js';
+import { DATASET_META_FILE, IMAGE_SIZE, META_100_FILE, META_10_FILE } from './constants.js';
+
+/** CIFAR-specific export options. */
+export interface CifarExportOptions extends ExportOptions {
+  /** Pickle protocol, 2 to 5 (default 4, as Datumaro under Python 3.8+). */
+  protocol?: 2 | 3 | 4 | 5;
+  /** Write the original Python 2 layout (cPickle protocol 2, byte-string keys), as cifar-10-python.tar.gz has it. */
+  python2?: boolean;
+}
+
+const DEFAULT_EXT = '.png';
+const TRAIN_PREFIX = 'data_batch_';
+
+function batchLabel(subset: string): string | null {
+  if (subset.startsWith(TRAIN_PREFIX) && /^\d+$/.test(subset.slice(TRAIN_PREFIX.length))) {
+    return `training batch ${Number(subset.slice(TRAIN_PREFIX.length))} of 5`;
+  }
+  return subset === 'test' ? 'testing batch 1 of 1' : null;
+}
+
+/** The subset's file name must read back as a subset: no extension, no folder, not a meta name. */
+function checkSubsetName(subset: string): void {
+  if (subset === '' || subset.includes('/') || subset.startsWith('.') || splitExt(subset)[1] !== '' || subset === META_10_FILE || subset === META_100_FILE || subset.includes('\\') || subset.includes('\0')) {
+    throw new DatasetExportError(
+      ErrorCode.EXPORT_UNSUPPORTED,
+      `subset '${subset}' cannot be a CIFAR batch file name (it needs no '.', '/' or leading dot, and not '${META_10_FILE}'/'${META_100_FILE}'); rename it first`,
+    );
+  }
+}
+
+/** CHW bytes of an image, 3 channels (gray replicated). */
+function chwOf(image: Image): Uint8Array {
+  const pixels = image.height * image.width;
+  const out = new Uint8Array(3 * pixels);
+  if (image.channels === 3) {
+    kernels().hwcToChw(image.data, out, pixels, 1);
+  } else {
+    out.set(image.data, 0);
+    out.set(image.data, pixels);
+    out.set(image.data, 2 * pixels);
+  }
+  return out;
+}
+
+function pixelData(items: DatasetItem[]): { data: NdArray; sizes: PyTuple[] | null } {
+  const withMedia = items.filter((i) => i.media);
+  if (withMedia.length === 0) return { data: new NdArray().init([0], new DType('O8'), false, []), sizes: null };
+  const all32 = withMedia.length === items.length && items.every((i) => i.media!.height === IMAGE_SIZE && i.media!.width === IMAGE_SIZE);
+  const pixels = IMAGE_SIZE * IMAGE_SIZE;
+  if (all32) {
+    const block = new Uint8Array(items.length * 3 * pixels);
+    const rgb = items.every((i) => i.media!.channels === 3);
+    if (rgb && items.length > 0) {
+      // One kernel call when the images are consecutive views of one buffer (an imported subset).
+      const first = items[0]!.media!.data;
+      const contiguous = items.every((it, n) => it.media!.data.buffer === first.buffer && it.media!.data.byteOffset === first.byteOffset + n * 3 * pixels);
+      if (contiguous) {
+        kernels().hwcToChw(new Uint8Array(first.buffer, first.byteOffset, items.length * 3 * pixels), block, pixels, items.length);
+        return { data: new NdArray().init([items.length, 3 * pixels], new DType('u1'), false, block), sizes: null };
+      }
+    }
+    items.forEach((it, n) => block.set(chwOf(it.media!), n * 3 * pixels));
+    return { data: new NdArray().init([items.length, 3 * pixels], new DType('u1'), false, block), sizes: null };
+  }
+  const elements: (NdArray | null)[] = [];
+  const sizes: PyTuple[] = [];
+  const square = new PyTuple([IMAGE_SIZE, IMAGE_SIZE]); // shared, as Datumaro's default tuple is
+  for (const it of items) {
+    const m = it.media;
+    if (!m) {
+      elements.push(null);
+      sizes.push(square);
+      continue;
+    }
+    const chw = chwOf(m);
+    elements.push(new NdArray().init([chw.length], new DType('u1'), false, chw));
+    sizes.push(m.height === IMAGE_SIZE && m.width === IMAGE_SIZE ? square : new PyTuple([m.height, m.width]));
+  }
+  const anyOther = sizes.some((s) => s !== square);
+  return { data: new NdArray().init([elements.length], new DType('O8'), false, elements), sizes: anyOther ? sizes : null };
+}
+
+export async function* exportCifar(dataset: DatasetView, options: CifarExportOptions): AsyncIterable<ExportedFile> {
+  const python2 = options.python2 === true;
+  const protocol = options.protocol ?? (python2 ? 2 : 4);
+  if (![2, 3, 4, 5].includes(protocol)) throw new DatasetExportError(ErrorCode.EXPORT_UNSUPPORTED, `pickle protocol ${String(protocol)} is not supported (2-5)`);
+  if (python2 && protocol !== 2) throw new DatasetExportError(ErrorCode.EXPORT_UNSUPPORTED, 'the Python 2 layout is protocol 2');
+  const pickleOptions: WritePickleOptions = { protocol: protocol as 2 | 3 | 4 | 5, python2 };
+  const saveMedia = options.saveMedia !== false;
+  const ext = options.imageExt;
+  if (ext !== undefined && (typeof ext !== 'string' || !/^\.[^./\\\0]+$/.test(ext))) {
+    throw new DatasetExportError(ErrorCode.EXPORT_UNSUPPORTED, `imageExt '${String(ext)}' is not a file extension such as '.png'`);
+  }
+
+  const labels = dataset.labels.items;
+  const coarseNames = [...new Set(labels.map((l) => l.parent).filter((p) => p !== ''))].sort();
+  const cifar100 = coarseNames.length > 0;
+  const names = labels.map((l) => l.name);
+
+  const subsets = dataset.subsets();
+  subsets.forEach(checkSubsetName);
+  const largest = Math.max(0, ...subsets.map((s) => dataset.getSubset(s).length));
+
+  let meta: Map<PyWritable, PyWritable>;
+  if (cifar100) meta = new Map<PyWritable, PyWritable>([['fine_label_names', names], ['coarse_label_names', coarseNames]]);
+  else if (python2) meta = new Map<PyWritable, PyWritable>([['num_cases_per_batch', largest], ['label_names', names], ['num_vis', 3 * IMAGE_SIZE * IMAGE_SIZE]]);
+  else meta = new Map<PyWritable, PyWritable>([['label_names', names]]);
+  yield { path: cifar100 ? META_100_FILE : META_10_FILE, data: writePickleChunks(meta, pickleOptions) };
+
+  if (options.saveDatasetMeta) {
+    yield { path: DATASET_META_FILE, data: new TextEncoder().encode(JSON.stringify({ labels: names }, null, 2)) };
+  }
+
+  for (const subset of subsets) {
+    const items = dataset.getSubset(subset);
+    const filenames: string[] = [];
+    const fine: (number | null)[] = [];
+    const coarse: (number | null)[] = [];
+    const seen = new Set<string>();
+    for (const item of items) {
+      const filename = item.id + (ext ?? (item.media?.ext || DEFAULT_EXT));
+      if (seen.has(filename)) {
+        throw new DatasetExportError(ErrorCode.EXPORT_UNSUPPORTED, `two items of subset '${subset}' would both be named '${filename}'`, { item: item.id });
+      }
+      seen.add(filename);
+      filenames.push(filename);
+      const label = item.annotations.find((a) => a.type === 'label');
+      if (label && label.label >= labels.length) {
+        throw new DatasetExportError(ErrorCode.CIFAR_LABEL_OUT_OF_RANGE, `label ${label.label} is not an index into the ${labels.length} label categories`, {
+          item: item.id,
+          field: 'labels',
+        });
+      }
+      fine.push(label ? label.label : null);
+      const parent = label ? labels[label.label]!.parent : '';
+      coarse.push(label && parent ? coarseNames.indexOf(parent) : null);
+    }
+    const { data, sizes } = saveMedia ? pixelData(items) : { data: new NdArray().init([0], new DType('O8'), false, []), sizes: null };
+    const batch = batchLabel(subset);
+    const entries: [string, PyWritable][] = [];
+    if (python2) {
+      // The original files' key order.
+      if (cifar100) entries.push(['filenames', filenames], ...(batch ? [['batch_label', batch] as [string, PyWritable]] : []), ['fine_labels', fine], ['coarse_labels', coarse], ['data', data]);
+      else entries.push(...(batch ? [['batch_label', batch] as [string, PyWritable]] : []), ['labels', fine], ['data', data], ['filenames', filenames]);
+      if (sizes) entries.push(['image_sizes', sizes]);
+    } else {
+      // Datumaro's key order.
+      entries.push(['filenames', filenames]);
+      if (cifar100) entries.push(['fine_labels', fine], ['coarse_labels', coarse]);
+      else entries.push(['labels', fine]);
+      entries.push(['data', data]);
+      if (sizes) entries.push(['image_sizes', sizes]);
+      if (batch) entries.push(['batch_label', batch]);
+    }
+    yield { path: subset, data: writePickleChunks(new Map<PyWritable, PyWritable>(entries), pickleOptions) };
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Writing MNIST as Datumaro's MnistExporter does, with standard idx headers:
+ * - per subset `<prefix>-labels-idx1-ubyte.gz` (label index, 255 when unlabelled; only the
+ *   first label of an item) and, when images are saved, `<prefix>-images-idx3-ubyte.gz`;
+ *   the prefix is the subset name, `t10k` for 'test'. Format option `compress: false` writes
+ *   the same files without gzip and without '.gz'.
+ * - `<subset>-meta.gz` (Datumaro's side file, always gzipped) when some id is not the item's
+ *   index or the images are not 28x28, so that Datumaro reads them back;
+ * - `labels.txt` (label names, one per line) always, and `dataset_meta.json` with `saveDatasetMeta`.
+ *
+ * Pixels are grayscale: an RGB image is converted with {@link luma} (ITU-R BT.601). An idx3
+ * file holds one height and width, so all images of a subset must have the same size (the
+ * header gives it; Datumaro writes 28x28 there whatever the size and puts sizes in the meta file).
+ */
+import { gzipSync } from 'fflate';
+import type { DatasetItem } from '../../dataset/item.js';
+import { DatasetExportError, ErrorCode } from '../../errors.js';
+import { datasetMetaBytes, DATASET_META_FILE, utf8Bytes } from '../common.js';
+import { safeOutputPath } from '../file-tree.js';
+import type { DatasetView, ExportedFile, ExportOptions } from '../format.js';
+import {
+  GZ,
+  IMAGE_SIZE,
+  IMAGES_SUFFIX,
+  imagesFileHeader,
+  LABEL_NAMES_FILE,
+  labelsFileBytes,
+  LABELS_SUFFIX,
+  luma,
+  META_CHARS,
+  META_SUFFIX,
+  metaBytes,
+  NONE_LABEL,
+  prefixOfSubset,
+} from './layout.js';
+
+/** MNIST's format-specific export option. */
+export interface MnistExportOptions extends ExportOptions {
+  /** Gzip the idx files and name them `.gz` (default true, as Datumaro and the original files). */
+  compress?: boolean;
+}
+
+function unsupported(detail: string, item?: DatasetItem): DatasetExportError {
+  return new DatasetExportError(ErrorCode.EXPORT_UNSUPPORTED, detail, item ? { item: item.id } : {});
+}
+
+/** One image's gray bytes (a copy for RGB, the image's own bytes for gray). */
+function grayPixels(item: DatasetItem): Uint8Array {
+  const m = item.media!;
+  if (m.channels === 1) return m.data;
+  const out = new Uint8Array(m.height * m.width);
+  const d = m.data;
+  for (let i = 0, j = 0; i < out.length; i++, j += 3) out[i] = luma(d[j]!, d[j + 1]!, d[j + 2]!);
+  return out;
+}
+
+function checkMetaString(s: string, item: DatasetItem): void {
+  if ([...s].length > META_CHARS || s.includes('\0')) {
+    throw unsupported(`an id of more than ${META_CHARS} characters (or with a NUL) cannot be stored in <subset>-meta.gz, which Datumaro reads as '<U${META_CHARS}' strings`, item);
+  }
+}
+
+export async function* exportMnist(dataset: DatasetView, options: MnistExportOptions): AsyncIterable<ExportedFile> {
+  const compress = options.compress !== false;
+  const saveMedia = options.saveMedia !== false;
+  const pack = (bytes: Uint8Array) => (compress ? gzipSync(bytes, { mtime: 0 }) : bytes);
+  const gzName = compress ? GZ : '';
+  const names = dataset.labels.items.map((l) => l.name);
+  for (const name of names) {
+    // labels.txt is read line by line, stripped, empty lines skipped; dataset_meta.json wins over it.
+    const lossy = /[\r\n]/.test(name) || (!options.saveDatasetMeta && (name.trim() !== name || name === ''));
+    if (lossy) {
+      throw unsupported(
+        `label name ${JSON.stringify(name)} cannot be a line of ${LABEL_NAMES_FILE} (a line break; or, without saveDatasetMeta, empty or with spaces at an end)`,
+      );
+    }
+  }
+
+  for (const subset of dataset.subsets()) {
+    if (subset === '' || subset.includes('/')) throw unsupported(`subset '${subset}' cannot name an MNIST file '<subset>${LABELS_SUFFIX}' (empty or with a '/')`);
+    const prefix = prefixOfSubset(subset);
+    const items = dataset.getSubset(subset);
+
+    const labels = new Uint8Array(items.length);
+    items.forEach((item, i) => {
+      const first = item.annotations.find((a) => a.type === 'label');
+      if (first === undefined) labels[i] = NONE_LABEL;
+      else if (first.label >= names.length) {
+        throw new DatasetExportError(ErrorCode.CIFAR_LABEL_OUT_OF_RANGE, `label ${first.label} is not an index into the ${names.length} label categories`, { item: item.id });
+      } else if (first.label >= NONE_LABEL) throw unsupported(`label ${first.label} does not fit: MNIST labels are bytes and ${NONE_LABEL} means 'no label'`, item);
+      else labels[i] = first.label;
+    });
+    yield { path: safeOutputPath(`${prefix}${LABELS_SUFFIX}${gzName}`, `the labels file of subset '${subset}'`), data: pack(labelsFileBytes(labels)) };
+
+    const withMedia = saveMedia ? items.filter((i) => i.media) : [];
+    let size: [number, number] | null = null;
+    if (withMedia.length > 0) {
+      if (withMedia.length !== items.length) {
+        const missing = items.find((i) => !i.media)!;
+        throw unsupported(`the item has no image but others of subset '${subset}' have: an idx3 file needs an image for every label`, missing);
+      }
+      const first = withMedia[0]!.media!;
+      size = [first.height, first.width];
+      for (const item of withMedia) {
+        const m = item.media!;
+        if (m.height !== first.height || m.width !== first.width) {
+          throw unsupported(
+            `the image is ${m.height}x${m.width} but item '${withMedia[0]!.id}' of subset '${subset}' is ${first.height}x${first.width}; an idx3 file holds images of one size`,
+            item,
+          );
+        }
+      }
+      const chunks = [imagesFileHeader(items.length, first.height, first.width), ...withMedia.map(grayPixels)];
+      const raw = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+      let at = 0;
+      for (const c of chunks) {
+        raw.set(c, at);
+        at += c.length;
+      }
+      yield { path: safeOutputPath(`${prefix}${IMAGES_SUFFIX}${gzName}`, `the images file of subset '${subset}'`), data: pack(raw) };
+    }
+
+    // Datumaro's side file: ids that are not the index, sizes that are not 28x28.
+    const renamed = items.some((item, i) => item.id !== String(i));
+    const resized = size !== null && (size[0] !== IMAGE_SIZE || size[1] !== IMAGE_SIZE);
+    if (renamed || resized) {
+      const rows = items.map((item) => {
+        if (renamed) checkMetaString(item.id, item);
+        const id = renamed ? [item.id] : [];
+        return resized ? [...id, String(size![0]), String(size![1])] : id;
+      });
+      yield { path: safeOutputPath(`${subset}${META_SUFFIX}${GZ}`, `the meta file of subset '${subset}'`), data: gzipSync(metaBytes(rows), { mtime: 0 }) };
+    }
+  }
+  yield { path: LABEL_NAMES_FILE, data: utf8Bytes(names.map((n) => `${n}\n`).join('')) };
+  if (options.saveDatasetMeta) yield { path: DATASET_META_FILE, data: datasetMetaBytes(dataset.labels) };
+}

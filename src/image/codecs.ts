@@ -1,0 +1,337 @@
+/**
+ * Image files <-> {@link Image}: PNG (https://www.w3.org/TR/png/) and JPEG (ITU-T T.81, JFIF).
+ *
+ * - PNG, decoding: upng-js (every colour type, bit depth, palette, interlacing; APNG gives its
+ *   first frame). cifarkit first checks the chunk structure and the CRCs of the critical chunks,
+ *   which upng-js does not, so a cut or damaged file is refused instead of read as garbage.
+ * - PNG, encoding: RGB through upng-js with `forbidPlte` (lossless truecolour: without it upng-js
+ *   may pick a palette and overflow its output buffer on tiny images, silently truncating the
+ *   file); grayscale written here (upng-js 2.1 writes no grayscale PNG) with fflate's zlib.
+ * - JPEG, decoding: jpeg-js's decoder (typed arrays only, no Node Buffer).
+ * - JPEG, encoding: {@link encodeJpeg} (baseline, 4:4:4), quality {@link JPEG_QUALITY} by default.
+ *
+ * Pixels are 8-bit, interleaved (HWC): 3 channels (RGB) or 1 (gray). Decoding gives 1 channel
+ * for a grayscale PNG (colour types 0 and 4) or a one-component JPEG, 3 channels otherwise; an
+ * alpha channel is dropped (not composited), 16-bit samples keep their high byte.
+ */
+import { zlibSync } from 'fflate';
+import decodeJpegPixels from 'jpeg-js/lib/decoder.js';
+import UPNG from 'upng-js';
+import { Image } from '../dataset/media.js';
+import { CifarkitError, DatasetExportError, DatasetImportError, ErrorCode, UsageError } from '../errors.js';
+import { encodeJpeg } from './jpeg-encoder.js';
+
+/** The JPEG quality used when none is given (libjpeg scale 1..100). Datumaro (OpenCV) uses 75. */
+export const JPEG_QUALITY = 95;
+
+/** Images larger than this many pixels are refused when decoding (a guard against bombs). */
+export const MAX_DECODE_PIXELS = 100_000_000;
+
+export type ImageCodec = 'png' | 'jpeg';
+
+/** The codec for a file extension ('.png', '.jpg', '.jpeg', any case), or null. */
+export function codecForExt(ext: string): ImageCodec | null {
+  const e = typeof ext === 'string' ? ext.toLowerCase() : '';
+  if (e === '.png') return 'png';
+  if (e === '.jpg' || e === '.jpeg') return 'jpeg';
+  return null;
+}
+
+/** The extensions {@link encodeImage} accepts. */
+export const SUPPORTED_IMAGE_EXTS: readonly string[] = ['.png', '.jpg', '.jpeg'];
+
+export interface EncodeOptions {
+  /** JPEG quality 1..100 (default {@link JPEG_QUALITY}); ignored for PNG. */
+  jpegQuality?: number;
+}
+
+/**
+ * Encodes an image as the file type its extension names: '.png' (lossless) or '.jpg'/'.jpeg'
+ * (lossy, baseline). A 1-channel image is written as grayscale, a 3-channel one as colour.
+ * Throws EXPORT_UNSUPPORTED for another extension and for an empty image.
+ */
+export function encodeImage(image: Image, ext: string, options: EncodeOptions = {}): Uint8Array {
+  const codec = codecForExt(ext);
+  if (!codec) {
+    throw new DatasetExportError(ErrorCode.EXPORT_UNSUPPORTED, `cannot write '${String(ext)}' images; cifarkit writes ${SUPPORTED_IMAGE_EXTS.join(', ')}`);
+  }
+  if (!(image instanceof Image)) throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'encodeImage needs an Image');
+  const { width, height, channels } = image;
+  if (width === 0 || height === 0) {
+    throw new DatasetExportError(ErrorCode.EXPORT_UNSUPPORTED, `a ${height}x${width} image has no pixels; ${codec.toUpperCase()} cannot hold it`);
+  }
+  if (codec === 'jpeg') {
+    if (width > 0xffff || height > 0xffff) {
+      throw new DatasetExportError(ErrorCode.EXPORT_UNSUPPORTED, `a ${height}x${width} image is too large for JPEG (at most 65535 per side)`);
+    }
+    const quality = options.jpegQuality ?? JPEG_QUALITY;
+    if (typeof quality !== 'number' || !Number.isInteger(quality) || quality < 1 || quality > 100) {
+      throw new UsageError(ErrorCode.INVALID_ARGUMENT, `jpegQuality must be an integer 1..100, got ${String(quality)}`);
+    }
+    return encodeJpeg(image.data, width, height, channels as 1 | 3, quality);
+  }
+  return channels === 1 ? encodeGrayPng(image.data, width, height) : encodeRgbPng(image.data, width, height);
+}
+
+function encodeRgbPng(rgb: Uint8Array, width: number, height: number): Uint8Array {
+  const pixels = width * height;
+  const rgba = new Uint8Array(pixels * 4);
+  for (let i = 0, j = 0; i < pixels; i++, j += 3) {
+    rgba[4 * i] = rgb[j]!;
+    rgba[4 * i + 1] = rgb[j + 1]!;
+    rgba[4 * i + 2] = rgb[j + 2]!;
+    rgba[4 * i + 3] = 255;
+  }
+  // forbidPlte = true: truecolour, never a palette (see the module comment).
+  const png = new Uint8Array(UPNG.encode([rgba.buffer], width, height, 0, null, true));
+  // upng-js sizes its output from the input (RGBA + 100 bytes) and drops what does not fit.
+  // Truecolour output fits (filtered RGB deflates to less than RGBA); check the file is whole.
+  if (!endsWithIend(png)) {
+    throw new DatasetExportError(ErrorCode.EXPORT_UNSUPPORTED, `upng-js wrote an incomplete PNG for a ${height}x${width} image (please report this)`);
+  }
+  return png;
+}
+
+const IEND_CHUNK = [0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
+
+function endsWithIend(png: Uint8Array): boolean {
+  const at = png.length - IEND_CHUNK.length;
+  return at > 8 && IEND_CHUNK.every((b, i) => png[at + i] === b);
+}
+
+// ---- grayscale PNG writer -------------------------------------------------------------------
+
+const CRC_TABLE = (() => {
+  const t = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    t[n] = c >>> 0;
+  }
+  return t;
+})();
+
+/** CRC-32 (ISO 3309, as PNG uses) of bytes[start, end). */
+function crc32(bytes: Uint8Array, start: number, end: number): number {
+  let c = 0xffffffff;
+  for (let i = start; i < end; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+function pngChunk(type: string, body: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + body.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, body.length);
+  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
+  out.set(body, 8);
+  view.setUint32(8 + body.length, crc32(out, 4, 8 + body.length));
+  return out;
+}
+
+function paeth(a: number, b: number, c: number): number {
+  const p = a + b - c;
+  const pa = Math.abs(p - a);
+  const pb = Math.abs(p - b);
+  const pc = Math.abs(p - c);
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/** 8-bit grayscale PNG; each row gets the filter with the smallest sum of |signed bytes| (libpng's heuristic). */
+function encodeGrayPng(gray: Uint8Array, width: number, height: number): Uint8Array {
+  const filtered = new Uint8Array(height * (width + 1));
+  const candidate = new Uint8Array(width);
+  for (let y = 0; y < height; y++) {
+    const row = gray.subarray(y * width, (y + 1) * width);
+    const up = y > 0 ? gray.subarray((y - 1) * width, y * width) : null;
+    let bestCost = Infinity;
+    for (let type = 0; type < 5; type++) {
+      let cost = 0;
+      for (let x = 0; x < width; x++) {
+        const a = x > 0 ? row[x - 1]! : 0;
+        const b = up ? up[x]! : 0;
+        const c = up && x > 0 ? up[x - 1]! : 0;
+        const predictor = type === 0 ? 0 : type === 1 ? a : type === 2 ? b : type === 3 ? (a + b) >> 1 : paeth(a, b, c);
+        const v = (row[x]! - predictor) & 0xff;
+        candidate[x] = v;
+        cost += v < 128 ? v : 256 - v;
+      }
+      if (cost < bestCost) {
+        bestCost = cost;
+        filtered[y * (width + 1)] = type;
+        filtered.set(candidate, y * (width + 1) + 1);
+      }
+    }
+  }
+  const ihdr = new Uint8Array(13);
+  const view = new DataView(ihdr.buffer);
+  view.setUint32(0, width);
+  view.setUint32(4, height);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 0; // colour type: grayscale
+  // compression, filter method, interlace: all 0
+  const parts = [Uint8Array.from(PNG_SIGNATURE), pngChunk('IHDR', ihdr), pngChunk('IDAT', zlibSync(filtered, { level: 9 })), pngChunk('IEND', new Uint8Array(0))];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+// ---- decoding -------------------------------------------------------------------------------
+
+/** The image type by its signature: 'png', 'jpeg', or null. */
+export function sniffImage(bytes: Uint8Array): ImageCodec | null {
+  if (bytes.length >= 8 && PNG_SIGNATURE.every((b, i) => bytes[i] === b)) return 'png';
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  return null;
+}
+
+/** The extension of a file name as Python's os.path.splitext gives it ('a.b.png' -> '.png', '.png' -> ''). */
+function extensionOf(name: string): string {
+  const base = String(name).slice(String(name).lastIndexOf('/') + 1);
+  const dot = base.lastIndexOf('.');
+  return dot > 0 && !/^\.+$/.test(base.slice(0, dot)) ? base.slice(dot) : '';
+}
+
+function decodeError(file: string, detail: string, cause?: unknown): DatasetImportError {
+  return new DatasetImportError(ErrorCode.IMAGE_DECODE_FAILED, detail, { file, cause });
+}
+
+/**
+ * Decodes a PNG or JPEG file (the type is read from the bytes, not from `name`). `name` is used
+ * in error messages and gives the image's `ext`. Throws IMAGE_DECODE_FAILED (naming the file)
+ * for anything else, for corrupt or cut files, and for images over {@link MAX_DECODE_PIXELS}.
+ */
+export function decodeImage(bytes: Uint8Array, name: string): Image {
+  if (!(bytes instanceof Uint8Array)) throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'decodeImage needs a Uint8Array');
+  const codec = sniffImage(bytes);
+  const ext = extensionOf(name);
+  if (!codec) {
+    throw decodeError(name, 'not a PNG or JPEG file (cifarkit decodes these two; the type is read from the first bytes, not the name)');
+  }
+  try {
+    return codec === 'png' ? decodePng(bytes, name, ext) : decodeJpeg(bytes, name, ext);
+  } catch (err) {
+    if (err instanceof CifarkitError) throw err;
+    const why = err instanceof Error ? err.message : String(err);
+    throw decodeError(name, `corrupt ${codec === 'png' ? 'PNG' : 'JPEG'} data: ${why}`, err);
+  }
+}
+
+function checkSize(width: number, height: number, name: string, what: string): void {
+  if (width === 0 || height === 0) throw decodeError(name, `the ${what} header gives an empty ${width}x${height} image`);
+  if (width * height > MAX_DECODE_PIXELS) {
+    throw decodeError(name, `the ${what} is ${width}x${height} pixels, more than the ${MAX_DECODE_PIXELS} cifarkit decodes`);
+  }
+}
+
+const CRITICAL_CHUNKS = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND']);
+
+/** Walks the chunks: each fits in the file, critical ones have a correct CRC, IHDR first, IDAT, IEND. */
+function checkPngStructure(bytes: Uint8Array, name: string): { width: number; height: number } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let offset = 8;
+  let first = true;
+  let sawData = false;
+  let width = 0;
+  let height = 0;
+  for (;;) {
+    if (offset + 12 > bytes.length) throw decodeError(name, `the PNG is cut short at byte ${offset} (no IEND chunk)`);
+    const length = view.getUint32(offset);
+    const type = String.fromCharCode(bytes[offset + 4]!, bytes[offset + 5]!, bytes[offset + 6]!, bytes[offset + 7]!);
+    const end = offset + 8 + length;
+    if (length > 0x7fffffff || end + 4 > bytes.length) throw decodeError(name, `the PNG is cut short: chunk '${type}' at byte ${offset} runs past the end`);
+    if (first && type !== 'IHDR') throw decodeError(name, `the first PNG chunk is '${type}', not 'IHDR'`);
+    if (CRITICAL_CHUNKS.has(type) && crc32(bytes, offset + 4, end) !== view.getUint32(end)) {
+      throw decodeError(name, `the CRC of PNG chunk '${type}' at byte ${offset} is wrong (a damaged file)`);
+    }
+    if (type === 'IHDR') {
+      if (length !== 13) throw decodeError(name, `the IHDR chunk has ${length} bytes, not 13`);
+      width = view.getUint32(offset + 8);
+      height = view.getUint32(offset + 12);
+    }
+    if (type === 'IDAT') sawData = true;
+    first = false;
+    offset = end + 4;
+    if (type === 'IEND') break;
+  }
+  if (!sawData) throw decodeError(name, 'the PNG has no IDAT (pixel data) chunk');
+  return { width, height };
+}
+
+function decodePng(bytes: Uint8Array, name: string, ext: string): Image {
+  const { width, height } = checkPngStructure(bytes, name);
+  checkSize(width, height, name, 'PNG');
+  const png = UPNG.decode(bytes);
+  const bitsPerPixel = ({ 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as Record<number, number>)[png.ctype];
+  if (bitsPerPixel === undefined || ![1, 2, 4, 8, 16].includes(png.depth)) {
+    throw decodeError(name, `unsupported PNG colour type ${png.ctype} with bit depth ${png.depth}`);
+  }
+  // Non-interlaced data is unfiltered in place: a short inflated stream shows in its length.
+  const rowBytes = Math.ceil((width * bitsPerPixel * png.depth) / 8);
+  const interlaced = bytes[28] === 1;
+  if (!(png.data instanceof Uint8Array) || (!interlaced && png.data.length < height * (rowBytes + 1))) {
+    throw decodeError(name, 'the PNG pixel data is shorter than its size needs');
+  }
+  const rgba = new Uint8Array(UPNG.toRGBA8(png)[0]!);
+  const pixels = width * height;
+  const gray = png.ctype === 0 || png.ctype === 4;
+  const out = new Uint8Array(pixels * (gray ? 1 : 3));
+  if (gray) for (let i = 0; i < pixels; i++) out[i] = rgba[4 * i]!;
+  else {
+    for (let i = 0, j = 0; i < pixels; i++, j += 3) {
+      out[j] = rgba[4 * i]!;
+      out[j + 1] = rgba[4 * i + 1]!;
+      out[j + 2] = rgba[4 * i + 2]!;
+    }
+  }
+  return new Image(out, height, width, gray ? 1 : 3, { ext });
+}
+
+/** The number of components and the size from the JPEG frame header (SOFn), read before decoding. */
+function jpegFrame(bytes: Uint8Array, name: string): { components: number; width: number; height: number } {
+  let i = 2;
+  while (i + 4 <= bytes.length) {
+    if (bytes[i] !== 0xff) throw decodeError(name, `no JPEG marker at byte ${i} (a damaged file)`);
+    let marker = bytes[i + 1]!;
+    while (marker === 0xff && i + 2 < bytes.length) marker = bytes[++i + 1]!; // fill bytes
+    i += 2;
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) continue; // no length
+    if (i + 2 > bytes.length) break; // cut short
+    const length = (bytes[i]! << 8) | bytes[i + 1]!;
+    const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
+    if (isFrame) {
+      if (i + 8 > bytes.length) break; // cut short
+      return { height: (bytes[i + 3]! << 8) | bytes[i + 4]!, width: (bytes[i + 5]! << 8) | bytes[i + 6]!, components: bytes[i + 7]! };
+    }
+    if (marker === 0xda || marker === 0xd9) throw decodeError(name, 'the JPEG has no frame header (SOF) before its data');
+    i += length;
+  }
+  throw decodeError(name, `the JPEG is cut short (${bytes.length} bytes) before its frame header (SOF)`);
+}
+
+function decodeJpeg(bytes: Uint8Array, name: string, ext: string): Image {
+  const frame = jpegFrame(bytes, name);
+  checkSize(frame.width, frame.height, name, 'JPEG');
+  const decoded = decodeJpegPixels(bytes, {
+    useTArray: true,
+    formatAsRGBA: false,
+    tolerantDecoding: false,
+    maxResolutionInMP: MAX_DECODE_PIXELS / 1e6,
+    maxMemoryUsageInMB: 1024,
+  });
+  const { width, height, data } = decoded;
+  if (width !== frame.width || height !== frame.height || data.length !== width * height * 3) {
+    throw decodeError(name, `the JPEG decodes to ${height}x${width}, not the ${frame.height}x${frame.width} its header gives`);
+  }
+  if (frame.components === 1) {
+    const gray = new Uint8Array(width * height);
+    for (let i = 0; i < gray.length; i++) gray[i] = data[3 * i]!;
+    return new Image(gray, height, width, 1, { ext });
+  }
+  return new Image(data, height, width, 3, { ext });
+}
