@@ -27,11 +27,11 @@ export const ErrorCode = {
   /** The lists of a batch (data, labels, filenames, image_sizes) have different lengths. */
   CIFAR_LENGTH_MISMATCH: 'CIFAR_LENGTH_MISMATCH',
   /** A label index is outside the label categories. */
-  CIFAR_LABEL_OUT_OF_RANGE: 'CIFAR_LABEL_OUT_OF_RANGE',
+  LABEL_OUT_OF_RANGE: 'LABEL_OUT_OF_RANGE',
   /** An image's byte count does not match its declared size. */
   CIFAR_IMAGE_SIZE_MISMATCH: 'CIFAR_IMAGE_SIZE_MISMATCH',
   /** Several dataset roots were found where one was expected. */
-  CIFAR_AMBIGUOUS_ROOT: 'CIFAR_AMBIGUOUS_ROOT',
+  AMBIGUOUS_ROOT: 'AMBIGUOUS_ROOT',
   /** dataset_meta.json is not valid JSON or not of the documented shape. */
   DATASET_META_INVALID: 'DATASET_META_INVALID',
   /** An export would write outside its output folder (an id or file name with '..', an absolute path, NUL). */

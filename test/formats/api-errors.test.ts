@@ -31,7 +31,7 @@ describe('importFrom refuses bad arguments and non-datasets clearly', () => {
 
   it('two datasets where one was expected', async () => {
     const files = { 'a/batches.meta': meta, 'a/data_batch_1': batch, 'b/c/batches.meta': meta };
-    await expectCifarkitError(() => Dataset.importFrom(files), 'CIFAR_AMBIGUOUS_ROOT', ['2 CIFAR datasets', 'a', 'b/c']);
+    await expectCifarkitError(() => Dataset.importFrom(files), 'AMBIGUOUS_ROOT', ['2 CIFAR datasets', 'a', 'b/c']);
   });
 
   it('a meta file without label names, and a broken dataset_meta.json', async () => {

@@ -152,7 +152,7 @@ describe('CIFAR export layout', () => {
     const dup = Dataset.fromIterable([new DatasetItem({ id: 'a', subset: 's' }), new DatasetItem({ id: 'a', subset: 's' })]);
     await expectCifarkitError(() => dup.exportToFiles('cifar'), 'EXPORT_UNSUPPORTED', ["'a.png'"]);
     const badLabel = Dataset.fromIterable([new DatasetItem({ id: 'a', subset: 's', annotations: [new Label(4)] })], { labels: ['x'] });
-    await expectCifarkitError(() => badLabel.exportToFiles('cifar'), 'CIFAR_LABEL_OUT_OF_RANGE', ["'a'", 'label 4']);
+    await expectCifarkitError(() => badLabel.exportToFiles('cifar'), 'LABEL_OUT_OF_RANGE', ["'a'", 'label 4']);
     await expectCifarkitError(() => mixedDataset().exportToFiles('cifar', { protocol: 7 as never }), 'EXPORT_UNSUPPORTED', ['protocol 7']);
     await expectCifarkitError(() => mixedDataset().exportToFiles('kitti'), 'FORMAT_UNKNOWN', ["'kitti'"]);
   });
@@ -186,12 +186,12 @@ describe('Dataset.export writes safely', () => {
       [new DatasetItem({ id: 'ok', subset: 'a', annotations: [new Label(0)] }), new DatasetItem({ id: 'bad', subset: 'b', annotations: [new Label(9)] })],
       { labels: ['x'] },
     );
-    await expectCifarkitError(() => failing.export(out, 'cifar', { overwrite: true }), 'CIFAR_LABEL_OUT_OF_RANGE', ["'bad'"]);
+    await expectCifarkitError(() => failing.export(out, 'cifar', { overwrite: true }), 'LABEL_OUT_OF_RANGE', ["'bad'"]);
     expect(readdirSync(out).sort()).toEqual(['meta', 'test', 'train']);
     expect(readFileSync(join(out, 'train')).equals(before)).toBe(true);
     expect(readdirSync(parent)).toEqual(['cifar-out']); // no staging folder left behind
     const fresh = join(parent, 'never');
-    await expectCifarkitError(() => failing.export(fresh, 'cifar'), 'CIFAR_LABEL_OUT_OF_RANGE');
+    await expectCifarkitError(() => failing.export(fresh, 'cifar'), 'LABEL_OUT_OF_RANGE');
     expect(existsSync(fresh)).toBe(false);
   });
 });

@@ -131,7 +131,7 @@ describe('imagenet_txt: refusals', () => {
       'line 1',
       'quotes',
     ]);
-    await expectCifarkitError(() => Dataset.importFrom({ 'train.txt': text('1.jpg 2\n'), 'synsets.txt': synsets }), 'CIFAR_LABEL_OUT_OF_RANGE', [
+    await expectCifarkitError(() => Dataset.importFrom({ 'train.txt': text('1.jpg 2\n'), 'synsets.txt': synsets }), 'LABEL_OUT_OF_RANGE', [
       'train.txt',
       "item '1'",
       'line 1',

@@ -149,21 +149,17 @@ describe('imagenet: Datumaro rules', () => {
     expect(sortedPaths(await ds.exportToFiles('imagenet'))).toEqual(['l/plain.jpg', 'l/y_z.jpg']);
   });
 
-  it("an id with '/' nests folders, which read back as nested labels (Datumaro's hierarchical ImageNet)", async () => {
+  it("an id with '/' nests folders below its label folder and reads back unchanged", async () => {
     const img = randomImage(2, 3, 7);
     const ds = Dataset.fromIterable([item('a/b/c', [0], img)], { labels: ['cat'] });
     const files = await ds.exportToFiles('imagenet', { imageExt: '.png' });
     expect(sortedPaths(files)).toEqual(['cat/a/b/c.png']);
     const back = await Dataset.importFrom(files);
-    expect(labelNames(back)).toEqual([
-      { name: 'cat', parent: '' },
-      { name: 'cat/a', parent: 'cat' },
-      { name: 'cat/a/b', parent: 'cat/a' },
-    ]);
-    expect(describeItems(back)).toEqual([{ subset: 'default', id: 'cat/a/b:c', labels: [2], size: [2, 3, 3], sha256: sha256(img.data) }]);
+    expect(labelNames(back)).toEqual([{ name: 'cat', parent: '' }]);
+    expect(describeItems(back)).toEqual([{ subset: 'default', id: 'cat:a/b/c', labels: [0], size: [2, 3, 3], sha256: sha256(img.data) }]);
   });
 
-  it("reads Datumaro's own test tree as Datumaro's test expects", async () => {
+  it("reads Datumaro's own test tree (labels are the top folders; deeper folders are part of the name)", async () => {
     // tests/unit/test_imagenet_format.py (ImagenetImporterTest) and its assets/imagenet_dataset.
     const png = (h: number, w: number) => encodeImage(randomImage(h, w, h * w), '.png');
     const files = {
@@ -177,12 +173,11 @@ describe('imagenet: Datumaro rules', () => {
     expect(labelNames(ds)).toEqual([
       { name: 'label_0', parent: '' },
       { name: 'label_1', parent: '' },
-      { name: 'label_1/label_1_1', parent: 'label_1' },
     ]);
     expect(describeItems(ds).map((i) => [i.id, i.labels, i.size])).toEqual([
       ['label_0:label_0_1', [0], [8, 8, 3]],
-      ['label_1/label_1_1:label_1_1', [2], [8, 8, 3]],
       ['label_1:label_1_1', [1], [8, 8, 3]],
+      ['label_1:label_1_1/label_1_1', [1], [8, 8, 3]],
       ['no_label:label_0_2', [], [10, 10, 3]],
     ]);
   });

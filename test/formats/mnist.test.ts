@@ -279,7 +279,7 @@ describe('mnist: import refusals', () => {
     await expectCifarkitError(() => Dataset.importFrom({ 'train-labels-idx1-ubyte': labels(1, 2), 'train-images-idx3-ubyte': images(3, 2, 2) }), 'IDX_INVALID', [
       '3 images but the labels file has 2 labels',
     ]);
-    await expectCifarkitError(() => Dataset.importFrom({ 'train-labels-idx1-ubyte': labels(1, 12) }), 'CIFAR_LABEL_OUT_OF_RANGE', [
+    await expectCifarkitError(() => Dataset.importFrom({ 'train-labels-idx1-ubyte': labels(1, 12) }), 'LABEL_OUT_OF_RANGE', [
       'train-labels-idx1-ubyte',
       'item 1',
       'label 12',
@@ -302,7 +302,7 @@ describe('mnist: import refusals', () => {
 
   it('two MNIST folders where one was expected', async () => {
     const l = labels(1);
-    await expectCifarkitError(() => Dataset.importFrom({ 'a/train-labels-idx1-ubyte': l, 'b/c/train-labels-idx1-ubyte': l }), 'CIFAR_AMBIGUOUS_ROOT', [
+    await expectCifarkitError(() => Dataset.importFrom({ 'a/train-labels-idx1-ubyte': l, 'b/c/train-labels-idx1-ubyte': l }), 'AMBIGUOUS_ROOT', [
       '2 MNIST datasets',
       'a',
       'b/c',

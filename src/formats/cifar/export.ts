@@ -147,7 +147,7 @@ export async function* exportCifar(dataset: DatasetView, options: CifarExportOpt
       filenames.push(filename);
       const label = item.annotations.find((a) => a.type === 'label');
       if (label && label.label >= labels.length) {
-        throw new DatasetExportError(ErrorCode.CIFAR_LABEL_OUT_OF_RANGE, `label ${label.label} is not an index into the ${labels.length} label categories`, {
+        throw new DatasetExportError(ErrorCode.LABEL_OUT_OF_RANGE, `label ${label.label} is not an index into the ${labels.length} label categories`, {
           item: item.id,
           field: 'labels',
         });

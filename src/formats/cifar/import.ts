@@ -287,7 +287,7 @@ async function importSubset(tree: FileTree, path: string, cats: Categories): Pro
       if (typeof label !== 'number' || !Number.isInteger(label) || label < 0 || label >= cats.labels.length) {
         const shown = typeof label === 'number' || typeof label === 'bigint' ? String(label) : pyTypeName(label);
         throw invalid(
-          ErrorCode.CIFAR_LABEL_OUT_OF_RANGE,
+          ErrorCode.LABEL_OUT_OF_RANGE,
           `label ${shown} is not an index into the ${cats.labels.length} label categories`,
           { file, index: i, item: id, field: labelsField },
         );
@@ -296,7 +296,7 @@ async function importSubset(tree: FileTree, path: string, cats: Categories): Pro
       const parent = coarse?.[i] ?? null;
       if (parent !== null && cats.coarse) {
         if (typeof parent !== 'number' || !Number.isInteger(parent) || parent < 0 || parent >= cats.coarse.length) {
-          throw invalid(ErrorCode.CIFAR_LABEL_OUT_OF_RANGE, `coarse label ${String(parent)} is not an index into the ${cats.coarse.length} coarse label names`, {
+          throw invalid(ErrorCode.LABEL_OUT_OF_RANGE, `coarse label ${String(parent)} is not an index into the ${cats.coarse.length} coarse label names`, {
             file,
             index: i,
             item: id,

@@ -79,7 +79,7 @@ export async function findLayout(source: DatasetSource): Promise<CifarLayout | n
   if (roots.length === 0) return bareBatches(tree, start);
   if (roots.length > 1) {
     throw new DatasetImportError(
-      ErrorCode.CIFAR_AMBIGUOUS_ROOT,
+      ErrorCode.AMBIGUOUS_ROOT,
       `found ${roots.length} CIFAR datasets (${roots.map((r) => tree.display(dirname(r)) || '.').join(', ')}); pass the folder of one of them`,
       { file: tree.display(start) || tree.label },
     );

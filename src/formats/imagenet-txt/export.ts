@@ -44,7 +44,7 @@ export async function* exportImagenetTxt(dataset: DatasetView, options: ExportOp
       const labels = [...new Set(item.annotations.filter((a) => a.type === 'label').map((a) => a.label))].sort((a, b) => a - b);
       for (const l of labels) {
         if (l >= names.length) {
-          throw new DatasetExportError(ErrorCode.CIFAR_LABEL_OUT_OF_RANGE, `label ${l} is not an index into the ${names.length} label categories`, { item: item.id });
+          throw new DatasetExportError(ErrorCode.LABEL_OUT_OF_RANGE, `label ${l} is not an index into the ${names.length} label categories`, { item: item.id });
         }
       }
       text += `${listName(item.id, ext)} ${labels.join(' ')}\n`;

@@ -123,7 +123,7 @@ async function importList(tree: FileTree, root: string, list: string, cats: Cate
       if (label >= cats.labels.length) {
         if (!cats.generate) {
           throw new DatasetImportError(
-            ErrorCode.CIFAR_LABEL_OUT_OF_RANGE,
+            ErrorCode.LABEL_OUT_OF_RANGE,
             `line ${number}: label ${label} is not an index into the ${cats.labels.length} label names`,
             { file, item: id },
           );

@@ -23,7 +23,7 @@ async function* exportTree(dataset: DatasetView, options: ExportOptions, withSub
       const labelIndices = [...new Set(item.annotations.filter((a) => a.type === 'label').map((a) => a.label))].sort((a, b) => a - b);
       for (const i of labelIndices) {
         if (i >= names.length) {
-          throw new DatasetExportError(ErrorCode.CIFAR_LABEL_OUT_OF_RANGE, `label ${i} is not an index into the ${names.length} label categories`, {
+          throw new DatasetExportError(ErrorCode.LABEL_OUT_OF_RANGE, `label ${i} is not an index into the ${names.length} label categories`, {
             item: item.id,
           });
         }

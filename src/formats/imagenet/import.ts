@@ -4,19 +4,16 @@ import { DatasetItem } from '../../dataset/item.js';
 import { CifarkitError, DatasetImportError, ErrorCode } from '../../errors.js';
 import { decodeImage } from '../../image/codecs.js';
 import { comparePaths } from '../common.js';
-import { dirname, joinPath, type DatasetSource, type FileTree } from '../file-tree.js';
+import { joinPath, type DatasetSource, type FileTree } from '../file-tree.js';
 import type { ImportedDataset } from '../format.js';
 import { idOfImage, labelOfImage, listTree, NO_LABEL_DIR } from './layout.js';
 
-/**
- * Label categories of a tree: every folder below the root except `no_label`, sorted as paths;
- * a nested folder's parent is the folder above it ('a/b' has parent 'a').
- */
+/** Label categories of a tree: its top-level folders except `no_label`, sorted by name. */
 function categoriesOf(dirs: string[]): LabelCategories {
   const cats = new LabelCategories();
   for (const dir of [...dirs].sort(comparePaths)) {
-    if (dir === NO_LABEL_DIR) continue;
-    cats.add(dir, dirname(dir));
+    if (dir === NO_LABEL_DIR || dir.includes('/')) continue;
+    cats.add(dir);
   }
   return cats;
 }

@@ -1,8 +1,12 @@
 /**
- * ImageNet-style folders: `<label>/<name>.<ext>` (labels may nest: `a/b/x.jpg` has label 'a/b'),
- * `no_label/` (or the root) for unlabelled images. Datumaro: plugins/data_formats/imagenet.py.
+ * ImageNet-style folders: `<label>/<name>.<ext>`, `no_label/` (or the root) for unlabelled
+ * images. Datumaro: plugins/data_formats/imagenet.py.
+ *
+ * Labels are the top-level folders; everything below a label folder is the image's name, so an
+ * item id with '/' (`cat:a/b/c`, written to `cat/a/b/c.png`) reads back unchanged. (Datumaro
+ * since 2024 reads nested folders as nested labels instead; ImageNet itself is flat.)
  */
-import { basename, dirname, joinPath, splitExt, type FileTree } from '../file-tree.js';
+import { joinPath, splitExt, type FileTree } from '../file-tree.js';
 
 export const NO_LABEL_DIR = 'no_label';
 /** Between the label and the file name in an item id: `cat:img_1`. */
@@ -74,14 +78,17 @@ export async function isImagenetTree(tree: FileTree, root: string): Promise<bool
   return listing.images.length > 0 && listing.others.length === 0 && listing.emptyDirs.length === 0;
 }
 
-/** The label of an image path: its folder below the root, NO_LABEL_DIR for images in the root. */
+/** The label of an image path: its top-level folder, NO_LABEL_DIR for images in the root. */
 export function labelOfImage(path: string): string {
-  return dirname(path) || NO_LABEL_DIR;
+  const slash = path.indexOf('/');
+  return slash < 0 ? NO_LABEL_DIR : path.slice(0, slash);
 }
 
-/** The item id of an image path: `<label>:<file name without extension>` (Datumaro). */
+/** The item id of an image path: `<label>:<path below the label folder, without extension>`. */
 export function idOfImage(path: string): string {
-  return `${labelOfImage(path)}${ID_SEPARATOR}${splitExt(basename(path))[0]}`;
+  const slash = path.indexOf('/');
+  const below = slash < 0 ? path : path.slice(slash + 1);
+  return `${labelOfImage(path)}${ID_SEPARATOR}${splitExt(below)[0]}`;
 }
 
 /**

@@ -86,7 +86,7 @@ export async function* exportMnist(dataset: DatasetView, options: MnistExportOpt
       const first = item.annotations.find((a) => a.type === 'label');
       if (first === undefined) labels[i] = NONE_LABEL;
       else if (first.label >= names.length) {
-        throw new DatasetExportError(ErrorCode.CIFAR_LABEL_OUT_OF_RANGE, `label ${first.label} is not an index into the ${names.length} label categories`, { item: item.id });
+        throw new DatasetExportError(ErrorCode.LABEL_OUT_OF_RANGE, `label ${first.label} is not an index into the ${names.length} label categories`, { item: item.id });
       } else if (first.label >= NONE_LABEL) throw unsupported(`label ${first.label} does not fit: MNIST labels are bytes and ${NONE_LABEL} means 'no label'`, item);
       else labels[i] = first.label;
     });

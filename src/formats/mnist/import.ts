@@ -110,7 +110,7 @@ async function importSubset(tree: FileTree, files: MnistSubsetFiles, cats: Label
     const annotations: Label[] = [];
     if (label !== NONE_LABEL) {
       if (label >= cats.length) {
-        throw new DatasetImportError(ErrorCode.CIFAR_LABEL_OUT_OF_RANGE, `label ${label} is not an index into the ${cats.length} label names`, {
+        throw new DatasetImportError(ErrorCode.LABEL_OUT_OF_RANGE, `label ${label} is not an index into the ${cats.length} label names`, {
           file: labelsFile,
           index: i,
           item: id,

@@ -127,7 +127,7 @@ export async function findMnistLayout(source: DatasetSource): Promise<MnistLayou
   const { tree } = source;
   if (roots.length > 1) {
     throw new DatasetImportError(
-      ErrorCode.CIFAR_AMBIGUOUS_ROOT,
+      ErrorCode.AMBIGUOUS_ROOT,
       `found ${roots.length} MNIST datasets (${roots.map((r) => tree.display(r.dir) || '.').join(', ')}); pass the folder of one of them`,
       { file: tree.display(source.start) || tree.label },
     );
