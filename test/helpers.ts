@@ -45,3 +45,16 @@ export async function expectCifarkitError(fn: () => unknown, code: string, menti
   for (const m of mentions) expect(err.message).toContain(m);
   return err;
 }
+
+/** Deterministic pseudo-random bytes (xorshift32), for test images. */
+export function noise(n: number, seed: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 0xff;
+  }
+  return out;
+}

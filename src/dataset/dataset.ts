@@ -1,7 +1,8 @@
 /**
  * Dataset: items grouped in subsets, with label categories; Datumaro's central concept.
  */
-import { ErrorCode, UsageError } from '../errors.js';
+import { concatBytes } from '../bytes.js';
+import { DatasetExportError, ErrorCode, UsageError } from '../errors.js';
 import { isMemoryFiles, memoryTree, safeOutputPath, type DatasetSource, type MemoryFiles } from '../formats/file-tree.js';
 import type { ExportedFile, ExportOptions } from '../formats/format.js';
 import { exportFiles, importSource } from '../formats/index.js';
@@ -39,18 +40,6 @@ export type DatasetInput = string | MemoryFiles;
 export interface FromIterableOptions {
   /** Label categories, or label names (or [name, parent] pairs). */
   labels?: LabelCategories | Iterable<string | readonly [string, string?]>;
-}
-
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const c of chunks) n += c.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 export class Dataset implements Iterable<DatasetItem> {
@@ -111,8 +100,8 @@ export class Dataset implements Iterable<DatasetItem> {
     const out = new Map<string, Uint8Array>();
     for await (const file of exportFiles(this, format, options)) {
       const path = safeOutputPath(file.path);
-      if (out.has(path)) throw new UsageError(ErrorCode.UNSAFE_PATH, `two items would both be written to '${path}'`, { file: path });
-      out.set(path, file.data instanceof Uint8Array ? file.data : concat(file.data));
+      if (out.has(path)) throw new DatasetExportError(ErrorCode.UNSAFE_PATH, `two items would both be written to '${path}'`, { file: path });
+      out.set(path, file.data instanceof Uint8Array ? file.data : concatBytes(file.data));
     }
     return out;
   }

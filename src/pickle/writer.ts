@@ -21,6 +21,7 @@
  */
 import { ErrorCode, UsageError } from '../errors.js';
 import { DType, NdArray } from './ndarray.js';
+import { concatBytes } from '../bytes.js';
 import { OP } from './opcodes.js';
 
 /** A Python tuple (JS arrays are written as lists). */
@@ -85,16 +86,9 @@ export function writePickleChunks(value: PyWritable, options: WritePickleOptions
 /** The pickle as one buffer. */
 export function writePickle(value: PyWritable, options: WritePickleOptions = {}): Uint8Array {
   const chunks = writePickleChunks(value, options);
-  if (chunks.length === 1 && chunks[0]!.byteLength === chunks[0]!.buffer.byteLength) return chunks[0]!;
-  let total = 0;
-  for (const c of chunks) total += c.length;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  // A lone chunk may be a view of the caller's bytes: hand out a buffer of its own.
+  if (chunks.length === 1 && chunks[0]!.byteLength !== chunks[0]!.buffer.byteLength) return chunks[0]!.slice();
+  return concatBytes(chunks);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import { Dataset, DatasetItem, Image, Label, LabelCategories } from '../../src/i
 import { describeDataset } from '../runtimes/cases.mjs';
 // @ts-expect-error plain JS helpers shared with the Deno and Chromium suites
 import { GENERATED, loadCases } from '../runtimes/load-cases.mjs';
-import { BACKENDS, expectCifarkitError, sha256, withBackend } from '../helpers.js';
+import { BACKENDS, expectCifarkitError, noise, sha256, withBackend } from '../helpers.js';
 import { describePython, runPython } from '../python.js';
 
 interface Case {
@@ -26,19 +26,6 @@ const ASSETS = join(import.meta.dirname, '../../../shared/fixtures/datumaro-asse
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'cifarkit-test-'));
-}
-
-/** Random pixels, deterministic. */
-function noise(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed * 2654435761 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
 }
 
 function image(h: number, w: number, seed: number, channels = 3): Image {

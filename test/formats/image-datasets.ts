@@ -3,20 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Dataset, DatasetItem, Image, Label } from '../../src/index.js';
-import { sha256 } from '../helpers.js';
+import { noise, sha256 } from '../helpers.js';
 
-/** Deterministic pseudo-random bytes (xorshift32). */
-export function noise(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+export { noise } from '../helpers.js';
 
 /** A random image; `ext` is the extension its "source" names. */
 export function randomImage(h: number, w: number, seed: number, options: { channels?: number; ext?: string } = {}): Image {

@@ -3,20 +3,7 @@ import UPNG from 'upng-js';
 import { describe, expect, it } from 'vitest';
 import { Image } from '../../src/api.js';
 import { decodeImage, encodeImage, JPEG_QUALITY, MAX_DECODE_PIXELS, sniffImage } from '../../src/image/codecs.js';
-import { BACKENDS, expectCifarkitError, hex, withBackend } from '../helpers.js';
-
-/** Deterministic pseudo-random bytes. */
-function noise(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+import { BACKENDS, expectCifarkitError, hex, noise, withBackend } from '../helpers.js';
 
 type Pattern = 'random' | 'one colour' | 'two colours' | 'gradient';
 

@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getBackend, Image, setBackend } from '../../src/api.js';
 import { kernels } from '../../src/image/kernels.js';
-import { BACKENDS, expectCifarkitError, withBackend } from '../helpers.js';
-
-/** Deterministic pseudo-random bytes. */
-function noise(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+import { BACKENDS, expectCifarkitError, noise, withBackend } from '../helpers.js';
 
 /** The definition of CHW -> HWC, written the obvious way. */
 function referenceHwc(chw: Uint8Array, pixels: number, count: number): Uint8Array {
