@@ -82,6 +82,21 @@ try {
       cases.push({ ...c, files });
     }
     const results = await runCases(api, cases);
+    // File objects, as an <input type="file" multiple> gives them.
+    {
+      const c = cases.find((x) => x.name === 'datumaro-cifar10');
+      const files = Object.entries(c.files).map(([name, bytes]) => new File([bytes], name));
+      let detail = null;
+      try {
+        const ds = await api.Dataset.importFrom(files);
+        const { describeDataset } = await import('/test/runtimes/cases.mjs');
+        const { labels, subsets, items } = c.expected;
+        if (JSON.stringify(await describeDataset(ds)) !== JSON.stringify({ labels, subsets, items })) detail = 'File[] import differs from the expected dataset';
+      } catch (e) {
+        detail = String(e);
+      }
+      results.push({ name: 'datumaro-cifar10 from File objects', backend: '-', ok: detail === null, detail });
+    }
     // A path is no use in a browser: the error must say what to pass instead.
     let pathError = null;
     try {
