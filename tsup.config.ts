@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', browser: 'src/browser.ts' },
+  entry: { index: 'src/index.ts', browser: 'src/browser.ts', cli: 'src/cli/main.ts' },
   format: ['esm'],
   target: 'es2022',
   platform: 'neutral',
@@ -11,6 +11,6 @@ export default defineConfig({
   splitting: true,
   // Bundle the small runtime dependencies so dist/ is self-contained: a Deno file import or a
   // browser <script type="module"> needs nothing else.
-  noExternal: ['pickleparser', 'fflate', 'upng-js', 'pako', 'jpeg-js'],
+  noExternal: ['pickleparser', 'fflate', 'upng-js', 'pako', 'jpeg-js', 'xpath', '@xmldom/xmldom'],
   external: [/^node:/],
 });

@@ -24,3 +24,20 @@ export {
   ErrorCode,
   type ErrorLocation,
 } from './errors.js';
+export { renderMosaic, type MosaicOptions, type MosaicLayout, type MosaicRow, type MosaicCell, type MosaicText } from './image/mosaic.js';
+export { itemToXml, type FilterMode, type FilterOptions, type ItemPredicate, type AnnotationPredicate } from './dataset/filter.js';
+export {
+  parseTransformArgs,
+  transformNames,
+  transformUsage,
+  type TransformName,
+  type TransformOptionsMap,
+  type RemapLabelsOptions,
+  type RenameOptions,
+  type RandomSplitOptions,
+  type MapSubsetsOptions,
+  type ItemRefsOptions,
+  type RemoveAttributesOptions,
+  type ItemRef,
+} from './dataset/transforms.js';
+export type { MergeConflict } from './dataset/merge.js';

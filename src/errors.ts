@@ -54,6 +54,12 @@ export const ErrorCode = {
   IDX_INVALID: 'IDX_INVALID',
   /** A text annotation file (an ImageNet-txt list, synsets.txt, MNIST's labels.txt) is malformed: a bad line, invalid UTF-8, an item or label name given twice. */
   ANNOTATION_INVALID: 'ANNOTATION_INVALID',
+  /** A filter expression is not valid XPath 1.0, or cannot be evaluated (unknown function, a non-node result in annotation mode). */
+  FILTER_INVALID: 'FILTER_INVALID',
+  /** The transform name is not one cifarkit knows. */
+  TRANSFORM_UNKNOWN: 'TRANSFORM_UNKNOWN',
+  /** A transform would give two different items the same id in the same subset. */
+  DUPLICATE_ITEM: 'DUPLICATE_ITEM',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

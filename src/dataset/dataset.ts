@@ -8,6 +8,9 @@ import type { ExportedFile, ExportOptions } from '../formats/format.js';
 import { exportFiles, importSource } from '../formats/index.js';
 import { LabelCategories } from './annotations.js';
 import type { DatasetItem } from './item.js';
+import { filterDataset, type AnnotationPredicate, type FilterMode, type FilterOptions, type ItemPredicate } from './filter.js';
+import { mergeDatasets, type MergeConflict } from './merge.js';
+import { applyTransform, type DatasetParts, type TransformName, type TransformOptionsMap } from './transforms.js';
 
 /** Filesystem access, provided by the runtime entry point (Node/Deno); browsers have none. */
 export interface FileSystemAccess {
@@ -128,5 +131,59 @@ export class Dataset implements Iterable<DatasetItem> {
 
   [Symbol.iterator](): Iterator<DatasetItem> {
     return this.itemList[Symbol.iterator]();
+  }
+
+  private conflicts: readonly MergeConflict[] = [];
+
+  /** The items `Dataset.merge` found twice, not identical, and kept the first of (empty otherwise). */
+  get mergeConflicts(): readonly MergeConflict[] {
+    return this.conflicts;
+  }
+
+  private static fromParts(parts: DatasetParts, format: string | null): Dataset {
+    return new Dataset(parts.items, parts.labels, parts.subsets, format);
+  }
+
+  /**
+   * The items (or annotations) an XPath 1.0 expression selects in Datumaro's XML view of each
+   * item (see `itemToXml`), as `datum filter -e <xpath> -m <mode>`:
+   * `ds.filter('/item[annotation/label="dog"]')`, `ds.filter('/item/annotation[label="dog"]', { mode: 'i+a' })`.
+   * Or the items a function keeps (in modes 'a' and 'i+a' it is called per annotation).
+   * Label categories are kept; items and images are shared with this dataset, not copied.
+   */
+  filter(xpath: string, options?: FilterOptions): Dataset;
+  filter(predicate: ItemPredicate, options?: { mode?: 'i' | 'items' }): Dataset;
+  filter(predicate: AnnotationPredicate, options: { mode: Exclude<FilterMode, 'i' | 'items'> }): Dataset;
+  filter(filter: string | ItemPredicate | AnnotationPredicate, options: FilterOptions = {}): Dataset {
+    return Dataset.fromParts(filterDataset(this, filter, options), this.format);
+  }
+
+  /**
+   * A transformed dataset, by Datumaro's transform names: `remap_labels`, `rename`,
+   * `random_split`, `map_subsets`, `remove_items`, `remove_images`, `remove_annotations`,
+   * `remove_attributes` (options: see their `*Options` types; `parseTransformArgs` turns a
+   * Datumaro command line into options). Images are shared, never copied.
+   */
+  transform<N extends TransformName>(name: N, options: TransformOptionsMap[N]): Dataset;
+  transform(name: string, options?: object): Dataset;
+  transform(name: string, options: object = {}): Dataset {
+    return Dataset.fromParts(applyTransform(this, name, options), this.format);
+  }
+
+  /**
+   * The union of datasets: label categories joined by name (the first dataset's order, then new
+   * names), every annotation re-indexed by name, items matched by (subset, id). Two items with
+   * the same key that are identical (labels, attributes, image size and pixels) become one; if
+   * not, the first is kept and the pair is listed in `mergeConflicts`. Images are shared.
+   */
+  static merge(...datasets: Dataset[]): Dataset {
+    datasets.forEach((ds, i) => {
+      if (!(ds instanceof Dataset)) throw new UsageError(ErrorCode.INVALID_ARGUMENT, `Dataset.merge takes datasets; argument ${i} is not one`);
+    });
+    const merged = mergeDatasets(datasets);
+    const formats = new Set(datasets.map((ds) => ds.format));
+    const result = Dataset.fromParts(merged, formats.size === 1 ? datasets[0]!.format : null);
+    result.conflicts = merged.conflicts;
+    return result;
   }
 }
