@@ -28,6 +28,8 @@ export interface ExportOptions {
   saveDatasetMeta?: boolean;
   /** Replace a non-empty output folder (default false: refused). Used by `Dataset.export`. */
   overwrite?: boolean;
+  /** Called after each file is produced (and, with `Dataset.export`, written), e.g. for a progress bar. */
+  onFile?: (path: string) => void;
   /** Format-specific options. */
   [option: string]: unknown;
 }

@@ -58,7 +58,15 @@ export async function* exportFiles(dataset: DatasetView, format: string, options
   if (typeof format !== 'string') throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'the format must be a string such as "cifar"');
   const f = byName(format);
   if (!f.export) throw new DatasetExportError(ErrorCode.EXPORT_UNSUPPORTED, `format '${f.name}' cannot be written`);
-  yield* f.export(dataset, options);
+  const onFile = typeof options.onFile === 'function' ? options.onFile : null;
+  if (!onFile) {
+    yield* f.export(dataset, options);
+    return;
+  }
+  for await (const file of f.export(dataset, options)) {
+    yield file;
+    onFile(file.path);
+  }
 }
 
 export type { DatasetFormat, DatasetView, ExportedFile, ExportOptions, ImportedDataset } from './format.js';

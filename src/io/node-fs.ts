@@ -129,3 +129,56 @@ export async function writeFiles(dir: string, files: AsyncIterable<ExportedFile>
   }
   return count;
 }
+
+/** Writes one file all or nothing (a temporary file in the same folder, then a rename). */
+export async function writeFileAtomic(path: string, data: Uint8Array | string, options: { overwrite?: boolean } = {}): Promise<void> {
+  const target = nodePath.resolve(path);
+  if (!options.overwrite) {
+    const exists = await stat(target).then(
+      () => true,
+      () => false,
+    );
+    if (exists) throw new UsageError(ErrorCode.OUTPUT_NOT_EMPTY, 'the output file exists; pass overwrite to replace it', { file: path });
+  }
+  await mkdir(nodePath.dirname(target), { recursive: true });
+  const temp = `${target}.cifarkit-${process.pid}-${Date.now()}.tmp`;
+  try {
+    const handle = await open(temp, 'wx');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, target);
+  } catch (err) {
+    await rm(temp, { force: true });
+    if (err instanceof CifarkitError) throw err;
+    throw new UsageError(ErrorCode.WRITE_FAILED, `writing failed: ${(err as Error).message}`, { file: path, cause: err });
+  }
+}
+
+/** A text file's content, or null when there is no such file. */
+export async function readTextFile(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return null;
+    throw new UsageError(ErrorCode.INVALID_ARGUMENT, `cannot read: ${(err as Error).message}`, { file: path, cause: err });
+  }
+}
+
+/** Whether a path exists, and what it is. */
+export async function pathKind(path: string): Promise<'file' | 'dir' | null> {
+  try {
+    const s = await stat(path);
+    return s.isDirectory() ? 'dir' : 'file';
+  } catch {
+    return null;
+  }
+}
+
+/** Creates a folder (and its parents). */
+export async function makeDir(path: string): Promise<void> {
+  await mkdir(path, { recursive: true });
+}

@@ -62,6 +62,12 @@ export async function runCases(api, cases, backends = ['wasm', 'js']) {
             if (diff) detail = `after export -> import: ${diff}`;
           }
           if (detail === null) {
+            // The XPath filter (xpath + xmldom) works here: labelled items are exactly those with an annotation.
+            const labelled = items.filter((i) => i.label !== null).length;
+            const kept = ds.filter('/item[annotation]').size;
+            if (kept !== labelled) detail = `filter '/item[annotation]' kept ${kept} items, expected ${labelled}`;
+          }
+          if (detail === null) {
             // Converted to ImageNet-txt (images through the PNG codec) and back: the same dataset,
             // but for CIFAR-100's superclasses, which ImageNet-txt has no place for.
             const txt = await api.Dataset.importFrom(await ds.exportToFiles('imagenet_txt', { imageExt: '.png' }), 'imagenet_txt');

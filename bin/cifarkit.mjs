@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+// The `cifarkit` command: the CLI lives in dist/cli.js (built from src/cli/ by `npm run build`).
+import '../dist/cli.js';
