@@ -71,3 +71,59 @@ export function hwcToChw(src: usize, dst: usize, pixels: i32, count: i32): void 
     dst += 3 * plane;
   }
 }
+
+/**
+ * Interleaved RGB -> RGBA with alpha 255 (what canvas ImageData holds), `pixels` pixels.
+ * `src` and `dst` must not overlap.
+ */
+export function rgbToRgba(src: usize, dst: usize, pixels: i32): void {
+  const n = <usize>pixels;
+  let i: usize = 0;
+  // 4 pixels per step: three 32-bit loads, four 32-bit stores (little-endian words)
+  // in:  r0 g0 b0 r1 | g1 b1 r2 g2 | b2 r3 g3 b3
+  // out: r0 g0 b0 ff | r1 g1 b1 ff | r2 g2 b2 ff | r3 g3 b3 ff
+  for (; i + 4 <= n; i += 4) {
+    const w0 = load<u32>(src);
+    const w1 = load<u32>(src + 4);
+    const w2 = load<u32>(src + 8);
+    store<u32>(dst, w0 | 0xff000000);
+    store<u32>(dst + 4, (w0 >> 24) | (w1 << 8) | 0xff000000);
+    store<u32>(dst + 8, (w1 >> 16) | (w2 << 16) | 0xff000000);
+    store<u32>(dst + 12, (w2 >> 8) | 0xff000000);
+    src += 12;
+    dst += 16;
+  }
+  for (; i < n; i++) {
+    store<u8>(dst, load<u8>(src));
+    store<u8>(dst + 1, load<u8>(src + 1));
+    store<u8>(dst + 2, load<u8>(src + 2));
+    store<u8>(dst + 3, 0xff);
+    src += 3;
+    dst += 4;
+  }
+}
+
+/** Interleaved RGBA -> RGB: alpha is dropped (not composited), `pixels` pixels. No overlap. */
+export function rgbaToRgb(src: usize, dst: usize, pixels: i32): void {
+  const n = <usize>pixels;
+  let i: usize = 0;
+  // 4 pixels per step, the inverse packing of rgbToRgba.
+  for (; i + 4 <= n; i += 4) {
+    const q0 = load<u32>(src);
+    const q1 = load<u32>(src + 4);
+    const q2 = load<u32>(src + 8);
+    const q3 = load<u32>(src + 12);
+    store<u32>(dst, (q0 & 0xffffff) | (q1 << 24));
+    store<u32>(dst + 4, ((q1 >> 8) & 0xffff) | (q2 << 16));
+    store<u32>(dst + 8, ((q2 >> 16) & 0xff) | (q3 << 8));
+    src += 16;
+    dst += 12;
+  }
+  for (; i < n; i++) {
+    store<u8>(dst, load<u8>(src));
+    store<u8>(dst + 1, load<u8>(src + 1));
+    store<u8>(dst + 2, load<u8>(src + 2));
+    src += 4;
+    dst += 3;
+  }
+}

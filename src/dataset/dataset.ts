@@ -11,6 +11,7 @@ import type { DatasetItem } from './item.js';
 import { filterDataset, type AnnotationPredicate, type FilterMode, type FilterOptions, type ItemPredicate } from './filter.js';
 import { mergeDatasets, type MergeConflict } from './merge.js';
 import { applyTransform, type DatasetParts, type TransformName, type TransformOptionsMap } from './transforms.js';
+import { batches as itemBatches, toTensor as itemsToTensor, type Batch, type BatchOptions, type Tensor, type TensorOptions } from './tensor.js';
 
 /** Filesystem access, provided by the runtime entry point (Node/Deno); browsers have none. */
 export interface FileSystemAccess {
@@ -107,6 +108,25 @@ export class Dataset implements Iterable<DatasetItem> {
       out.set(path, file.data instanceof Uint8Array ? file.data : concatBytes(file.data));
     }
     return out;
+  }
+
+  /**
+   * All items as one tensor, ready for TensorFlow.js (`tf.tensor(t.data, t.shape)`),
+   * onnxruntime-web (`new ort.Tensor('float32', t.data, t.shape)`) or transformers.js.
+   * Layout NHWC (default) or NCHW, dtype uint8 (default) or float32 (value / 255, optionally
+   * normalised); labels are each item's first label index, -1 when it has none. See `TensorOptions`.
+   */
+  toTensor(options?: TensorOptions): Tensor {
+    return itemsToTensor(this.itemList, options);
+  }
+
+  /**
+   * The items in batches of `size`, each a tensor as `toTensor` makes it plus its `items`;
+   * `shuffle` (with a `seed` for the same order in every runtime) and `dropLast` as in PyTorch's DataLoader.
+   * Every item is checked when this is called; batches are built as they are iterated.
+   */
+  batches(size: number, options?: BatchOptions): Iterable<Batch> {
+    return itemBatches(this.itemList, size, options);
   }
 
   /** Subset names, in the order the source defines (CIFAR: by file name). */

@@ -7,6 +7,14 @@ export interface ImageOptions {
   ext?: string;
 }
 
+/** What `Image.fromImageData` reads: a canvas `ImageData`, or any object of its shape. */
+export interface ImageDataInput {
+  /** RGBA bytes, row by row, `width * height * 4` long. */
+  data: Uint8ClampedArray | Uint8Array;
+  width: number;
+  height: number;
+}
+
 export class Image {
   /** The file extension the image's source names ('.png', '.jpg'), or '' when unknown. */
   readonly ext: string;
@@ -66,5 +74,69 @@ export class Image {
     const out = new Uint8Array(this.data.length);
     kernels().hwcToChw(this.data, out, this.height * this.width, 1);
     return out;
+  }
+
+  /**
+   * The pixels as canvas `ImageData`: RGBA, alpha 255, in a new buffer. A grayscale image gives
+   * R = G = B. Where `globalThis.ImageData` exists (browsers, Deno) it is a
+   * real `ImageData`, ready for `ctx.putImageData`; elsewhere (Node) an object of the same shape:
+   * `{ data: Uint8ClampedArray, width, height, colorSpace: 'srgb' }`.
+   * An image with no pixels (0 wide or high) is refused, as browsers refuse an empty ImageData.
+   */
+  toImageData(): ImageData {
+    const { width, height } = this;
+    if (width === 0 || height === 0) {
+      throw new UsageError(ErrorCode.INVALID_ARGUMENT, `toImageData needs an image with pixels, this one is ${height}x${width}`);
+    }
+    const pixels = width * height;
+    const rgba = new Uint8ClampedArray(pixels * 4);
+    const out = new Uint8Array(rgba.buffer);
+    if (this.channels === 3) {
+      kernels().rgbToRgba(this.data, out, pixels);
+    } else {
+      const gray = this.data;
+      for (let i = 0, o = 0; i < pixels; i++, o += 4) {
+        const v = gray[i]!;
+        out[o] = v;
+        out[o + 1] = v;
+        out[o + 2] = v;
+        out[o + 3] = 255;
+      }
+    }
+    const Ctor = (globalThis as { ImageData?: typeof ImageData }).ImageData;
+    if (typeof Ctor === 'function') return new Ctor(rgba, width, height);
+    return { data: rgba, width, height, colorSpace: 'srgb' } as ImageData;
+  }
+
+  /**
+   * An RGB image from RGBA pixels: a canvas `ImageData` (`ctx.getImageData(...)`) or any
+   * `{ data, width, height }` with `width * height * 4` bytes. Alpha is dropped, not composited:
+   * a transparent pixel keeps its color channels as they are (canvas gives them un-premultiplied).
+   * The pixels are copied; `imageData` is not kept.
+   */
+  static fromImageData(imageData: ImageDataInput, options: ImageOptions = {}): Image {
+    if (typeof imageData !== 'object' || imageData === null) {
+      throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'fromImageData takes an ImageData or a { data, width, height } object');
+    }
+    const { data, width, height } = imageData;
+    for (const [k, v] of [['width', width], ['height', height]] as const) {
+      if (!Number.isSafeInteger(v) || v < 0) {
+        throw new UsageError(ErrorCode.INVALID_ARGUMENT, `fromImageData: ${k} must be a non-negative integer, got ${String(v)}`);
+      }
+    }
+    if (!(data instanceof Uint8ClampedArray) && !(data instanceof Uint8Array)) {
+      throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'fromImageData: data must be a Uint8ClampedArray or Uint8Array of RGBA bytes');
+    }
+    const pixels = width * height;
+    if (data.length !== pixels * 4) {
+      throw new UsageError(
+        ErrorCode.INVALID_ARGUMENT,
+        `fromImageData: data has ${data.length} bytes, expected ${width}*${height}*4 = ${pixels * 4} (RGBA, 4 bytes per pixel)`,
+      );
+    }
+    const src = data instanceof Uint8Array ? data : new Uint8Array(data.buffer, data.byteOffset, data.length);
+    const out = new Uint8Array(pixels * 3);
+    kernels().rgbaToRgb(src, out, pixels);
+    return new Image(out, height, width, 3, options);
   }
 }

@@ -34,4 +34,19 @@ export const jsKernels: PixelKernels = {
       }
     }
   },
+  rgbToRgba(src, dst, pixels) {
+    for (let i = 0, s = 0, o = 0; i < pixels; i++, s += 3, o += 4) {
+      dst[o] = src[s]!;
+      dst[o + 1] = src[s + 1]!;
+      dst[o + 2] = src[s + 2]!;
+      dst[o + 3] = 255;
+    }
+  },
+  rgbaToRgb(src, dst, pixels) {
+    for (let i = 0, s = 0, o = 0; i < pixels; i++, s += 4, o += 3) {
+      dst[o] = src[s]!;
+      dst[o + 1] = src[s + 1]!;
+      dst[o + 2] = src[s + 2]!;
+    }
+  },
 };

@@ -8,13 +8,20 @@ import { createWasmKernels } from './wasm-kernels.js';
 
 export type BackendName = 'wasm' | 'js';
 
-/** Byte-level layout conversions over whole images (3 channels, `pixels` = height*width). */
+/**
+ * Byte-level layout conversions over whole images (`pixels` = height*width). `src` and `dst`
+ * must not overlap; their lengths are not checked (callers size them).
+ */
 export interface PixelKernels {
   readonly name: BackendName;
   /** Planar CHW (R plane, G plane, B plane) -> interleaved HWC, for `count` consecutive images. */
   chwToHwc(src: Uint8Array, dst: Uint8Array, pixels: number, count: number): void;
   /** Interleaved HWC -> planar CHW, for `count` consecutive images. */
   hwcToChw(src: Uint8Array, dst: Uint8Array, pixels: number, count: number): void;
+  /** Interleaved RGB -> interleaved RGBA with alpha 255 (canvas `ImageData` order), `pixels` pixels. */
+  rgbToRgba(src: Uint8Array, dst: Uint8Array, pixels: number): void;
+  /** Interleaved RGBA -> interleaved RGB: alpha is dropped, not composited. */
+  rgbaToRgb(src: Uint8Array, dst: Uint8Array, pixels: number): void;
 }
 
 let wasm: PixelKernels | null | undefined; // undefined: not tried yet; null: unavailable

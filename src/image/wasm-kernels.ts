@@ -11,6 +11,8 @@ interface KernelExports {
   heapBase(): number;
   chwToHwc(src: number, dst: number, pixels: number, count: number): void;
   hwcToChw(src: number, dst: number, pixels: number, count: number): void;
+  rgbToRgba(src: number, dst: number, pixels: number): void;
+  rgbaToRgb(src: number, dst: number, pixels: number): void;
 }
 
 /** Bytes per chunk copied through wasm memory; two chunks (in and out) live there at once. */
@@ -29,7 +31,10 @@ function instantiate(): KernelExports {
   return new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
 }
 
-type Kernel = 'chwToHwc' | 'hwcToChw';
+/** Kernels over `count` whole images of `pixels` pixels, 3 bytes per pixel in and out. */
+type PlanarKernel = 'chwToHwc' | 'hwcToChw';
+/** Kernels over a run of `pixels` pixels, with different bytes per pixel in and out. */
+type PackingKernel = 'rgbToRgba' | 'rgbaToRgb';
 
 /** Creates the wasm backend; throws when this runtime cannot compile or run WebAssembly. */
 export function createWasmKernels(): PixelKernels {
@@ -37,8 +42,9 @@ export function createWasmKernels(): PixelKernels {
   const base = (wasm.heapBase() + 15) & ~15;
   let heap = new Uint8Array(wasm.memory.buffer);
 
+  /** Makes room for `bytes` of scratch from `base`, and re-makes the view if memory grew. */
   function reserve(bytes: number): void {
-    const needed = base + 2 * bytes;
+    const needed = base + bytes;
     if (needed > wasm.memory.buffer.byteLength) {
       wasm.memory.grow(Math.ceil((needed - wasm.memory.buffer.byteLength) / PAGE));
     }
@@ -46,12 +52,13 @@ export function createWasmKernels(): PixelKernels {
     if (heap.buffer !== wasm.memory.buffer) heap = new Uint8Array(wasm.memory.buffer);
   }
 
-  function run(kernel: Kernel, src: Uint8Array, dst: Uint8Array, pixels: number, count: number): void {
+  function runImages(kernel: PlanarKernel, src: Uint8Array, dst: Uint8Array, pixels: number, count: number): void {
     const imageBytes = 3 * pixels;
     if (imageBytes === 0 || count === 0) return;
     const perChunk = Math.max(1, Math.floor(CHUNK_BYTES / imageBytes));
-    reserve(Math.min(count, perChunk) * imageBytes);
-    const out = base + Math.min(count, perChunk) * imageBytes;
+    const chunkBytes = Math.min(count, perChunk) * imageBytes;
+    reserve(2 * chunkBytes);
+    const out = base + chunkBytes;
     for (let done = 0; done < count; done += perChunk) {
       const n = Math.min(perChunk, count - done);
       const from = done * imageBytes;
@@ -62,9 +69,26 @@ export function createWasmKernels(): PixelKernels {
     }
   }
 
+  function runPixels(kernel: PackingKernel, inBytes: number, outBytes: number, src: Uint8Array, dst: Uint8Array, pixels: number): void {
+    if (pixels === 0) return;
+    // A multiple of 4 pixels, so every chunk but the last takes the kernel's 4-pixel path.
+    const perChunk = Math.max(4, Math.floor(CHUNK_BYTES / inBytes / 4) * 4);
+    const chunkPixels = Math.min(pixels, perChunk);
+    reserve(chunkPixels * (inBytes + outBytes));
+    const out = base + chunkPixels * inBytes;
+    for (let done = 0; done < pixels; done += perChunk) {
+      const n = Math.min(perChunk, pixels - done);
+      heap.set(src.subarray(done * inBytes, (done + n) * inBytes), base);
+      wasm[kernel](base, out, n);
+      dst.set(heap.subarray(out, out + n * outBytes), done * outBytes);
+    }
+  }
+
   return {
     name: 'wasm',
-    chwToHwc: (src, dst, pixels, count) => run('chwToHwc', src, dst, pixels, count),
-    hwcToChw: (src, dst, pixels, count) => run('hwcToChw', src, dst, pixels, count),
+    chwToHwc: (src, dst, pixels, count) => runImages('chwToHwc', src, dst, pixels, count),
+    hwcToChw: (src, dst, pixels, count) => runImages('hwcToChw', src, dst, pixels, count),
+    rgbToRgba: (src, dst, pixels) => runPixels('rgbToRgba', 3, 4, src, dst, pixels),
+    rgbaToRgb: (src, dst, pixels) => runPixels('rgbaToRgb', 4, 3, src, dst, pixels),
   };
 }

@@ -97,6 +97,16 @@ try {
       }
       results.push({ name: 'datumaro-cifar10 from File objects', backend: '-', ok: detail === null, detail });
     }
+    // A real ImageData from the wasm RGBA kernel, and back.
+    {
+      const c = cases.find((x) => x.name === 'datumaro-cifar10');
+      const ds = await api.Dataset.importFrom(c.files);
+      const img = [...ds].find((i) => i.media).media;
+      const data = img.toImageData();
+      const back = api.Image.fromImageData(data);
+      const ok = data instanceof ImageData && data.data[3] === 255 && data.data[0] === img.data[0] && back.data.every((v, k) => v === img.data[k]);
+      results.push({ name: 'toImageData gives a real ImageData (alpha 255) and fromImageData inverts it', backend: '-', ok, detail: ok ? null : String(data) });
+    }
     // A path is no use in a browser: the error must say what to pass instead.
     let pathError = null;
     try {
