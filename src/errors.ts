@@ -60,6 +60,14 @@ export const ErrorCode = {
   TRANSFORM_UNKNOWN: 'TRANSFORM_UNKNOWN',
   /** A transform would give two different items the same id in the same subset. */
   DUPLICATE_ITEM: 'DUPLICATE_ITEM',
+  /** An archive (.tar, .tar.gz/.tgz, .zip) is malformed: not an archive, a bad header checksum, a gzip CRC-32 mismatch, broken zip data, a path that is both a file and a folder. */
+  ARCHIVE_CORRUPT: 'ARCHIVE_CORRUPT',
+  /** An archive ends before it is complete (in a header, in an entry's data, or before the end-of-archive marker). */
+  ARCHIVE_TRUNCATED: 'ARCHIVE_TRUNCATED',
+  /** An archive inflates to more bytes or holds more entries than the limits allow; refused before allocating beyond them. */
+  ARCHIVE_TOO_LARGE: 'ARCHIVE_TOO_LARGE',
+  /** A file of an archive source was read a second time: its bytes are released after the first read. */
+  ARCHIVE_ENTRY_CONSUMED: 'ARCHIVE_ENTRY_CONSUMED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

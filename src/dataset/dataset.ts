@@ -1,6 +1,7 @@
 /**
  * Dataset: items grouped in subsets, with label categories; Datumaro's central concept.
  */
+import { archiveSource, isArchiveInput, type ArchiveInput } from '../archive/index.js';
 import { concatBytes } from '../bytes.js';
 import { DatasetExportError, ErrorCode, UsageError } from '../errors.js';
 import { isMemoryFiles, memoryTree, safeOutputPath, type DatasetSource, type MemoryFiles } from '../formats/file-tree.js';
@@ -38,8 +39,12 @@ function requireFileSystem(what: string): FileSystemAccess {
   return fileSystem;
 }
 
-/** What `Dataset.importFrom` accepts. */
-export type DatasetInput = string | MemoryFiles;
+/**
+ * What `Dataset.importFrom` accepts: a path (Node, Deno; a folder, a file of a dataset, or an
+ * archive), in-memory files, or an archive (.tar, .tar.gz/.tgz, .zip) as bytes, a Blob/File, a
+ * Response, a ReadableStream or a URL (fetched).
+ */
+export type DatasetInput = string | MemoryFiles | ArchiveInput;
 
 export interface FromIterableOptions {
   /** Label categories, or label names (or [name, parent] pairs). */
@@ -76,10 +81,12 @@ export class Dataset implements Iterable<DatasetItem> {
     let source: DatasetSource;
     if (typeof input === 'string') {
       source = await requireFileSystem('file paths').openPath(input);
+    } else if (isArchiveInput(input)) {
+      source = await archiveSource(input);
     } else if (isMemoryFiles(input)) {
       source = { tree: memoryTree(input), start: '' };
     } else {
-      throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'importFrom takes a path, a Record or Map of path -> bytes, or a list of File objects');
+      throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'importFrom takes a path, a Record or Map of path -> bytes, a list of File objects, or an archive (Uint8Array, Blob, Response, ReadableStream, URL)');
     }
     if (format !== undefined && typeof format !== 'string') {
       throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'the format must be a string such as "cifar"');

@@ -18,8 +18,10 @@ export interface FileTree {
   list(dir: string): Promise<FileEntry[]>;
   /** 'file', 'dir' or null when nothing is there. */
   kind(path: string): Promise<'file' | 'dir' | null>;
-  /** A file's bytes. */
+  /** A file's bytes. Archive trees hand each file over once (see `peek`). */
   read(path: string): Promise<Uint8Array>;
+  /** A copy of a file's first `n` bytes that does not use up its one read (archive trees). */
+  peek?(path: string, n: number): Promise<Uint8Array>;
   /** How to name a file of this tree in messages. */
   display(path: string): string;
 }

@@ -2,8 +2,11 @@
  * Filesystem paths as dataset sources, for Node and Deno (through Deno's `node:` compatibility).
  * The only module of the package that touches a filesystem.
  */
+import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import * as nodePath from 'node:path';
+import { archiveSource, isArchiveFileName } from '../archive/index.js';
 import { CifarkitError, DatasetExportError, ErrorCode, UsageError } from '../errors.js';
 import { safeOutputPath, type DatasetSource, type FileEntry, type FileTree } from '../formats/file-tree.js';
 import type { ExportedFile } from '../formats/format.js';
@@ -61,6 +64,10 @@ export async function openPath(path: string): Promise<DatasetSource> {
     isFile = (await stat(absolute)).isFile();
   } catch (err) {
     throw new UsageError(ErrorCode.FILE_NOT_FOUND, 'no such file or folder', { file: path, cause: err });
+  }
+  if (isFile && isArchiveFileName(absolute)) {
+    // Streamed: the archive is inflated and split into files as it is read.
+    return archiveSource(Readable.toWeb(createReadStream(absolute)) as ReadableStream<Uint8Array>, { name: path });
   }
   if (isFile) {
     return { tree: diskTree(nodePath.dirname(absolute), nodePath.dirname(path)), start: nodePath.basename(absolute) };

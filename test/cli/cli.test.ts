@@ -279,6 +279,12 @@ describe('info / stats', () => {
     expect(info.imageSizes).toEqual([{ height: 32, width: 32, channels: 3, items: 6 }]);
   });
 
+  it('reads the official archive as it is (.tar.gz path, streamed)', () => {
+    const r = cli('info', join(ROOT, 'test/fixtures/archives/cifar-10-python.tar.gz'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ format: 'cifar', items: 9, subsets: [{ name: 'data_batch_1', items: 3 }, { name: 'data_batch_2', items: 2 }, { name: 'test_batch', items: 4 }] });
+  });
+
   it('prints a readable table', () => {
     const r = cli('info', PY2);
     expect(r.code, r.stderr).toBe(0);

@@ -7,7 +7,7 @@ import { extname, join, normalize, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
-import { loadCases, sourcePaths, GENERATED } from './load-cases.mjs';
+import { loadCases, sourcePaths, GENERATED, ARCHIVES, loadArchiveFixtures } from './load-cases.mjs';
 import { report } from './cases.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -48,6 +48,9 @@ await new Promise((r) => server.listen(0, '127.0.0.1', r));
 const base = `http://127.0.0.1:${server.address().port}`;
 
 const cases = await loadCases();
+const archiveFixtures = await loadArchiveFixtures();
+const archivesRel = relative(ROOT, fileURLToPath(ARCHIVES));
+const archiveManifest = { manifest: archiveFixtures.manifest, expected: archiveFixtures.expected, files: Object.keys(archiveFixtures.archives).map((f) => [f, `/${archivesRel}/${f}`]) };
 const genRel = relative(ROOT, fileURLToPath(GENERATED));
 // The page fetches each case's files itself: pass only names and URLs.
 const manifest = cases.map((c) => ({
@@ -67,7 +70,7 @@ try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error('page error:', e));
   await page.goto(`${base}/test/runtimes/blank.html`);
-  const results = await page.evaluate(async (manifest) => {
+  const results = await page.evaluate(async ([manifest, archiveManifest]) => {
     await import('/bundle.js');
     const api = globalThis.cifarkit;
     const runCases = globalThis.runCases;
@@ -82,6 +85,16 @@ try {
       cases.push({ ...c, files });
     }
     const results = await runCases(api, cases);
+    // The official archives from bytes, Blob, Response and streams, fetched by the page.
+    {
+      const { archiveChecks } = await import('/test/archive/runtime-cases.mjs');
+      const { describeDataset } = await import('/test/runtimes/cases.mjs');
+      const archives = {};
+      for (const [name, url] of archiveManifest.files) archives[name] = new Uint8Array(await (await fetch(url)).arrayBuffer());
+      for (const r of await archiveChecks(api, { archives, manifest: archiveManifest.manifest, expected: archiveManifest.expected, describeDataset })) {
+        results.push({ name: `archive: ${r.name}`, backend: '-', ok: r.ok, detail: r.detail });
+      }
+    }
     // File objects, as an <input type="file" multiple> gives them.
     {
       const c = cases.find((x) => x.name === 'datumaro-cifar10');
@@ -118,7 +131,7 @@ try {
     api.setBackend('auto');
     results.push({ name: "'auto' picks wasm in Chromium", backend: '-', ok: api.getBackend() === 'wasm', detail: api.getBackend() });
     return results;
-  }, manifest);
+  }, [manifest, archiveManifest]);
   console.log(`Chromium ${browser.version()}`);
   failed = report(results);
 } finally {

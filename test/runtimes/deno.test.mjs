@@ -1,7 +1,8 @@
 // The fixture suite under Deno, against the built package (run: npm run test:deno).
 import * as api from '../../dist/index.js';
 import { describeDataset, runCases } from './cases.mjs';
-import { GENERATED, loadCases } from './load-cases.mjs';
+import { GENERATED, loadArchiveFixtures, loadCases } from './load-cases.mjs';
+import { archiveChecks } from '../archive/runtime-cases.mjs';
 
 const cases = await loadCases();
 if (cases.length < 20) throw new Error(`only ${cases.length} fixture cases found: run npm run fixtures?`);
@@ -25,4 +26,17 @@ for (const c of cases.filter((c) => c.expected).slice(0, 3)) {
 Deno.test('the wasm backend compiles under Deno', () => {
   api.setBackend('auto');
   if (api.getBackend() !== 'wasm') throw new Error(`backend is ${api.getBackend()}`);
+});
+
+// The official archives (.tar.gz, .tar, .zip) from bytes, Blob, Response and streams.
+const archiveResults = await archiveChecks(api, { ...(await loadArchiveFixtures()), describeDataset });
+for (const r of archiveResults) {
+  Deno.test(`archive: ${r.name}`, () => {
+    if (!r.ok) throw new Error(r.detail);
+  });
+}
+
+Deno.test('an archive path is read as a stream', async () => {
+  const ds = await api.Dataset.importFrom(new URL('../fixtures/archives/cifar-10-python.tar.gz', import.meta.url).pathname);
+  if (ds.size !== 9 || ds.subsets().join() !== 'data_batch_1,data_batch_2,test_batch') throw new Error(`${ds.size} items, ${ds.subsets()}`);
 });

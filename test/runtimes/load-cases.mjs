@@ -41,3 +41,22 @@ export async function loadCases() {
   }
   return cases;
 }
+
+export const ARCHIVES = new URL('../fixtures/archives/', import.meta.url);
+
+/** The archive fixtures for test/archive/runtime-cases.mjs (without describeDataset, which the caller adds). */
+export async function loadArchiveFixtures() {
+  const dir = ARCHIVES.pathname;
+  const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+  const archives = {};
+  for (const name of (await readdir(dir)).filter((f) => f !== 'generate.py' && f !== 'manifest.json')) {
+    archives[name] = new Uint8Array(await readFile(join(dir, name)));
+  }
+  const expected = {};
+  for (const entry of manifest) {
+    if (!entry.expected) continue;
+    const key = entry.expected.replace(/\.expected\.json$/, '');
+    if (!expected[key]) expected[key] = JSON.parse(await readFile(join(GENERATED.pathname, entry.expected), 'utf8'));
+  }
+  return { archives, manifest, expected };
+}

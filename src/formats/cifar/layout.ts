@@ -43,7 +43,7 @@ async function bareBatches(tree: FileTree, dir: string): Promise<CifarLayout | n
   const subsets = await subsetsIn(tree, dir);
   if (subsets.length === 0) return null;
   for (const path of subsets) {
-    const head = await tree.read(path);
+    const head = tree.peek ? await tree.peek(path, 2) : await tree.read(path);
     if (head[0] !== 0x80 || head.length < 2 || head[1]! < 2 || head[1]! > 5) return null;
   }
   return { root: dir, meta: null, subsets };

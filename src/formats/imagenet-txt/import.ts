@@ -39,7 +39,9 @@ export async function detectImagenetTxt(source: DatasetSource): Promise<boolean>
   for (const list of layout.lists) {
     let text: string;
     try {
-      text = decodeUtf8(await source.tree.read(list), list, ErrorCode.ANNOTATION_INVALID);
+      // peek: an archive tree hands each file over once, and the import reads the list again.
+      const bytes = source.tree.peek ? await source.tree.peek(list, Number.MAX_SAFE_INTEGER) : await source.tree.read(list);
+      text = decodeUtf8(bytes, list, ErrorCode.ANNOTATION_INVALID);
     } catch {
       continue;
     }

@@ -1,0 +1,131 @@
+/**
+ * Dataset archives as sources: the official `cifar-10-python.tar.gz` / `cifar-100-python.tar.gz`
+ * as downloaded, and .tar, .tgz, .zip alike, read from bytes, a Blob/File, a fetch Response, a
+ * web ReadableStream or a URL. Web-standard APIs and fflate only; no filesystem.
+ *
+ * Memory: a .tar(.gz) is read as a stream (fflate's streaming Gunzip, then a streaming tar
+ * reader): only the regular files' bytes are kept, one buffer per entry; the inflated tar is
+ * never held whole. The returned tree hands each file's bytes over once and forgets them, so a
+ * dataset decoded batch by batch does not coexist with all of its raw files. A .zip is read
+ * through its central directory (see zip.ts), holding the compressed bytes while inflating.
+ *
+ * The archive's own paths are the tree's (`cifar-10-batches-py/data_batch_1`) and the source
+ * starts at its root, so the formats' usual root search (CIFAR: the meta file up to 3 levels
+ * down) finds the dataset folder as it does on disk.
+ */
+import { concatBytes } from '../bytes.js';
+import { DatasetImportError, ErrorCode, UsageError } from '../errors.js';
+import type { DatasetSource } from '../formats/file-tree.js';
+import { GunzipChecked } from './gzip.js';
+import { archiveLabel, inputChunks, isArchiveInput, type ArchiveInput } from './input.js';
+import { checksumOk, TarReader, type ArchiveLimits } from './tar.js';
+import { ArchiveTreeBuilder, type ArchiveTree, type SkippedEntry } from './tree.js';
+import { readZip } from './zip.js';
+
+export { isArchiveInput, type ArchiveInput, type ArchiveTree, type ArchiveLimits, type SkippedEntry };
+
+/** Default limits: generous for CIFAR (the archives inflate to ~180 MB and hold ~10 entries). */
+export const DEFAULT_ARCHIVE_LIMITS: Readonly<ArchiveLimits> = Object.freeze({ maxTotalBytes: 8 * 2 ** 30, maxEntries: 1_000_000 });
+
+export interface ArchiveSourceOptions {
+  /** How to name the archive in messages (default: a File's or URL's name, else '<archive>'). */
+  name?: string;
+  /** Refuse archives inflating to more bytes, or holding more entries, than these. */
+  limits?: Partial<ArchiveLimits>;
+}
+
+/** A source over an archive: its tree (read-once files, see {@link ArchiveTree}) from the archive's root. */
+export interface ArchiveSource extends DatasetSource {
+  tree: ArchiveTree;
+  start: '';
+}
+
+/** Enough bytes to see the tar magic at 257..262. */
+const SNIFF_BYTES = 263;
+
+/** Whether bytes start like gzip (1f 8b), zip (PK\x03\x04 / PK\x05\x06, an empty zip) or tar ('ustar' at 257). */
+export function sniffArchive(head: Uint8Array): 'gzip' | 'zip' | 'tar' | null {
+  if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
+  if (head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6))) return 'zip';
+  if (head.length >= 262 && String.fromCharCode(...head.subarray(257, 262)) === 'ustar') return 'tar';
+  return null;
+}
+
+/** Whether a file name says archive (.tar, .tar.gz, .tgz, .zip): for routing paths in src/io. */
+export function isArchiveFileName(name: string): boolean {
+  return /\.(tar|tar\.gz|tgz|zip)$/i.test(name);
+}
+
+function checkLimits(given: Partial<ArchiveLimits> | undefined): ArchiveLimits {
+  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...given };
+  for (const key of ['maxTotalBytes', 'maxEntries'] as const) {
+    const v = limits[key];
+    if (typeof v !== 'number' || !(v >= 0) || Number.isNaN(v)) {
+      throw new UsageError(ErrorCode.INVALID_ARGUMENT, `limits.${key} must be a number >= 0, got ${String(v)}`);
+    }
+  }
+  return limits;
+}
+
+/**
+ * Reads an archive (.tar, .tar.gz/.tgz, .zip; told apart by content, not name) into a source
+ * whose files can be read once. Entries with an absolute path, a '..' part or a NUL are refused
+ * (UNSAFE_PATH); of two entries with the same path the later wins, as extraction does; links,
+ * devices and FIFOs are left out (listed in `tree.skipped`). Errors: ARCHIVE_CORRUPT,
+ * ARCHIVE_TRUNCATED, ARCHIVE_TOO_LARGE, UNSAFE_PATH, never a raw exception.
+ *
+ * ```ts
+ * const source = await archiveSource(await fetch('cifar-10-python.tar.gz'));
+ * const { items } = await importSource(source, 'cifar');
+ * ```
+ */
+export async function archiveSource(input: ArchiveInput, options: ArchiveSourceOptions = {}): Promise<ArchiveSource> {
+  if (!isArchiveInput(input)) {
+    throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'an archive must be a Uint8Array, ArrayBuffer, Blob, Response, ReadableStream or URL');
+  }
+  const label = archiveLabel(input, options.name);
+  const limits = checkLimits(options.limits);
+  const chunks = await inputChunks(input, label);
+  try {
+    // The first bytes, to tell the kind of archive.
+    const head: Uint8Array[] = [];
+    let headSize = 0;
+    while (headSize < SNIFF_BYTES) {
+      const next = await chunks.next();
+      if (next.done) break;
+      head.push(next.value);
+      headSize += next.value.length;
+    }
+    const first = head.length === 1 ? head[0]! : concatBytes(head);
+    const kind = sniffArchive(first) ?? (first.length >= 512 && checksumOk(first.subarray(0, 512)) ? 'tar' : null);
+    if (kind === null) {
+      if (first.length === 0) throw new DatasetImportError(ErrorCode.ARCHIVE_TRUNCATED, 'the archive is empty', { file: label });
+      throw new DatasetImportError(ErrorCode.ARCHIVE_CORRUPT, 'not a .tar, .tar.gz/.tgz or .zip archive', { file: label });
+    }
+
+    const tree = new ArchiveTreeBuilder(label);
+    if (kind === 'zip') {
+      const parts = [first];
+      let size = first.length;
+      for await (const chunk of chunks) {
+        size += chunk.length;
+        if (size > limits.maxTotalBytes) {
+          throw new DatasetImportError(ErrorCode.ARCHIVE_TOO_LARGE, `the zip is larger than the limit of ${limits.maxTotalBytes} bytes (limits.maxTotalBytes)`, { file: label });
+        }
+        parts.push(chunk);
+      }
+      readZip(parts.length === 1 ? first : concatBytes(parts), tree, label, limits);
+    } else {
+      const tar = new TarReader(tree, label, limits);
+      const gunzip = kind === 'gzip' ? new GunzipChecked(label, (c) => tar.push(c)) : null;
+      const feed = gunzip ? (c: Uint8Array) => gunzip.push(c) : (c: Uint8Array) => tar.push(c);
+      feed(first);
+      for await (const chunk of chunks) feed(chunk);
+      gunzip?.end();
+      tar.end();
+    }
+    return { tree: tree.build(), start: '' };
+  } finally {
+    await chunks.return(undefined);
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Zip archives (PKWARE APPNOTE.TXT) through fflate's `unzipSync`, which reads the central
+ * directory: the one authoritative list of entries, and the only place that gives the sizes
+ * of entries written with data descriptors (streamed zips), which fflate's streaming `Unzip`
+ * cannot delimit when stored. The cost: the compressed archive is held whole while its entries
+ * are inflated (peak = compressed + inflated); the official CIFAR archives are .tar.gz anyway.
+ *
+ * Stored (0) and deflated (8) entries are read; others are skipped with a reason. Zip has no
+ * portable symlink flag that fflate exposes, so a symlink entry reads as a small file holding
+ * its target path (harmless: nothing is followed or written).
+ */
+import { unzipSync } from 'fflate';
+import { CifarkitError, DatasetImportError, ErrorCode } from '../errors.js';
+import type { ArchiveLimits } from './tar.js';
+import { entryPath, type ArchiveTreeBuilder } from './tree.js';
+
+/** Reads a whole zip into the tree. */
+export function readZip(bytes: Uint8Array, tree: ArchiveTreeBuilder, label: string, limits: ArchiveLimits): void {
+  let entries = 0;
+  let total = 0;
+  const order: string[] = [];
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(bytes, {
+      filter(info) {
+        if (++entries > limits.maxEntries) {
+          throw new DatasetImportError(ErrorCode.ARCHIVE_TOO_LARGE, `the archive has more than ${limits.maxEntries} entries (limits.maxEntries)`, { file: label });
+        }
+        const path = entryPath(info.name, label);
+        if (info.name.endsWith('/') || info.name.endsWith('\\')) {
+          tree.addDir(path);
+          return false;
+        }
+        if (info.compression !== 0 && info.compression !== 8) {
+          tree.skip(path, `unsupported zip compression method ${info.compression}`);
+          return false;
+        }
+        total += info.originalSize;
+        if (total > limits.maxTotalBytes) {
+          throw new DatasetImportError(
+            ErrorCode.ARCHIVE_TOO_LARGE,
+            `entry '${path}' (${info.originalSize} bytes) takes the archive over the limit of ${limits.maxTotalBytes} bytes (limits.maxTotalBytes)`,
+            { file: label },
+          );
+        }
+        order.push(info.name);
+        return true;
+      },
+    });
+  } catch (err) {
+    if (err instanceof CifarkitError) throw err;
+    throw new DatasetImportError(ErrorCode.ARCHIVE_CORRUPT, `invalid zip data: ${(err as Error).message} (a corrupt or truncated file?)`, { file: label, cause: err });
+  }
+  // fflate keys the result by name, so of duplicate names the later entry's data is there.
+  for (const name of order) {
+    const data = files[name];
+    if (data === undefined) continue;
+    delete files[name];
+    tree.addFile(entryPath(name, label), data);
+  }
+}
