@@ -1,0 +1,136 @@
+// Builds web/sample/cifar10-sample.tar.gz: a small CIFAR-10 dataset in the official archive's
+// layout (cifar-10-batches-py/{batches.meta,data_batch_1,test_batch,readme.html}, Python 2
+// pickles), with synthetic images a person can recognise: each class has its own colour.
+// Needs the built package (npm run build). Run: node web/sample/make-sample.mjs
+// The output is byte-identical on every run (fixed tar mtimes, gzip mtime 0).
+import { writeFile } from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'fflate';
+
+export const LABELS = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
+/** One colour per class (RGB). */
+export const COLORS = [
+  [135, 206, 235], // airplane: sky blue
+  [220, 30, 30], //   automobile: red
+  [250, 215, 40], //  bird: yellow
+  [255, 140, 0], //   cat: orange
+  [140, 90, 40], //   deer: brown
+  [210, 180, 140], // dog: tan
+  [40, 170, 60], //   frog: green
+  [90, 50, 20], //    horse: dark brown
+  [20, 40, 140], //   ship: navy
+  [128, 128, 128], // truck: gray
+];
+/** Images per class in each subset: 40 in data_batch_1, 10 in test_batch, 50 in all. */
+export const COUNTS = {
+  data_batch_1: [6, 5, 4, 3, 6, 5, 4, 3, 2, 2],
+  test_batch: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+};
+export const ROOT_DIR = 'cifar-10-batches-py';
+
+/**
+ * The pixel (RGB) at row y, column x of image `n` (0-based within its class, across subsets) of
+ * class `label`: the top half is the class colour; the bottom half fades it to black from left
+ * to right; a white 4x4 square on the top half marks `n` (at x = 2 + 5n, y = 2).
+ */
+export function pixelAt(label, n, y, x) {
+  const [r, g, b] = COLORS[label];
+  const mx = 2 + 5 * (n % 6);
+  if (y >= 2 && y < 6 && x >= mx && x < mx + 4) return [255, 255, 255];
+  if (y < 16) return [r, g, b];
+  const f = (31 - x) / 31;
+  return [Math.round(r * f), Math.round(g * f), Math.round(b * f)];
+}
+
+/** The sample's items in order: { id, subset, label, n }. */
+export function sampleItems() {
+  const items = [];
+  const seen = LABELS.map(() => 0);
+  for (const [subset, counts] of Object.entries(COUNTS)) {
+    for (let label = 0; label < LABELS.length; label++) {
+      for (let k = 0; k < counts[label]; k++) {
+        const n = seen[label]++;
+        items.push({ id: `${LABELS[label]}_${n}`, subset, label, n });
+      }
+    }
+  }
+  return items;
+}
+
+// --- a minimal ustar writer (regular files and folders) ---
+function tarHeader(name, size, type) {
+  const h = new Uint8Array(512);
+  const put = (s, off, len) => {
+    const b = new TextEncoder().encode(s);
+    if (b.length > len) throw new Error(`tar field too long: ${s}`);
+    h.set(b, off);
+  };
+  const oct = (n, len) => n.toString(8).padStart(len - 1, '0') + '\0';
+  put(name, 0, 100);
+  put(oct(type === '5' ? 0o755 : 0o644, 8), 100, 8);
+  put(oct(0, 8), 108, 8); // uid
+  put(oct(0, 8), 116, 8); // gid
+  put(oct(size, 12), 124, 12);
+  put(oct(1230000000, 12), 136, 12); // a fixed mtime (2008), so the output is reproducible
+  put('        ', 148, 8); // checksum placeholder
+  put(type, 156, 1);
+  put('ustar\0', 257, 6);
+  put('00', 263, 2);
+  let sum = 0;
+  for (const v of h) sum += v;
+  put(sum.toString(8).padStart(6, '0') + '\0 ', 148, 8);
+  return h;
+}
+
+export function tar(entries) {
+  const parts = [];
+  for (const { name, data } of entries) {
+    if (data === null) {
+      parts.push(tarHeader(name, 0, '5'));
+      continue;
+    }
+    parts.push(tarHeader(name, data.length, '0'), data);
+    const pad = (512 - (data.length % 512)) % 512;
+    if (pad) parts.push(new Uint8Array(pad));
+  }
+  parts.push(new Uint8Array(1024));
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** The sample's files (path inside the archive -> bytes), from the built package. */
+export async function sampleFiles() {
+  const { Dataset, DatasetItem, Image, Label } = await import('../../dist/index.js');
+  const items = sampleItems().map(({ id, subset, label, n }) => {
+    const px = new Uint8Array(32 * 32 * 3);
+    for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) px.set(pixelAt(label, n, y, x), (y * 32 + x) * 3);
+    return new DatasetItem({ id, subset, media: Image.fromHWC(px, 32, 32), annotations: [new Label(label)] });
+  });
+  const ds = Dataset.fromIterable(items, { labels: LABELS });
+  const files = await ds.exportToFiles('cifar', { python2: true, saveMedia: true });
+  const readme = new TextEncoder().encode(
+    '<html><body><p>cifarkit synthetic CIFAR-10 sample: 50 images (40 in data_batch_1, 10 in test_batch), one colour per class. Made by web/sample/make-sample.mjs.</p></body></html>\n',
+  );
+  const out = new Map([[`${ROOT_DIR}/`, null]]);
+  for (const name of ['batches.meta', 'data_batch_1', 'test_batch']) {
+    if (!files.has(name)) throw new Error(`the export has no ${name}: ${[...files.keys()]}`);
+    out.set(`${ROOT_DIR}/${name}`, files.get(name));
+  }
+  out.set(`${ROOT_DIR}/readme.html`, readme);
+  return out;
+}
+
+async function main() {
+  const files = await sampleFiles();
+  const archive = gzipSync(tar([...files].map(([name, data]) => ({ name, data }))), { level: 9, mtime: 0 });
+  const dest = fileURLToPath(new URL('./cifar10-sample.tar.gz', import.meta.url));
+  await writeFile(dest, archive);
+  console.log(`wrote ${dest} (${archive.length} bytes, ${sampleItems().length} images)`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
