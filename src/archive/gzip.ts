@@ -6,23 +6,8 @@
  * covers multi-member gzip, not supported).
  */
 import { Gunzip } from 'fflate';
+import { crc32 } from '../bytes.js';
 import { CifarkitError, DatasetImportError, ErrorCode } from '../errors.js';
-
-const CRC_TABLE = (() => {
-  const t = new Int32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c;
-  }
-  return t;
-})();
-
-function crc32Update(crc: number, data: Uint8Array): number {
-  let c = ~crc;
-  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return ~c >>> 0;
-}
 
 /** Inflates pushed gzip bytes and hands each output chunk to `onData`, synchronously. */
 export class GunzipChecked {
@@ -40,7 +25,7 @@ export class GunzipChecked {
   ) {
     this.inflater = new Gunzip((chunk, final) => {
       if (chunk.length > 0) {
-        this.crc = crc32Update(this.crc, chunk);
+        this.crc = crc32(chunk, this.crc);
         this.size += chunk.length;
         onData(chunk);
       }

@@ -17,6 +17,7 @@
 import { zlibSync } from 'fflate';
 import decodeJpegPixels from 'jpeg-js/lib/decoder.js';
 import UPNG from 'upng-js';
+import { concatBytes, crc32 } from '../bytes.js';
 import { Image } from '../dataset/media.js';
 import { CifarkitError, DatasetExportError, DatasetImportError, ErrorCode, UsageError } from '../errors.js';
 import { encodeJpeg } from './jpeg-encoder.js';
@@ -101,23 +102,6 @@ function endsWithIend(png: Uint8Array): boolean {
 
 // ---- grayscale PNG writer -------------------------------------------------------------------
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-/** CRC-32 (ISO 3309, as PNG uses) of bytes[start, end). */
-function crc32(bytes: Uint8Array, start: number, end: number): number {
-  let c = 0xffffffff;
-  for (let i = start; i < end; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
 function pngChunk(type: string, body: Uint8Array): Uint8Array {
@@ -126,7 +110,7 @@ function pngChunk(type: string, body: Uint8Array): Uint8Array {
   view.setUint32(0, body.length);
   for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
   out.set(body, 8);
-  view.setUint32(8 + body.length, crc32(out, 4, 8 + body.length));
+  view.setUint32(8 + body.length, crc32(out.subarray(4, 8 + body.length)));
   return out;
 }
 
@@ -171,14 +155,7 @@ function encodeGrayPng(gray: Uint8Array, width: number, height: number): Uint8Ar
   ihdr[8] = 8; // bit depth
   ihdr[9] = 0; // colour type: grayscale
   // compression, filter method, interlace: all 0
-  const parts = [Uint8Array.from(PNG_SIGNATURE), pngChunk('IHDR', ihdr), pngChunk('IDAT', zlibSync(filtered, { level: 9 })), pngChunk('IEND', new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes([Uint8Array.from(PNG_SIGNATURE), pngChunk('IHDR', ihdr), pngChunk('IDAT', zlibSync(filtered, { level: 9 })), pngChunk('IEND', new Uint8Array(0))]);
 }
 
 // ---- decoding -------------------------------------------------------------------------------
@@ -246,7 +223,7 @@ function checkPngStructure(bytes: Uint8Array, name: string): { width: number; he
     const end = offset + 8 + length;
     if (length > 0x7fffffff || end + 4 > bytes.length) throw decodeError(name, `the PNG is cut short: chunk '${type}' at byte ${offset} runs past the end`);
     if (first && type !== 'IHDR') throw decodeError(name, `the first PNG chunk is '${type}', not 'IHDR'`);
-    if (CRITICAL_CHUNKS.has(type) && crc32(bytes, offset + 4, end) !== view.getUint32(end)) {
+    if (CRITICAL_CHUNKS.has(type) && crc32(bytes.subarray(offset + 4, end)) !== view.getUint32(end)) {
       throw decodeError(name, `the CRC of PNG chunk '${type}' at byte ${offset} is wrong (a damaged file)`);
     }
     if (type === 'IHDR') {

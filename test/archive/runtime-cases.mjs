@@ -1,5 +1,5 @@
 // The archive checks shared by the Node (vitest), Deno and Chromium suites, in plain JavaScript
-// with no imports so every runtime loads it as it is. They run against `api` (the built package,
+// so every runtime loads it as it is. They run against `api` (the built package,
 // or src/ in vitest) through `api.Dataset.importFrom(<archive>, 'cifar')`.
 //
 // fixtures = {
@@ -10,6 +10,8 @@
 //   backends?: string[]                       default ['wasm', 'js']
 // }
 // Returns [{ name, ok, detail }].
+
+import { firstDifference } from '../runtimes/cases.mjs';
 
 /** The ways an archive can be handed over; each makes a fresh input from the bytes. */
 const INPUTS = {
@@ -31,14 +33,6 @@ function chunked(bytes, size) {
   });
 }
 
-function firstDifference(actual, expected) {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a === e) return null;
-  let i = 0;
-  while (a[i] === e[i]) i++;
-  return `differs at char ${i}: got …${a.slice(Math.max(0, i - 60), i + 60)}… expected …${e.slice(Math.max(0, i - 60), i + 60)}…`;
-}
 
 async function expectError(api, run, code, mentions) {
   try {

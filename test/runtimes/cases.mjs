@@ -27,7 +27,7 @@ export async function describeDataset(ds) {
   return { labels: ds.labels.items.map((l) => ({ name: l.name, parent: l.parent })), subsets: ds.subsets(), items };
 }
 
-function firstDifference(actual, expected) {
+export function firstDifference(actual, expected) {
   const a = JSON.stringify(actual);
   const e = JSON.stringify(expected);
   if (a === e) return null;
