@@ -4,7 +4,7 @@ export { DatasetItem, type DatasetItemInit } from './dataset/item.js';
 export { Label, LabelCategories, type Annotation, type LabelCategory } from './dataset/annotations.js';
 export { Image, type ImageOptions, type ImageDataInput } from './dataset/media.js';
 export { toTensor, batches, type Tensor, type TensorOptions, type BatchOptions, type Batch } from './dataset/tensor.js';
-export { setBackend, getBackend, type BackendName } from './image/kernels.js';
+export { setBackend, getBackend, wasmFeatures, type BackendName } from './image/kernels.js';
 export { encodeImage, decodeImage, JPEG_QUALITY } from './image/codecs.js';
 export { readPickle, allowedGlobals, type ReadPickleOptions } from './pickle/reader.js';
 export { writePickle, writePickleChunks, PyTuple, type PyWritable, type WritePickleOptions } from './pickle/writer.js';

@@ -4,7 +4,7 @@
  */
 import { ErrorCode, UsageError } from '../errors.js';
 import { jsKernels } from './js-kernels.js';
-import { createWasmKernels } from './wasm-kernels.js';
+import { createWasmKernels, type WasmKernels } from './wasm-kernels.js';
 
 export type BackendName = 'wasm' | 'js';
 
@@ -24,11 +24,11 @@ export interface PixelKernels {
   rgbaToRgb(src: Uint8Array, dst: Uint8Array, pixels: number): void;
 }
 
-let wasm: PixelKernels | null | undefined; // undefined: not tried yet; null: unavailable
+let wasm: WasmKernels | null | undefined; // undefined: not tried yet; null: unavailable
 let wasmFailure: unknown;
 let preference: BackendName | 'auto' = 'auto';
 
-function loadWasm(): PixelKernels | null {
+function loadWasm(): WasmKernels | null {
   if (wasm === undefined) {
     try {
       wasm = typeof WebAssembly === 'object' ? createWasmKernels() : null;
@@ -66,4 +66,19 @@ export function kernels(): PixelKernels {
 /** The name of the backend in use now ('wasm' or 'js'). */
 export function getBackend(): BackendName {
   return kernels().name;
+}
+
+/** WebAssembly features the kernels in use now rely on. */
+export interface WasmFeatures {
+  /** True when the wasm backend is in use and runs its 128-bit SIMD build. */
+  simd: boolean;
+}
+
+/**
+ * Which wasm build the kernels in use now run: `{ simd: true }` for the SIMD build,
+ * `{ simd: false }` for the scalar build or when the 'js' backend is in use.
+ */
+export function wasmFeatures(): WasmFeatures {
+  const active = kernels();
+  return { simd: active.name === 'wasm' && (active as WasmKernels).simd };
 }

@@ -1,10 +1,12 @@
 /**
- * The AssemblyScript kernels (assembly/index.ts), embedded as base64 and instantiated
- * synchronously on first use: no loader, no fetch, no file access, in every runtime.
- * The module is under 4 KiB, the limit browsers set for synchronous compilation on the main thread.
+ * The AssemblyScript kernels, embedded as base64 and instantiated synchronously on first use: no
+ * loader, no fetch, no file access, in every runtime. Two builds with the same exports and the
+ * same results: 128-bit SIMD (assembly/simd.ts), used where `WebAssembly.validate` accepts it,
+ * and scalar (assembly/index.ts) for runtimes without wasm SIMD. Each module is under 4 KiB, the
+ * limit browsers set for synchronous compilation on the main thread.
  */
 import type { PixelKernels } from './kernels.js';
-import { KERNELS_WASM_BASE64 } from './wasm/kernels.generated.js';
+import { KERNELS_SIMD_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm/kernels.generated.js';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
@@ -26,9 +28,24 @@ function decodeBase64(b64: string): Uint8Array {
   return out;
 }
 
-function instantiate(): KernelExports {
-  const module = new WebAssembly.Module(decodeBase64(KERNELS_WASM_BASE64) as BufferSource);
+function instantiate(bytes: Uint8Array): KernelExports {
+  const module = new WebAssembly.Module(bytes as BufferSource);
   return new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+}
+
+/** The wasm backend, and which build of the kernels it runs. */
+export interface WasmKernels extends PixelKernels {
+  readonly name: 'wasm';
+  /** True when the 128-bit SIMD build runs, false for the scalar build. */
+  readonly simd: boolean;
+}
+
+export interface WasmKernelOptions {
+  /**
+   * Which build to run: true for SIMD (throws where this runtime lacks wasm SIMD), false for
+   * scalar; left out, SIMD where `WebAssembly.validate` accepts the SIMD module, else scalar.
+   */
+  simd?: boolean;
 }
 
 /** Kernels over `count` whole images of `pixels` pixels, 3 bytes per pixel in and out. */
@@ -37,8 +54,22 @@ type PlanarKernel = 'chwToHwc' | 'hwcToChw';
 type PackingKernel = 'rgbToRgba' | 'rgbaToRgb';
 
 /** Creates the wasm backend; throws when this runtime cannot compile or run WebAssembly. */
-export function createWasmKernels(): PixelKernels {
-  const wasm = instantiate();
+export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels {
+  let simd = options.simd;
+  let bytes: Uint8Array | undefined;
+  if (simd !== false) {
+    const simdBytes = decodeBase64(KERNELS_SIMD_WASM_BASE64);
+    // Asked for explicitly, an unsupported SIMD module is left to fail in instantiate().
+    if (simd === true || WebAssembly.validate(simdBytes as BufferSource)) {
+      simd = true;
+      bytes = simdBytes;
+    }
+  }
+  if (!bytes) {
+    simd = false;
+    bytes = decodeBase64(KERNELS_WASM_BASE64);
+  }
+  const wasm = instantiate(bytes);
   const base = (wasm.heapBase() + 15) & ~15;
   let heap = new Uint8Array(wasm.memory.buffer);
 
@@ -71,8 +102,9 @@ export function createWasmKernels(): PixelKernels {
 
   function runPixels(kernel: PackingKernel, inBytes: number, outBytes: number, src: Uint8Array, dst: Uint8Array, pixels: number): void {
     if (pixels === 0) return;
-    // A multiple of 4 pixels, so every chunk but the last takes the kernel's 4-pixel path.
-    const perChunk = Math.max(4, Math.floor(CHUNK_BYTES / inBytes / 4) * 4);
+    // A multiple of 16 pixels, so every chunk but the last takes the kernels' 16-pixel (SIMD)
+    // or 4-pixel (scalar) path throughout.
+    const perChunk = Math.max(16, Math.floor(CHUNK_BYTES / inBytes / 16) * 16);
     const chunkPixels = Math.min(pixels, perChunk);
     reserve(chunkPixels * (inBytes + outBytes));
     const out = base + chunkPixels * inBytes;
@@ -86,6 +118,7 @@ export function createWasmKernels(): PixelKernels {
 
   return {
     name: 'wasm',
+    simd: simd === true,
     chwToHwc: (src, dst, pixels, count) => runImages('chwToHwc', src, dst, pixels, count),
     hwcToChw: (src, dst, pixels, count) => runImages('hwcToChw', src, dst, pixels, count),
     rgbToRgba: (src, dst, pixels) => runPixels('rgbToRgba', 3, 4, src, dst, pixels),

@@ -130,6 +130,7 @@ try {
     results.push({ name: 'path input is refused in browsers', backend: '-', ok: /INVALID_ARGUMENT: .*File\[\]/.test(pathError), detail: pathError });
     api.setBackend('auto');
     results.push({ name: "'auto' picks wasm in Chromium", backend: '-', ok: api.getBackend() === 'wasm', detail: api.getBackend() });
+    results.push({ name: 'the SIMD kernels are used in Chromium', backend: '-', ok: api.wasmFeatures().simd === true, detail: JSON.stringify(api.wasmFeatures()) });
     return results;
   }, [manifest, archiveManifest]);
   console.log(`Chromium ${browser.version()}`);

@@ -26,6 +26,7 @@ for (const c of cases.filter((c) => c.expected).slice(0, 3)) {
 Deno.test('the wasm backend compiles under Deno', () => {
   api.setBackend('auto');
   if (api.getBackend() !== 'wasm') throw new Error(`backend is ${api.getBackend()}`);
+  if (!api.wasmFeatures().simd) throw new Error('the SIMD module was not chosen');
 });
 
 // The official archives (.tar.gz, .tar, .zip) from bytes, Blob, Response and streams.
