@@ -1,0 +1,249 @@
+#!/usr/bin/env node
+// `npm run bench` (= npm run build && node bench/run.mjs): cifarkit vs the Python reference on a
+// full-size CIFAR-10, side by side. Options: --rounds N (default 5), --quick (2 rounds),
+// --data DIR (default os.tmpdir()/cifarkit-bench), --out FILE (default BENCHMARKS.md).
+// Every measurement runs in a fresh child process (bench/worker.mjs, bench/reference.py); the
+// median of the rounds is reported. The benchmark fails only on errors, never on numbers.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const ROOT = dirname(HERE);
+const DATA_VERSION = 'cifarkit-bench-data v1';
+const SUBSETS = ['data_batch_1', 'data_batch_2', 'data_batch_3', 'data_batch_4', 'data_batch_5', 'test_batch'];
+const N_IMAGES = 60000;
+const DATA_BYTES = N_IMAGES * 3072; // 184,320,000
+const MB = 1e6;
+
+// ---- options --------------------------------------------------------------------------------
+const argv = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : dflt;
+};
+const quick = argv.includes('--quick');
+const rounds = Number(opt('--rounds', quick ? 2 : 5));
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds needs a positive integer');
+const dataRoot = opt('--data', join(os.tmpdir(), 'cifarkit-bench'));
+const outFile = opt('--out', join(ROOT, 'BENCHMARKS.md'));
+const DIST = join(ROOT, 'dist', 'index.js');
+
+// Python: numpy is slowed by these on some processors; unset in the Python children only.
+const pyEnv = { ...process.env };
+delete pyEnv.OPENBLAS_CORETYPE;
+delete pyEnv.OPENBLAS_L2_SIZE;
+const openblasNote = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE']
+  .filter((k) => process.env[k] !== undefined)
+  .map((k) => `${k}=${process.env[k]}`);
+
+const log = (s) => process.stderr.write(s + '\n');
+
+// ---- data -----------------------------------------------------------------------------------
+const py2Dir = join(dataRoot, 'cifar-10-batches-py');
+const dmDir = join(dataRoot, 'datumaro-cifar10');
+function ensureData() {
+  const stamp = join(dataRoot, 'COMPLETE');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === DATA_VERSION) {
+    log(`data: cached in ${dataRoot}`);
+    return;
+  }
+  mkdirSync(dataRoot, { recursive: true });
+  log(`data: generating a full-size CIFAR-10 in ${dataRoot} (bench/make-cifar10.py) ...`);
+  execFileSync('python3', [join(HERE, 'make-cifar10.py'), dataRoot], { env: pyEnv, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+// ---- children -------------------------------------------------------------------------------
+function run(cmd, args, env) {
+  const r = spawnSync(cmd, args, { env, encoding: 'utf8', maxBuffer: 1 << 24, cwd: ROOT });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.slice(0, 2).join(' ')} failed (${r.status ?? r.signal}):\n${r.stderr}`);
+  const line = r.stdout.trim().split('\n').pop();
+  return JSON.parse(line);
+}
+const node = (task, args) => run(process.execPath, [join(HERE, 'worker.mjs'), task, JSON.stringify({ dist: DIST, ...args })], process.env);
+const python = (task, args) => run('python3', [join(HERE, 'reference.py'), task, JSON.stringify(args)], pyEnv);
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+/** Runs fn `n` times (fresh process each), returns the per-field medians. */
+function measure(label, n, fn) {
+  const runs = [];
+  for (let i = 0; i < n; i++) {
+    log(`  ${label}: round ${i + 1}/${n}`);
+    runs.push(fn());
+  }
+  const out = {};
+  for (const k of Object.keys(runs[0])) out[k] = typeof runs[0][k] === 'number' ? median(runs.map((r) => r[k])) : runs[0][k];
+  out.rounds = n;
+  if (typeof runs[0].ms === 'number') out.allMs = runs.map((o) => Math.round(o.ms));
+  return out;
+}
+
+// ---- environment ----------------------------------------------------------------------------
+function pythonVersions() {
+  const r = spawnSync('python3', ['-c', 'import sys, numpy; print(sys.version.split()[0], numpy.__version__)'], { env: pyEnv, encoding: 'utf8' });
+  const [py, np] = r.stdout.trim().split(' ');
+  return { py, np };
+}
+
+// ---- main -----------------------------------------------------------------------------------
+if (!existsSync(DIST)) throw new Error('dist/index.js is missing: run `npm run bench` (it builds first)');
+ensureData();
+const started = Date.now();
+const loadBefore = os.loadavg()[0];
+const { py: pyVersion, np: npVersion } = pythonVersions();
+const cpus = os.cpus();
+
+// kernels() is internal: bundle src/image/kernels.ts (with the generated wasm module) for the
+// kernel row, so it measures exactly the code in src/ that dist/ was built from.
+const kernelsModule = join(dataRoot, 'kernels.bundle.mjs');
+execFileSync(join(ROOT, 'node_modules', '.bin', 'esbuild'),
+  [join(ROOT, 'src', 'image', 'kernels.ts'), '--bundle', '--format=esm', '--platform=neutral', '--log-level=warning', `--outfile=${kernelsModule}`],
+  { stdio: 'inherit' });
+
+const r = {};
+log(`rounds: ${rounds}${quick ? ' (--quick)' : ''}`);
+log('a. import all 6 batches -> HWC');
+r.importWasm = measure('cifarkit wasm', rounds, () => node('import', { dir: py2Dir, backend: 'wasm', expect: N_IMAGES }));
+r.importJs = measure('cifarkit js', rounds, () => node('import', { dir: py2Dir, backend: 'js', expect: N_IMAGES }));
+r.importPy = measure('python', rounds, () => python('import', { dir: py2Dir, subsets: SUBSETS, expect: N_IMAGES }));
+
+log('b. export to CIFAR pickles');
+r.exportFiles = measure('cifarkit export (files)', rounds, () => node('exportFiles', { dir: py2Dir, backend: 'wasm' }));
+r.exportMemory = measure('cifarkit exportToFiles (memory)', rounds, () => node('exportMemory', { dir: py2Dir, backend: 'wasm' }));
+r.exportPy = measure('python pickle.dump', rounds, () => python('export', { dir: py2Dir, subsets: SUBSETS }));
+
+log('c. CHW <-> HWC kernels, 60,000 images');
+r.kWasm = measure('kernels wasm', rounds, () => node('kernels', { kernelsModule, backend: 'wasm', images: N_IMAGES }));
+r.kJs = measure('kernels js', rounds, () => node('kernels', { kernelsModule, backend: 'js', images: N_IMAGES }));
+r.apiWasm = measure('Image.fromCHW/toCHW wasm', rounds, () => node('imageApi', { backend: 'wasm', images: N_IMAGES }));
+r.apiJs = measure('Image.fromCHW/toCHW js', rounds, () => node('imageApi', { backend: 'js', images: N_IMAGES }));
+
+log('d. convert to ImageNet with PNGs (1 batch, 10,000 files)');
+r.png1 = measure('1 worker', rounds, () => node('png', { file: join(py2Dir, 'data_batch_1'), backend: 'wasm' }));
+
+log('e. peak RSS baselines');
+r.idle = measure('idle node', rounds, () => node('idle', {}));
+r.readFiles = measure('read all files', rounds, () => node('readFiles', { dir: py2Dir }));
+
+log('f. Datumaro layout (1 batch, object array)');
+r.dmWasm = measure('cifarkit', rounds, () => node('import', { dir: dmDir, backend: 'wasm', expect: 10000 }));
+r.dmPy = measure('python', rounds, () => python('datumaro', { file: join(dmDir, 'data_batch_1'), expect: 10000 }));
+
+// ---- tables ---------------------------------------------------------------------------------
+const s = (ms) => `${(ms / 1000).toFixed(3)} s`;
+const mb = (b) => `${(b / MB).toFixed(0)} MB`;
+const gbs = (bytes, ms) => bytes / (ms / 1000) / 1e9;
+const x = (v) => `${v.toFixed(2)}×`;
+const faster = (v) => (v >= 1 ? `${x(v)} faster` : `${x(1 / v)} slower`);
+const met = (ok) => (ok ? '**met**' : '**not met**');
+
+const rows = [];
+const row = (measurement, cifarkit, reference, ratio, target, status) => rows.push({ measurement, cifarkit, reference, ratio, target, status });
+
+const impRatio = r.importPy.ms / r.importWasm.ms;
+row('a. import 6 batches → HWC (wasm)', s(r.importWasm.ms), `${s(r.importPy.ms)} (Python, torchvision loader)`, faster(impRatio), '≥ 4× faster', met(impRatio >= 4));
+const impJsRatio = r.importPy.ms / r.importJs.ms;
+row('a. import 6 batches → HWC (js backend)', s(r.importJs.ms), s(r.importPy.ms), faster(impJsRatio), '(info)', '');
+const expRatio = r.exportPy.ms / r.exportFiles.ms;
+row('b. export 6 subsets to CIFAR pickles (files)', s(r.exportFiles.ms), `${s(r.exportPy.ms)} (Python pickle.dump, protocol 4)`, faster(expRatio), '≥ 2× faster', met(expRatio >= 2));
+const expMemRatio = r.exportPy.ms / r.exportMemory.ms;
+row('b. export 6 subsets, in memory (exportToFiles)', s(r.exportMemory.ms), s(r.exportPy.ms), faster(expMemRatio), '(info)', '');
+for (const [dir, key] of [['CHW→HWC', 'chwToHwcMs'], ['HWC→CHW', 'hwcToChwMs']]) {
+  const w = gbs(DATA_BYTES, r.kWasm[key]);
+  const j = gbs(DATA_BYTES, r.kJs[key]);
+  row(`c. ${dir} kernel, 60,000 images (184 MB)`, `${w.toFixed(2)} GB/s (wasm, ${r.kWasm.build} build)`, `${j.toFixed(2)} GB/s (TS fallback)`, faster(w / j), '≥ 3× the TS loop', met(w / j >= 3));
+}
+for (const [dir, key] of [['Image.fromCHW (CHW→HWC)', 'chwToHwcMs'], ['Image.toCHW (HWC→CHW)', 'hwcToChwMs']]) {
+  const w = gbs(DATA_BYTES, r.apiWasm[key]);
+  const j = gbs(DATA_BYTES, r.apiJs[key]);
+  row(`c. ${dir}, one image per call`, `${w.toFixed(2)} GB/s (wasm)`, `${j.toFixed(2)} GB/s (js)`, faster(w / j), '(info)', '');
+}
+const pngRate = r.png1.files / (r.png1.ms / 1000);
+row('d. CIFAR → ImageNet PNGs, 1 batch (10,000 files), 1 worker', `${pngRate.toFixed(0)} files/s (${s(r.png1.ms)})`, '—', '—', '(baseline for all-cores)', '');
+row('d. same, all cores', 'not implemented yet', `${pngRate.toFixed(0)} files/s (1 worker)`, '—', '≥ 1.7× one worker', '**not met** (not implemented)');
+const aboveIdle = r.importWasm.maxRssBytes - r.idle.maxRssBytes;
+const aboveRead = r.importWasm.maxRssBytes - r.readFiles.maxRssBytes;
+const rssLimit = 1.5 * DATA_BYTES;
+row('e. peak RSS of the import (wasm)', mb(r.importWasm.maxRssBytes), `${mb(r.importPy.maxRssBytes)} (Python loader)`, `${x(r.importWasm.maxRssBytes / r.importPy.maxRssBytes)} of Python`, '(info)', '');
+row('e. … above an idle Node', mb(aboveIdle), `idle Node: ${mb(r.idle.maxRssBytes)}`, `${x(aboveIdle / DATA_BYTES)} of 184 MB`, '≤ 1.5 × 184 MB = 276 MB', met(aboveIdle <= rssLimit));
+row('e. … above the read-files-only baseline', mb(aboveRead), `read all 7 files: ${mb(r.readFiles.maxRssBytes)}`, `${x(r.importWasm.maxRssBytes / r.readFiles.maxRssBytes)} of baseline`, '≤ 1.5 × 184 MB = 276 MB', met(aboveRead <= rssLimit));
+row('e. peak RSS of the import (js backend)', mb(r.importJs.maxRssBytes), mb(r.importPy.maxRssBytes), `${x(r.importJs.maxRssBytes / r.importPy.maxRssBytes)} of Python`, '(info)', '');
+const dmRatio = r.dmWasm.ms / r.dmPy.ms;
+row('f. Datumaro layout, 1 batch (object array of ints)', s(r.dmWasm.ms), `${s(r.dmPy.ms)} (Python loader + astype(uint8))`,
+  faster(1 / dmRatio), 'within 2× of Python', met(dmRatio <= 2));
+row('f. Datumaro layout, peak RSS', mb(r.dmWasm.maxRssBytes), mb(r.dmPy.maxRssBytes), `${x(r.dmWasm.maxRssBytes / r.dmPy.maxRssBytes)} of Python`, '(info)', '');
+
+const header = ['measurement', 'cifarkit', 'reference', 'ratio', 'target', 'status'];
+const mdTable = [
+  `| ${header.join(' | ')} |`,
+  `|${header.map(() => '---').join('|')}|`,
+  ...rows.map((o) => `| ${header.map((h) => o[h]).join(' | ')} |`),
+].join('\n');
+
+// console: plain aligned columns
+const plain = (v) => String(v).replace(/\*\*/g, '');
+const widths = header.map((h) => Math.max(h.length, ...rows.map((o) => plain(o[h]).length)));
+const line = (cells) => cells.map((c, i) => plain(c).padEnd(widths[i])).join('  ');
+console.log('\n' + line(header));
+console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+for (const o of rows) console.log(line(header.map((h) => o[h])));
+
+const date = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+const elapsed = ((Date.now() - started) / 1000).toFixed(0);
+const md = `# Benchmarks
+
+Generated by \`npm run bench${quick ? ' -- --quick' : rounds !== 5 ? ` -- --rounds ${rounds}` : ''}\` (bench/run.mjs) on ${date}; do not edit by hand.
+
+- Machine: ${cpus.length} cores (\`os.cpus().length\`), ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.platform()} ${os.release()}
+- Node ${process.version}; Python ${pyVersion}; numpy ${npVersion}
+- Median of ${rounds} round(s); each measurement in a fresh child process. Times are of the operation only
+  (process start-up and module loading excluded on both sides); files are in the page cache.
+- ${openblasNote.length ? `This machine sets ${openblasNote.join(', ')}, which slow numpy on some processors: the Python children run with both unset (\`env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE\`); the Node side is unaffected.` : 'OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE were not set; the Python children would run with both unset.'}
+- Data: a full-size random CIFAR-10 (6 × 10,000 images, 184 MB of pixels) in the original Python 2 cPickle layout, written by \`bench/make-cifar10.py\` (seeded, via \`Py2Pickler\` of test/fixtures/generate.py), cached in \`${relative(ROOT, dataRoot).startsWith('..') ? dataRoot : relative(ROOT, dataRoot)}\`; plus one batch as Datumaro's exporter writes it (protocol 4, object array of ints).
+- Whole run: ${elapsed} s. 1-minute load average ${loadBefore.toFixed(2)} before, ${os.loadavg()[0].toFixed(2)} after (other work on this machine skews numbers; per-round times are in the raw medians below as \`allMs\`).
+
+${mdTable}
+
+## What is measured
+
+- **a. import**: \`Dataset.importFrom('cifar-10-batches-py')\` (backend \`wasm\` / \`js\`), then every item's \`media.data\` touched, vs torchvision's loader:
+  \`pickle.load(f, encoding='latin1')\` per batch, \`np.vstack\`, \`reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)\` made contiguous.
+- **b. export**: an imported dataset written back with \`ds.export(dir, 'cifar', { saveMedia: true })\` (7 files, temp dir) and with
+  \`ds.exportToFiles('cifar')\` (in memory), vs Python: HWC→CHW \`(N, 3072)\` uint8 + labels + filenames, \`pickle.dump(…, protocol=4)\` per subset + \`batches.meta\`.
+- **c. kernels**: \`kernels().chwToHwc\` / \`hwcToChw\` over 60,000 32×32 images in one call, GB/s = input bytes per second;
+  output buffers pre-faulted, median of 3 calls per child (a first write into a fresh 184 MB buffer costs more in page faults
+  than the SIMD kernel itself). \`kernels()\` is not exported, so \`src/image/kernels.ts\` (with the generated wasm module) is
+  bundled with esbuild for this row. Also the public per-image path (\`Image.fromCHW\` / \`image.toCHW()\`, 60,000 calls, each
+  allocating its 3,072-byte output).
+- **d. PNG**: \`Dataset.importFrom(data_batch_1)\` then \`ds.export(dir, 'imagenet')\` (10,000 PNG files). Only one worker exists today.
+- **e. memory**: \`process.resourceUsage().maxRSS\` at the end of the import child; baselines: an idle Node child, and a child
+  that only \`fs.readFileSync\`s the 7 files; Python: \`resource.getrusage(RUSAGE_SELF).ru_maxrss\` of the loader.
+  The RSS target is judged against the idle Node (the stricter reading); the read-files baseline is shown too.
+- **f. Datumaro layout**: cifarkit import of the Datumaro-written batch vs the same torchvision loader on that file
+  (\`+ astype(np.uint8)\`, since \`data\` is an object array and cifarkit yields uint8).
+
+## Reproduce
+
+\`\`\`sh
+npm install
+npm run bench                 # 5 rounds; builds first
+npm run bench -- --quick      # 2 rounds
+npm run bench -- --rounds 9 --data /path/for/data   # data defaults to ${join(os.tmpdir(), 'cifarkit-bench')} (~250 MB, generated once)
+\`\`\`
+
+Needs python3 with numpy (data generation and the reference side). The benchmark never fails on numbers, only on errors.
+
+## Raw medians
+
+\`\`\`json
+${JSON.stringify(r, null, 1)}
+\`\`\`
+`;
+writeFileSync(outFile, md);
+log(`\nwrote ${relative(ROOT, outFile)} (${elapsed} s)`);

@@ -1,0 +1,158 @@
+// One benchmark measurement in a fresh Node process (spawned by bench/run.mjs).
+//   node bench/worker.mjs <task> <json-args>
+// Prints one JSON line on stdout: { ms?, maxRssBytes, ...extra }. Process start-up and module
+// loading are not timed; the timed region is the operation itself (as on the Python side).
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+
+const [task, rawArgs] = process.argv.slice(2);
+const args = JSON.parse(rawArgs ?? '{}');
+
+const api = () => import(pathToFileURL(args.dist).href);
+
+function rss() {
+  return process.resourceUsage().maxRSS * 1024; // kilobytes on Linux
+}
+
+async function importAll(ck, dir) {
+  const ds = await ck.Dataset.importFrom(dir);
+  let n = 0;
+  for (const item of ds) if (item.media?.data.length === 3072) n++;
+  return { ds, n };
+}
+
+const tasks = {
+  idle: async () => ({}),
+
+  readFiles: async () => {
+    const bufs = [];
+    for (const f of readdirSync(args.dir).sort()) bufs.push(readFileSync(join(args.dir, f)));
+    const t0 = performance.now();
+    const bytes = bufs.reduce((s, b) => s + b.length, 0);
+    return { ms: performance.now() - t0, bytes, files: bufs.length };
+  },
+
+  import: async () => {
+    const ck = await api();
+    ck.setBackend(args.backend);
+    const t0 = performance.now();
+    const { ds, n } = await importAll(ck, args.dir);
+    const ms = performance.now() - t0;
+    if (n !== args.expect) throw new Error(`imported ${n} 32x32 images, expected ${args.expect}`);
+    return { ms, items: ds.size, backend: ck.getBackend() };
+  },
+
+  exportFiles: async () => {
+    const ck = await api();
+    ck.setBackend(args.backend);
+    const { ds } = await importAll(ck, args.dir);
+    const out = mkdtempSync(join(tmpdir(), 'cifarkit-bench-out-'));
+    try {
+      const t0 = performance.now();
+      await ds.export(join(out, 'cifar'), 'cifar', { saveMedia: true });
+      const ms = performance.now() - t0;
+      const files = readdirSync(join(out, 'cifar'));
+      if (files.length !== 7) throw new Error(`export wrote ${files.length} files, expected 7`);
+      return { ms };
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  },
+
+  exportMemory: async () => {
+    const ck = await api();
+    ck.setBackend(args.backend);
+    const { ds } = await importAll(ck, args.dir);
+    const t0 = performance.now();
+    const files = await ds.exportToFiles('cifar', { saveMedia: true });
+    const ms = performance.now() - t0;
+    if (files.size !== 7) throw new Error(`exportToFiles gave ${files.size} files, expected 7`);
+    const bytes = [...files.values()].reduce((s, b) => s + b.length, 0);
+    return { ms, bytes };
+  },
+
+  // The kernels themselves: src/image/kernels.ts bundled by esbuild (kernels() is not public).
+  kernels: async () => {
+    const k = await import(pathToFileURL(args.kernelsModule).href);
+    const images = args.images;
+    const pixels = 1024;
+    const bytes = images * 3 * pixels;
+    const src = new Uint8Array(bytes);
+    let x = 0x9e3779b9;
+    for (let i = 0; i < bytes; i++) {
+      x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+      src[i] = x & 0xff;
+    }
+    const hwc = new Uint8Array(bytes);
+    const chw = new Uint8Array(bytes);
+    k.setBackend(args.backend);
+    const kern = k.kernels();
+    if (kern.name !== args.backend) throw new Error(`backend is ${kern.name}, asked for ${args.backend}`);
+    // warm-up on 100 images (JIT, wasm instantiation, first memory growth); outputs pre-faulted
+    kern.chwToHwc(src.subarray(0, 307200), hwc.subarray(0, 307200), pixels, 100);
+    kern.hwcToChw(hwc.subarray(0, 307200), chw.subarray(0, 307200), pixels, 100);
+    hwc.fill(1);
+    chw.fill(1);
+    const time = (f) => {
+      const ms = [];
+      for (let i = 0; i < 3; i++) {
+        const t0 = performance.now();
+        f();
+        ms.push(performance.now() - t0);
+      }
+      return ms.sort((a, b) => a - b)[1]; // median of 3 calls
+    };
+    const chwToHwcMs = time(() => kern.chwToHwc(src, hwc, pixels, images));
+    const hwcToChwMs = time(() => kern.hwcToChw(hwc, chw, pixels, images));
+    // sanity: the round trip gives the input back, and one pixel is where it should be
+    for (let i = 0; i < bytes; i += 4099) if (chw[i] !== src[i]) throw new Error(`round trip differs at byte ${i}`);
+    if (hwc[3 * 5 + 1] !== src[1024 + 5]) throw new Error('chwToHwc put G of pixel 5 in the wrong place');
+    return { bytes, chwToHwcMs, hwcToChwMs, backend: kern.name, build: kern.simd === true ? 'SIMD' : kern.simd === false ? 'scalar' : 'n/a' };
+  },
+
+  // The same conversion through the public API: Image.fromCHW / toCHW, one image per call.
+  imageApi: async () => {
+    const ck = await api();
+    ck.setBackend(args.backend);
+    const images = args.images;
+    const bytes = images * 3072;
+    const src = new Uint8Array(bytes);
+    for (let i = 0; i < bytes; i++) src[i] = (i * 2654435761) >>> 24;
+    for (let i = 0; i < 100; i++) ck.Image.fromCHW(src.subarray(i * 3072, (i + 1) * 3072), 32, 32).toCHW();
+    let t0 = performance.now();
+    const imgs = new Array(images);
+    for (let i = 0; i < images; i++) imgs[i] = ck.Image.fromCHW(src.subarray(i * 3072, (i + 1) * 3072), 32, 32);
+    const fromChwMs = performance.now() - t0;
+    t0 = performance.now();
+    for (let i = 0; i < images; i++) imgs[i].toCHW();
+    const toChwMs = performance.now() - t0;
+    return { bytes, chwToHwcMs: fromChwMs, hwcToChwMs: toChwMs, backend: ck.getBackend() };
+  },
+
+  png: async () => {
+    const ck = await api();
+    ck.setBackend(args.backend);
+    const ds = await ck.Dataset.importFrom(args.file);
+    const out = mkdtempSync(join(tmpdir(), 'cifarkit-bench-png-'));
+    try {
+      const t0 = performance.now();
+      await ds.export(join(out, 'imagenet'), 'imagenet', { saveMedia: true });
+      const ms = performance.now() - t0;
+      let files = 0;
+      for (const d of readdirSync(join(out, 'imagenet'))) files += readdirSync(join(out, 'imagenet', d)).length;
+      if (files !== ds.size) throw new Error(`imagenet export wrote ${files} files for ${ds.size} items`);
+      return { ms, files };
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  },
+};
+
+const fn = tasks[task];
+if (!fn) throw new Error(`unknown task ${task}`);
+const result = await fn();
+result.maxRssBytes = rss();
+process.stdout.write(JSON.stringify(result) + '\n');
