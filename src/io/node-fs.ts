@@ -11,6 +11,28 @@ import { CifarkitError, DatasetExportError, ErrorCode, UsageError } from '../err
 import { safeOutputPath, type DatasetSource, type FileEntry, type FileTree } from '../formats/file-tree.js';
 import type { ExportedFile } from '../formats/format.js';
 
+/**
+ * A file's bytes in one buffer of its size, read with large reads (fs.promises.readFile reads in
+ * 512 KiB steps and grows its result: measurably slower on 30 MB batch files).
+ */
+async function readWhole(path: string): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    const out = new Uint8Array(size);
+    let at = 0;
+    while (at < size) {
+      const { bytesRead } = await handle.read(out, at, Math.min(size - at, 1 << 24), at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+    }
+    // A file that shrank while being read: hand over what is there.
+    return at === size ? out : out.subarray(0, at);
+  } finally {
+    await handle.close();
+  }
+}
+
 function diskTree(rootDir: string, shownRoot: string): FileTree {
   const abs = (p: string) => (p === '' ? rootDir : nodePath.join(rootDir, ...p.split('/')));
   const display = (p: string) => (p === '' ? shownRoot : nodePath.join(shownRoot, ...p.split('/')));
@@ -43,8 +65,7 @@ function diskTree(rootDir: string, shownRoot: string): FileTree {
     },
     async read(path) {
       try {
-        const buf = await readFile(abs(path));
-        return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+        return await readWhole(abs(path));
       } catch (err) {
         const code = (err as { code?: string }).code;
         throw new UsageError(code === 'ENOENT' ? ErrorCode.FILE_NOT_FOUND : ErrorCode.INVALID_ARGUMENT, `cannot read: ${(err as Error).message}`, {
