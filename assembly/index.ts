@@ -4,6 +4,8 @@
 // CIFAR stores an image as three planes (R, then G, then B, each H*W bytes: "CHW");
 // images on the web and in Datumaro's API are interleaved RGBRGB... ("HWC").
 
+import { chwToHwcTail, hwcToChwTail, rgbaToRgbTail, rgbToRgbaTail } from './tails';
+
 /** First byte of linear memory that the host may use as scratch space. */
 export function heapBase(): usize {
   return __heap_base;
@@ -32,12 +34,7 @@ export function chwToHwc(src: usize, dst: usize, pixels: i32, count: i32): void 
       store<u32>(out + 8, ((bv >> 16) & 0xff) | ((rv >> 16) & 0xff00) | ((gv >> 8) & 0xff0000) | (bv & 0xff000000));
       out += 12;
     }
-    for (; i < plane; i++) {
-      store<u8>(out, load<u8>(r + i));
-      store<u8>(out + 1, load<u8>(g + i));
-      store<u8>(out + 2, load<u8>(b + i));
-      out += 3;
-    }
+    chwToHwcTail(r, g, b, out, i, plane);
     src += 3 * plane;
     dst += 3 * plane;
   }
@@ -61,12 +58,7 @@ export function hwcToChw(src: usize, dst: usize, pixels: i32, count: i32): void 
       store<u32>(b + i, ((w0 >> 16) & 0xff) | (w1 & 0xff00) | ((w2 << 16) & 0xff0000) | (w2 & 0xff000000));
       inp += 12;
     }
-    for (; i < plane; i++) {
-      store<u8>(r + i, load<u8>(inp));
-      store<u8>(g + i, load<u8>(inp + 1));
-      store<u8>(b + i, load<u8>(inp + 2));
-      inp += 3;
-    }
+    hwcToChwTail(inp, r, g, b, i, plane);
     src += 3 * plane;
     dst += 3 * plane;
   }
@@ -93,14 +85,7 @@ export function rgbToRgba(src: usize, dst: usize, pixels: i32): void {
     src += 12;
     dst += 16;
   }
-  for (; i < n; i++) {
-    store<u8>(dst, load<u8>(src));
-    store<u8>(dst + 1, load<u8>(src + 1));
-    store<u8>(dst + 2, load<u8>(src + 2));
-    store<u8>(dst + 3, 0xff);
-    src += 3;
-    dst += 4;
-  }
+  rgbToRgbaTail(src, dst, n - i);
 }
 
 /** Interleaved RGBA -> RGB: alpha is dropped (not composited), `pixels` pixels. No overlap. */
@@ -119,11 +104,5 @@ export function rgbaToRgb(src: usize, dst: usize, pixels: i32): void {
     src += 16;
     dst += 12;
   }
-  for (; i < n; i++) {
-    store<u8>(dst, load<u8>(src));
-    store<u8>(dst + 1, load<u8>(src + 1));
-    store<u8>(dst + 2, load<u8>(src + 2));
-    src += 4;
-    dst += 3;
-  }
+  rgbaToRgbTail(src, dst, n - i);
 }

@@ -7,6 +7,8 @@
 // output built from three vectors takes two shuffles; "don't care" lanes are written 0.
 // The lane lists are derived (and checked) by test/image/simd.test.ts's reference tests.
 
+import { chwToHwcTail, hwcToChwTail, rgbaToRgbTail, rgbToRgbaTail } from './tails';
+
 /** First byte of linear memory that the host may use as scratch space. */
 export function heapBase(): usize {
   return __heap_base;
@@ -38,12 +40,7 @@ export function chwToHwc(src: usize, dst: usize, pixels: i32, count: i32): void 
       v128.store(out + 32, i8x16.shuffle(rg2, bv, 26, 1, 2, 27, 4, 5, 28, 7, 8, 29, 10, 11, 30, 13, 14, 31));
       out += 48;
     }
-    for (; i < plane; i++) {
-      store<u8>(out, load<u8>(r + i));
-      store<u8>(out + 1, load<u8>(g + i));
-      store<u8>(out + 2, load<u8>(b + i));
-      out += 3;
-    }
+    chwToHwcTail(r, g, b, out, i, plane);
     src += 3 * plane;
     dst += 3 * plane;
   }
@@ -72,12 +69,7 @@ export function hwcToChw(src: usize, dst: usize, pixels: i32, count: i32): void 
       v128.store(b + i, i8x16.shuffle(b01, v2, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 16, 19, 22, 25, 28, 31));
       inp += 48;
     }
-    for (; i < plane; i++) {
-      store<u8>(r + i, load<u8>(inp));
-      store<u8>(g + i, load<u8>(inp + 1));
-      store<u8>(b + i, load<u8>(inp + 2));
-      inp += 3;
-    }
+    hwcToChwTail(inp, r, g, b, i, plane);
     src += 3 * plane;
     dst += 3 * plane;
   }
@@ -104,14 +96,7 @@ export function rgbToRgba(src: usize, dst: usize, pixels: i32): void {
     src += 48;
     dst += 64;
   }
-  for (; i < n; i++) {
-    store<u8>(dst, load<u8>(src));
-    store<u8>(dst + 1, load<u8>(src + 1));
-    store<u8>(dst + 2, load<u8>(src + 2));
-    store<u8>(dst + 3, 0xff);
-    src += 3;
-    dst += 4;
-  }
+  rgbToRgbaTail(src, dst, n - i);
 }
 
 /** Interleaved RGBA -> RGB: alpha is dropped (not composited), `pixels` pixels. No overlap. */
@@ -130,11 +115,5 @@ export function rgbaToRgb(src: usize, dst: usize, pixels: i32): void {
     src += 64;
     dst += 48;
   }
-  for (; i < n; i++) {
-    store<u8>(dst, load<u8>(src));
-    store<u8>(dst + 1, load<u8>(src + 1));
-    store<u8>(dst + 2, load<u8>(src + 2));
-    src += 4;
-    dst += 3;
-  }
+  rgbaToRgbTail(src, dst, n - i);
 }

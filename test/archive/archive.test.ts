@@ -13,7 +13,7 @@ import { importSource } from '../../src/formats/index.js';
 // @ts-expect-error plain JS helpers shared with the Deno and Chromium suites
 import { describeDataset } from '../runtimes/cases.mjs';
 // @ts-expect-error plain JS helpers shared with the Deno and Chromium suites
-import { archiveChecks } from './runtime-cases.mjs';
+import { archiveChecks, chunked } from './runtime-cases.mjs';
 import { BACKENDS, expectCifarkitError, withBackend } from '../helpers.js';
 import { paxBody, tar } from './tar-writer.js';
 
@@ -48,17 +48,6 @@ async function importArchive(input: ArchiveInput, format?: string, options?: Par
     subsets: () => imported.subsets ?? [],
     [Symbol.iterator]: () => imported.items[Symbol.iterator](),
   };
-}
-
-function chunked(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
-  let at = 0;
-  return new ReadableStream({
-    pull(controller) {
-      if (at >= bytes.length) return controller.close();
-      controller.enqueue(bytes.slice(at, at + size));
-      at += size;
-    },
-  });
 }
 
 const INPUTS: Record<string, (b: Uint8Array) => ArchiveInput> = {

@@ -22,7 +22,8 @@ const INPUTS = {
   'ReadableStream (7-byte chunks)': (bytes) => chunked(bytes, 7),
 };
 
-function chunked(bytes, size) {
+/** A ReadableStream that hands `bytes` over `size` bytes at a time. */
+export function chunked(bytes, size) {
   let at = 0;
   return new ReadableStream({
     pull(controller) {

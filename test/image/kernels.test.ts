@@ -2,15 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { getBackend, Image, setBackend } from '../../src/api.js';
 import { kernels } from '../../src/image/kernels.js';
 import { BACKENDS, expectCifarkitError, noise, withBackend } from '../helpers.js';
-
-/** The definition of CHW -> HWC, written the obvious way. */
-function referenceHwc(chw: Uint8Array, pixels: number, count: number): Uint8Array {
-  const out = new Uint8Array(chw.length);
-  for (let n = 0; n < count; n++)
-    for (let c = 0; c < 3; c++)
-      for (let i = 0; i < pixels; i++) out[n * 3 * pixels + i * 3 + c] = chw[n * 3 * pixels + c * pixels + i]!;
-  return out;
-}
+import { referenceHwc } from './reference.js';
 
 // Pixel counts around the kernels' 4-pixel step, CIFAR's 1024, and a block larger than one
 // 4 MiB wasm chunk (forces chunking and memory growth).

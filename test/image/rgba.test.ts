@@ -3,27 +3,7 @@ import { getBackend, Image } from '../../src/api.js';
 import { kernels } from '../../src/image/kernels.js';
 import { KERNELS_WASM_BASE64 } from '../../src/image/wasm/kernels.generated.js';
 import { BACKENDS, expectCifarkitError, noise, withBackend } from '../helpers.js';
-
-/** RGB -> RGBA, written the obvious way. */
-function referenceRgba(rgb: Uint8Array, pixels: number): Uint8Array {
-  const out = new Uint8Array(pixels * 4);
-  for (let i = 0; i < pixels; i++) {
-    for (let c = 0; c < 3; c++) out[i * 4 + c] = rgb[i * 3 + c]!;
-    out[i * 4 + 3] = 255;
-  }
-  return out;
-}
-
-/** RGBA -> RGB, written the obvious way. */
-function referenceRgb(rgba: Uint8Array, pixels: number): Uint8Array {
-  const out = new Uint8Array(pixels * 3);
-  for (let i = 0; i < pixels; i++) for (let c = 0; c < 3; c++) out[i * 3 + c] = rgba[i * 4 + c]!;
-  return out;
-}
-
-function same(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-}
+import { referenceRgb, referenceRgba, same } from './reference.js';
 
 // Around the kernels' 4-pixel step, CIFAR's 1024, and a run larger than one 4 MiB wasm chunk in
 // both directions (1.5M pixels: 4.5 MiB of RGB, 6 MiB of RGBA; not a multiple of 4).

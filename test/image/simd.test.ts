@@ -8,35 +8,9 @@ import { wasmFeatures, type PixelKernels } from '../../src/image/kernels.js';
 import { createWasmKernels } from '../../src/image/wasm-kernels.js';
 import { KERNELS_SIMD_WASM_BASE64, KERNELS_WASM_BASE64 } from '../../src/image/wasm/kernels.generated.js';
 import { noise } from '../helpers.js';
+import { referenceHwc, referenceRgb, referenceRgba, same } from './reference.js';
 
 const decode = (b64: string): Uint8Array => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-
-/** CHW -> HWC, written the obvious way. */
-function referenceHwc(chw: Uint8Array, pixels: number, count: number): Uint8Array {
-  const out = new Uint8Array(chw.length);
-  for (let n = 0; n < count; n++)
-    for (let c = 0; c < 3; c++)
-      for (let i = 0; i < pixels; i++) out[n * 3 * pixels + i * 3 + c] = chw[n * 3 * pixels + c * pixels + i]!;
-  return out;
-}
-
-/** RGB -> RGBA with alpha 255, written the obvious way. */
-function referenceRgba(rgb: Uint8Array, pixels: number): Uint8Array {
-  const out = new Uint8Array(pixels * 4).fill(255);
-  for (let i = 0; i < pixels; i++) for (let c = 0; c < 3; c++) out[i * 4 + c] = rgb[i * 3 + c]!;
-  return out;
-}
-
-/** RGBA -> RGB, written the obvious way. */
-function referenceRgb(rgba: Uint8Array, pixels: number): Uint8Array {
-  const out = new Uint8Array(pixels * 3);
-  for (let i = 0; i < pixels; i++) for (let c = 0; c < 3; c++) out[i * 3 + c] = rgba[i * 4 + c]!;
-  return out;
-}
-
-function same(a: Uint8Array, b: Uint8Array): boolean {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
-}
 
 // Around the SIMD 16-pixel step and the scalar 4-pixel step, CIFAR's 1024 and 3072.
 const PIXELS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 31, 32, 33, 1023, 1024, 1025, 3072];
