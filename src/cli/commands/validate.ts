@@ -1,0 +1,32 @@
+/** `cifarkit validate <path>`: the label report and duplicate images, as a short table or JSON. */
+import type { ValidationReport } from '../../index.js';
+
+/** At most this many lines of each list in the human output (all of them are in --json). */
+const SHOWN = 20;
+
+export function formatValidation(path: string, r: ValidationReport): string {
+  const s = r.summary;
+  const lines: string[] = [];
+  const subsets = Object.entries(s.subsets).map(([k, v]) => `${k} ${v}`).join(', ');
+  lines.push(`${path}: ${s.items} items (${subsets || 'no subsets'}), ${s.images} images`);
+  const ratio = s.imbalanceRatio === null ? '-' : Number.isFinite(s.imbalanceRatio) ? s.imbalanceRatio.toFixed(1) : 'infinite';
+  lines.push(`labels: ${s.errors} errors, ${s.warnings} warnings; imbalance ratio ${ratio}`);
+  lines.push(
+    s.threshold === null
+      ? 'duplicates: not searched'
+      : `duplicates: ${s.exactDuplicates} exact, ${s.nearDuplicates} near (pHash, distance <= ${s.threshold})${s.duplicatesTruncated ? ', list cut short (--max-pairs)' : ''}`,
+  );
+  if (r.labels.length) {
+    lines.push('', `${'severity'.padEnd(9)}${'check'.padEnd(25)}finding`);
+    for (const a of r.labels.slice(0, SHOWN)) lines.push(`${a.severity.padEnd(9)}${a.type.padEnd(25)}${a.description}`);
+    if (r.labels.length > SHOWN) lines.push(`... ${r.labels.length - SHOWN} more (see --json)`);
+  }
+  if (r.duplicates.length) {
+    const name = (k: { subset: string; id: string }) => `${k.subset}/${k.id}`;
+    const width = Math.min(40, Math.max(1, ...r.duplicates.slice(0, SHOWN).map((d) => name(d.a).length))) + 2;
+    lines.push('', `${'a'.padEnd(width)}${'b'.padEnd(width)}distance`);
+    for (const d of r.duplicates.slice(0, SHOWN)) lines.push(`${name(d.a).padEnd(width)}${name(d.b).padEnd(width)}${d.exact ? '0 (exact)' : d.distance}`);
+    if (r.duplicates.length > SHOWN) lines.push(`... ${r.duplicates.length - SHOWN} more pairs (see --json or --report)`);
+  }
+  return lines.join('\n');
+}
