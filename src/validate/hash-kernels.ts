@@ -152,7 +152,8 @@ const CHUNK_BYTES = 1 << 22;
 const TABLE_BYTES = DCT_TABLE.byteLength;
 const SCRATCH_BYTES = 12 * 1024;
 
-function wasmHashKernels(wasm: KernelExports): HashKernels {
+/** The hash kernels over one instance of the kernel module (either build). */
+export function wasmHashKernels(wasm: KernelExports): HashKernels {
   const table = (wasm.heapBase() + 15) & ~15;
   const scratch = table + TABLE_BYTES;
   const data = scratch + SCRATCH_BYTES;
@@ -172,13 +173,12 @@ function wasmHashKernels(wasm: KernelExports): HashKernels {
     if (count === 0) return;
     const perChunk = Math.max(1, Math.floor(CHUNK_BYTES / Math.max(1, imageBytes)));
     const chunk = Math.min(count, perChunk);
-    const outAt = data + chunk * imageBytes;
-    let heap = reserve(chunk * imageBytes + chunk * 8);
+    const outAt = (data + chunk * imageBytes + 7) & ~7;
+    const heap = reserve(outAt - data + chunk * 8);
     for (let done = 0; done < count; done += perChunk) {
       const n = Math.min(perChunk, count - done);
       heap.set(src.subarray(done * imageBytes, (done + n) * imageBytes), data);
       run(data, n, outAt);
-      heap = new Uint8Array(wasm.memory.buffer);
       out.set(new Uint32Array(wasm.memory.buffer, outAt, 2 * n), 2 * done);
     }
   }

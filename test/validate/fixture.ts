@@ -7,9 +7,11 @@
  */
 import { decodeImage, encodeImage, Image } from '../../src/api.js';
 
-/** xorshift32 in [0, 1). */
+/** xorshift32 in [0, 1), the seed scrambled first (nearby seeds would start alike). */
 function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
+  let x = Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  x = (x ^ (x >>> 16)) >>> 0 || 1;
   return () => {
     x ^= x << 13;
     x ^= x >>> 17;
@@ -62,7 +64,7 @@ function render(scene: Scene): Uint8Array {
 const clamp = (v: number) => Math.max(0, Math.min(255, v));
 
 export type NearKind = 'brighter+12' | 'darker-20' | '8 pixels changed' | 'jpeg q75' | 'jpeg q50';
-export type LookalikeKind = 'object moved 6px' | 'mirrored' | 'other objects';
+export type LookalikeKind = 'largest object moved 8px' | 'mirrored' | 'other objects';
 
 export interface Planted {
   /** The originals: distinct scenes. */
@@ -97,8 +99,9 @@ export function planted(count: number, seed = 1): Planted {
     near.push({ of, kind: 'jpeg q50', pixels: jpegRoundTrip(img, 50) });
 
     const scene = scenes[of]!;
-    const moved = { ...scene, blobs: scene.blobs.map((b, i) => (i === 0 ? { ...b, cx: b.cx + (b.cx < 16 ? 6 : -6) } : b)) };
-    lookalikes.push({ of, kind: 'object moved 6px', pixels: render(moved) });
+    const largest = scene.blobs.reduce((m, b, i) => (b.rx * b.ry > scene.blobs[m]!.rx * scene.blobs[m]!.ry ? i : m), 0);
+    const moved = { ...scene, blobs: scene.blobs.map((b, i) => (i === largest ? { ...b, cx: b.cx + (b.cx < 16 ? 8 : -8) } : b)) };
+    lookalikes.push({ of, kind: 'largest object moved 8px', pixels: render(moved) });
     const mirrored = new Uint8Array(img.length);
     for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) for (let c = 0; c < 3; c++) mirrored[(y * 32 + x) * 3 + c] = img[(y * 32 + 31 - x) * 3 + c]!;
     lookalikes.push({ of, kind: 'mirrored', pixels: mirrored });
