@@ -127,10 +127,35 @@ async function thresholds() {
     };
     const kinds = Object.fromEntries([...byKind].map(([k, v]) => [k, summary(v)]));
     kinds['distinct scenes (all pairs)'] = summary(distinct);
+    // The alternative considered: a difference hash (dHash, 9x8 luma grid, one bit per
+    // horizontal neighbour pair), measured on the same pairs; only the medians are kept.
+    const dhash = (px) => {
+      const g = [];
+      for (let ty = 0; ty < 8; ty++) {
+        for (let tx = 0; tx < 9; tx++) {
+          const y0 = Math.floor((ty * 32) / 8), y1 = Math.floor(((ty + 1) * 32) / 8);
+          const x0 = Math.floor((tx * 32) / 9), x1 = Math.max(x0 + 1, Math.floor(((tx + 1) * 32) / 9));
+          let sum = 0;
+          for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) sum += 299 * px[(y * 32 + x) * 3] + 587 * px[(y * 32 + x) * 3 + 1] + 114 * px[(y * 32 + x) * 3 + 2];
+          g.push(sum / ((y1 - y0) * (x1 - x0)));
+        }
+      }
+      const bits = [];
+      for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) bits.push(g[y * 9 + x + 1] > g[y * 9 + x] ? 1 : 0);
+      return bits;
+    };
+    const D = p.originals.map(dhash);
+    const dDist = (a, b) => a.reduce((n, v, i) => n + (v !== b[i] ? 1 : 0), 0);
+    const dByKind = new Map();
+    for (const x of [...p.near, ...p.lookalikes]) {
+      if (!dByKind.has(x.kind)) dByKind.set(x.kind, []);
+      dByKind.get(x.kind).push(dDist(dhash(x.pixels), D[x.of]));
+    }
+    const dhashMedians = Object.fromEntries([...dByKind].map(([k, v]) => [k, summary(v).median]));
     const share = (ds, t) => (100 * ds.filter((d) => d <= t).length) / ds.length;
     const table = [];
     for (let t = 4; t <= 16; t += 2) table.push({ threshold: t, nearFoundPct: share(near, t), lookalikesReportedPct: share(look, t), distinctReportedPct: share(distinct, t) });
-    return { scenes: p.originals.length, kinds, table };
+    return { scenes: p.originals.length, kinds, table, dhashMedians };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -144,6 +169,7 @@ export async function benchValidate({ quick = false, js = true, quiet = false } 
   const th = await thresholds();
   log(`pHash Hamming distances on the planted fixture (${th.scenes} scenes):`);
   for (const [k, v] of Object.entries(th.kinds)) log(`  ${k.padEnd(28)} n ${String(v.n).padStart(5)}  min ${v.min}  p5 ${v.p5}  median ${v.median}  p95 ${v.p95}  max ${v.max}`);
+  log(`  dHash medians, for comparison: ${Object.entries(th.dhashMedians).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   log('  threshold  near-duplicates found  look-alikes reported  distinct pairs reported');
   for (const t of th.table) log(`  ${String(t.threshold).padStart(9)}  ${t.nearFoundPct.toFixed(1).padStart(20)}%  ${t.lookalikesReportedPct.toFixed(2).padStart(19)}%  ${t.distinctReportedPct.toFixed(3).padStart(22)}%`);
   const sp = await speed(api, nTrain, nTest, js ? ['wasm', 'js'] : ['wasm']);
