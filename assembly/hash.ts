@@ -13,6 +13,14 @@
   return <i64>(1000 * <i32>load<u8>(p));
 }
 
+/** Sum of 16 products of i64 samples at `a` and i32 cosines at `cos`. */
+// @ts-ignore: decorator
+@inline function dot16(a: usize, cos: usize): i64 {
+  let s: i64 = 0;
+  for (let i: usize = 0; i < 16; i++) s += load<i64>(a + (i << 3)) * <i64>load<i32>(cos + (i << 2));
+  return s;
+}
+
 /**
  * 64-bit DCT perceptual hashes (pHash) of `count` consecutive HWC images, all `height` x
  * `width` x `channels`, into `out` as (low, high) u32 pairs:
@@ -28,52 +36,71 @@ export function phash(src: usize, count: i32, height: i32, width: i32, channels:
   const rows = scratch + 8192; // 32 rows x 8 frequencies, i64
   const coef = rows + 2048; // 8x8 i64
   const sorted = coef + 512; // 64 i64
+  const half = sorted + 512; // 16 sums then 16 differences of mirrored samples, i64
   for (let n = 0; n < count; n++) {
-    // 1. luma <= 255000 per cell (a floor mean of lumas)
-    for (let ty = 0; ty < 32; ty++) {
-      const y0 = (ty * height) >> 5;
-      let y1 = ((ty + 1) * height) >> 5;
-      if (y1 <= y0) y1 = y0 + 1;
-      for (let tx = 0; tx < 32; tx++) {
-        const x0 = (tx * width) >> 5;
-        let x1 = ((tx + 1) * width) >> 5;
-        if (x1 <= x0) x1 = x0 + 1;
-        let sum: i64 = 0;
-        for (let y = y0; y < y1; y++) {
-          let p = src + <usize>((y * width + x0) * channels);
-          for (let x = x0; x < x1; x++) {
-            sum += luma(p, channels);
-            p += channels;
+    // 1. luma <= 255000 per cell (a floor mean of lumas; CIFAR's 32x32 is taken as it is)
+    if (height == 32 && width == 32) {
+      let p = src;
+      for (let i = 0; i < 1024; i++) {
+        store<i64>(lum + (<usize>i << 3), luma(p, channels));
+        p += channels;
+      }
+    } else {
+      for (let ty = 0; ty < 32; ty++) {
+        const y0 = (ty * height) >> 5;
+        let y1 = ((ty + 1) * height) >> 5;
+        if (y1 <= y0) y1 = y0 + 1;
+        for (let tx = 0; tx < 32; tx++) {
+          const x0 = (tx * width) >> 5;
+          let x1 = ((tx + 1) * width) >> 5;
+          if (x1 <= x0) x1 = x0 + 1;
+          let sum: i64 = 0;
+          for (let y = y0; y < y1; y++) {
+            let p = src + <usize>((y * width + x0) * channels);
+            for (let x = x0; x < x1; x++) {
+              sum += luma(p, channels);
+              p += channels;
+            }
           }
+          store<i64>(lum + <usize>((ty * 32 + tx) << 3), sum / <i64>((y1 - y0) * (x1 - x0)));
         }
-        store<i64>(lum + <usize>((ty * 32 + tx) << 3), sum / <i64>((y1 - y0) * (x1 - x0)));
       }
     }
-    // 2. rows: |sum| <= 32 * 255000 * 1024 < 2^33; columns: |sum| < 32 * 2^33 * 1024 = 2^48
+    // 2. rows: |sum| <= 32 * 255000 * 1024 < 2^33; columns: |sum| < 32 * 2^33 * 1024 = 2^48.
+    // cos((2(31-x)+1)u pi/64) = (-1)^u cos((2x+1)u pi/64): even frequencies take the sums of
+    // mirrored samples, odd ones their differences, over half the samples (exact: integers).
     for (let y = 0; y < 32; y++) {
+      const row = lum + <usize>(y << 8);
+      for (let x = 0; x < 16; x++) {
+        const a = load<i64>(row + <usize>(x << 3));
+        const b = load<i64>(row + <usize>((31 - x) << 3));
+        store<i64>(half + <usize>(x << 3), a + b);
+        store<i64>(half + <usize>((x + 16) << 3), a - b);
+      }
       for (let u = 0; u < 8; u++) {
-        let s: i64 = 0;
-        for (let x = 0; x < 32; x++) {
-          s += load<i64>(lum + <usize>((y * 32 + x) << 3)) * <i64>load<i32>(table + <usize>((u * 32 + x) << 2));
-        }
-        store<i64>(rows + <usize>((y * 8 + u) << 3), s);
+        store<i64>(rows + <usize>((y * 8 + u) << 3), dot16(half + <usize>((u & 1) << 7), table + <usize>(u << 7)));
       }
     }
-    for (let v = 0; v < 8; v++) {
-      for (let u = 0; u < 8; u++) {
-        let s: i64 = 0;
-        for (let y = 0; y < 32; y++) {
-          s += load<i64>(rows + <usize>((y * 8 + u) << 3)) * <i64>load<i32>(table + <usize>((v * 32 + y) << 2));
-        }
-        store<i64>(coef + <usize>((v * 8 + u) << 3), s);
-        // insertion into the sorted copy
-        let k = v * 8 + u;
-        while (k > 0 && load<i64>(sorted + <usize>((k - 1) << 3)) > s) {
-          store<i64>(sorted + <usize>(k << 3), load<i64>(sorted + <usize>((k - 1) << 3)));
-          k--;
-        }
-        store<i64>(sorted + <usize>(k << 3), s);
+    for (let u = 0; u < 8; u++) {
+      for (let y = 0; y < 16; y++) {
+        const a = load<i64>(rows + <usize>((y * 8 + u) << 3));
+        const b = load<i64>(rows + <usize>(((31 - y) * 8 + u) << 3));
+        store<i64>(half + <usize>(y << 3), a + b);
+        store<i64>(half + <usize>((y + 16) << 3), a - b);
       }
+      for (let v = 0; v < 8; v++) {
+        store<i64>(coef + <usize>((v * 8 + u) << 3), dot16(half + <usize>((v & 1) << 7), table + <usize>(v << 7)));
+      }
+    }
+    // the median, from a sorted copy (insertion sort of 64)
+    for (let k = 0; k < 64; k++) {
+      const c = load<i64>(coef + <usize>(k << 3));
+      let j = k;
+      while (j > 0 && load<i64>(sorted + <usize>((j - 1) << 3)) > c) {
+        store<i64>(sorted + <usize>(j << 3), load<i64>(sorted + <usize>((j - 1) << 3)));
+        j--;
+      }
+      store<i64>(sorted + <usize>(j << 3), c);
     }
     // 3. c > median  <=>  2c > sorted[31] + sorted[32] (exact, no division)
     const twiceMedian = load<i64>(sorted + 31 * 8) + load<i64>(sorted + 32 * 8);

@@ -55,6 +55,13 @@ function fmix(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/** Sum of 16 products half[from + i] * DCT_TABLE[cos + i] (exact: integers below 2^53). */
+function dot16(half: Float64Array, from: number, cos: number): number {
+  let s = 0;
+  for (let i = 0; i < 16; i++) s += half[from + i]! * DCT_TABLE[cos + i]!;
+  return s;
+}
+
 export const jsHashKernels: HashKernels = {
   name: 'js',
   phash(src, count, height, width, channels, out) {
@@ -62,41 +69,53 @@ export const jsHashKernels: HashKernels = {
     const rows = new Float64Array(256);
     const coef = new Float64Array(64);
     const sorted = new Float64Array(64);
+    const half = new Float64Array(32);
     const imageBytes = height * width * channels;
     // Every value is an integer below 2^49 (bounds in assembly/hash.ts): exact in a double.
     for (let n = 0; n < count; n++) {
       const base = n * imageBytes;
-      for (let ty = 0; ty < 32; ty++) {
-        const y0 = (ty * height) >> 5;
-        let y1 = ((ty + 1) * height) >> 5;
-        if (y1 <= y0) y1 = y0 + 1;
-        for (let tx = 0; tx < 32; tx++) {
-          const x0 = (tx * width) >> 5;
-          let x1 = ((tx + 1) * width) >> 5;
-          if (x1 <= x0) x1 = x0 + 1;
-          let sum = 0;
-          for (let y = y0; y < y1; y++) {
-            let p = base + (y * width + x0) * channels;
-            for (let x = x0; x < x1; x++, p += channels) {
-              sum += channels === 3 ? 299 * src[p]! + 587 * src[p + 1]! + 114 * src[p + 2]! : 1000 * src[p]!;
+      if (height === 32 && width === 32) {
+        for (let i = 0, p = base; i < 1024; i++, p += channels) {
+          lum[i] = channels === 3 ? 299 * src[p]! + 587 * src[p + 1]! + 114 * src[p + 2]! : 1000 * src[p]!;
+        }
+      } else {
+        for (let ty = 0; ty < 32; ty++) {
+          const y0 = (ty * height) >> 5;
+          let y1 = ((ty + 1) * height) >> 5;
+          if (y1 <= y0) y1 = y0 + 1;
+          for (let tx = 0; tx < 32; tx++) {
+            const x0 = (tx * width) >> 5;
+            let x1 = ((tx + 1) * width) >> 5;
+            if (x1 <= x0) x1 = x0 + 1;
+            let sum = 0;
+            for (let y = y0; y < y1; y++) {
+              let p = base + (y * width + x0) * channels;
+              for (let x = x0; x < x1; x++, p += channels) {
+                sum += channels === 3 ? 299 * src[p]! + 587 * src[p + 1]! + 114 * src[p + 2]! : 1000 * src[p]!;
+              }
             }
+            lum[ty * 32 + tx] = Math.floor(sum / ((y1 - y0) * (x1 - x0)));
           }
-          lum[ty * 32 + tx] = Math.floor(sum / ((y1 - y0) * (x1 - x0)));
         }
       }
+      // Mirrored samples: even frequencies take sums, odd ones differences (see assembly/hash.ts).
       for (let y = 0; y < 32; y++) {
-        for (let u = 0; u < 8; u++) {
-          let s = 0;
-          for (let x = 0; x < 32; x++) s += lum[y * 32 + x]! * DCT_TABLE[u * 32 + x]!;
-          rows[y * 8 + u] = s;
+        for (let x = 0; x < 16; x++) {
+          const a = lum[y * 32 + x]!;
+          const b = lum[y * 32 + 31 - x]!;
+          half[x] = a + b;
+          half[x + 16] = a - b;
         }
+        for (let u = 0; u < 8; u++) rows[y * 8 + u] = dot16(half, (u & 1) << 4, u * 32);
       }
-      for (let v = 0; v < 8; v++) {
-        for (let u = 0; u < 8; u++) {
-          let s = 0;
-          for (let y = 0; y < 32; y++) s += rows[y * 8 + u]! * DCT_TABLE[v * 32 + y]!;
-          coef[v * 8 + u] = s;
+      for (let u = 0; u < 8; u++) {
+        for (let y = 0; y < 16; y++) {
+          const a = rows[y * 8 + u]!;
+          const b = rows[(31 - y) * 8 + u]!;
+          half[y] = a + b;
+          half[y + 16] = a - b;
         }
+        for (let v = 0; v < 8; v++) coef[v * 8 + u] = dot16(half, (v & 1) << 4, v * 32);
       }
       sorted.set(coef);
       sorted.sort();
