@@ -32,6 +32,8 @@ export interface ValidationSummary {
   threshold: number | null;
   exactDuplicates: number;
   nearDuplicates: number;
+  /** Of all pairs (exact and near), those whose two items are in different subsets (train <-> test). */
+  acrossSubsets: number;
   /** True when `maxPairs` cut the duplicate list short. */
   duplicatesTruncated: boolean;
   /** The backend that ran the hashing ('wasm' or 'js'). */
@@ -79,6 +81,7 @@ export function validateDataset(dataset: DatasetView, options: ValidateOptions =
       threshold: search ? search.threshold : null,
       exactDuplicates: exact,
       nearDuplicates: duplicates.length - exact,
+      acrossSubsets: duplicates.filter((d) => d.a.subset !== d.b.subset).length,
       duplicatesTruncated: search?.truncated ?? false,
       backend: getBackend(),
       fewSamplesThr: options.fewSamplesThr ?? DEFAULT_FEW_SAMPLES_THR,

@@ -71,7 +71,8 @@ describe('cifarkit validate', () => {
     const json = JSON.parse(cli('validate', dir, '--json').stdout) as ValidationReport;
     const near = json.duplicates.length - 2;
     expect(r.stdout).toContain(`${dir}: 18 items (data_batch_1 5, test_batch 13), 18 images`);
-    expect(r.stdout).toContain(`duplicates: 2 exact, ${near} near (pHash, distance <= 8)`);
+    const across = json.duplicates.filter((d) => d.a.subset !== d.b.subset).length;
+    expect(r.stdout).toContain(`duplicates: 2 exact, ${near} near (pHash, distance <= 8), ${across} of them across subsets`);
     expect(r.stdout).toMatch(/data_batch_1\/orig0 +test_batch\/copy0 +0 \(exact\)/);
     expect(r.stdout).toContain('warning  LabelDefinedButNotFound  ');
     expect(r.stderr).toContain(`wrote ${html}`);

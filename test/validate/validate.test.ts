@@ -178,6 +178,8 @@ describe.each(BACKENDS)('duplicates (%s backend)', (backend) => {
       // Exactly the pairs (and order) of a brute-force search over all pairs of items.
       expect(r.duplicates.map(pairKey)).toEqual(referencePairs(ds, 8));
       expect([r.summary.exactDuplicates, r.summary.nearDuplicates]).toEqual([3, r.duplicates.length - 3]);
+      expect(r.summary.acrossSubsets).toBe(r.duplicates.filter((d) => d.a.subset === 'train' && d.b.subset === 'test').length);
+      expect(r.summary.acrossSubsets).toBeGreaterThan(30);
     }));
 
   it('threshold 0 keeps exact copies and identical pHashes only; maxPairs cuts the list', () =>
@@ -225,7 +227,7 @@ describe('the report', () => {
     expect(Object.keys(r)).toEqual(['summary', 'labels', 'duplicates']);
     expect(Object.keys(r.summary)).toEqual([
       'items', 'subsets', 'images', 'labelCounts', 'imbalanceRatio', 'errors', 'warnings', 'hash', 'threshold',
-      'exactDuplicates', 'nearDuplicates', 'duplicatesTruncated', 'backend', 'fewSamplesThr', 'imbalanceRatioThr', 'farFromMeanThr',
+      'exactDuplicates', 'nearDuplicates', 'acrossSubsets', 'duplicatesTruncated', 'backend', 'fewSamplesThr', 'imbalanceRatioThr', 'farFromMeanThr',
     ]);
     expect(r.summary).toMatchObject({ items: 57, subsets: { train: 7, test: 50 }, images: 57, hash: 'pHash-DCT-64', fewSamplesThr: 1, imbalanceRatioThr: 50, farFromMeanThr: 5 });
     expect(Object.keys(r.duplicates[0]!)).toEqual(['a', 'b', 'distance', 'exact']);

@@ -14,7 +14,7 @@ export function formatValidation(path: string, r: ValidationReport): string {
   lines.push(
     s.threshold === null
       ? 'duplicates: not searched'
-      : `duplicates: ${s.exactDuplicates} exact, ${s.nearDuplicates} near (pHash, distance <= ${s.threshold})${s.duplicatesTruncated ? ', list cut short (--max-pairs)' : ''}`,
+      : `duplicates: ${s.exactDuplicates} exact, ${s.nearDuplicates} near (pHash, distance <= ${s.threshold}), ${s.acrossSubsets} of them across subsets${s.duplicatesTruncated ? ', list cut short (--max-pairs)' : ''}`,
   );
   if (r.labels.length) {
     lines.push('', `${'severity'.padEnd(9)}${'check'.padEnd(25)}finding`);
