@@ -12,7 +12,7 @@ import { CifarkitError, ErrorCode, UsageError } from '../errors.js';
 import type { DatasetView } from '../formats/format.js';
 import { Label, LabelCategories, type Annotation } from './annotations.js';
 import { DatasetItem } from './item.js';
-import { duplicatesToDrop, findDuplicates } from '../validate/duplicates.js';
+import { duplicatesToDrop } from '../validate/duplicates.js';
 
 /** What every dataset operation (filter, transform, merge) produces. */
 export interface DatasetParts {
@@ -728,8 +728,7 @@ function removeDuplicates(dataset: DatasetView, options: RemoveDuplicatesOptions
   checkKeys(T, options, ['keep', 'threshold']);
   if (options.keep !== undefined && typeof options.keep !== 'string') throw invalid(T, 'keep', `must be a subset name, got ${show(options.keep)}`);
   const all = [...dataset];
-  const search = findDuplicates(all, { threshold: options.threshold, maxPairs: Number.MAX_SAFE_INTEGER }, T);
-  const drop = duplicatesToDrop(all, search, options.keep);
+  const drop = duplicatesToDrop(all, options.threshold, options.keep, T);
   const items = all.filter((_, i) => !drop.has(i));
   return { items, labels: copyLabels(dataset.labels), subsets: presentSubsets(dataset.subsets(), items) };
 }

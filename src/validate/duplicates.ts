@@ -69,9 +69,17 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Every duplicate pair among `items` (their order is the report's order). */
-export function findDuplicates(items: readonly DatasetItem[], options: DuplicateOptions = {}, where = 'validate'): DuplicateSearch {
-  const { threshold, maxPairs } = duplicateOptions(options, where);
+/** The hashes of the items that have an image. */
+interface HashedItems {
+  /** Index in `items` of each hashed item, in order. */
+  indices: number[];
+  /** Their pHashes, (low, high) u32 pairs. */
+  phashes: Uint32Array;
+  /** Exact-duplicate class of each (same size and pixels), -1 for an image with no exact copy. */
+  exactClass: Int32Array;
+}
+
+function hashItems(items: readonly DatasetItem[]): HashedItems {
   const k = hashKernels();
   // Items with an image, in order; their index in `items`.
   const hashedItems: number[] = [];
@@ -132,10 +140,16 @@ export function findDuplicates(items: readonly DatasetItem[], options: Duplicate
       } else exactClass[j] = exactClass[rep]!;
     }
   }
+  return { indices: hashedItems, phashes, exactClass };
+}
 
+/** Every duplicate pair among `items` (their order is the report's order). */
+export function findDuplicates(items: readonly DatasetItem[], options: DuplicateOptions = {}, where = 'validate'): DuplicateSearch {
+  const { threshold, maxPairs } = duplicateOptions(options, where);
+  const { indices: hashedItems, phashes, exactClass } = hashItems(items);
   const pairs: DuplicateSearch['pairs'] = [];
   let truncated = false;
-  k.hammingPairs(phashes, threshold, (i, j, distance) => {
+  hashKernels().hammingPairs(phashes, threshold, (i, j, distance) => {
     if (pairs.length >= maxPairs) {
       truncated = true;
       return false;
@@ -144,7 +158,7 @@ export function findDuplicates(items: readonly DatasetItem[], options: Duplicate
     pairs.push({ a: hashedItems[i]!, b: hashedItems[j]!, distance, exact });
     return true;
   });
-  return { pairs, hashed: n, truncated, threshold };
+  return { pairs, hashed: hashedItems.length, truncated, threshold };
 }
 
 function isContiguous(items: readonly DatasetItem[], idx: number[], start: number, end: number): boolean {
@@ -163,41 +177,35 @@ export function duplicatePairs(items: readonly DatasetItem[], search: DuplicateS
 }
 
 /**
- * The items `remove_duplicates` drops: pairs join items into groups (connected components);
- * each group keeps one item, the first in dataset order that is in subset `keep` (when given
- * and present), else the first in dataset order. Returns the indices to drop.
+ * The items `remove_duplicates` drops: pairs (within `threshold`) join items into groups
+ * (connected components); each group keeps one item, the first in dataset order that is in
+ * subset `keep` (when given and present), else the first in dataset order. Returns the indices
+ * to drop. Pairs are joined as they are found, never stored, so any number of them fits.
  */
-export function duplicatesToDrop(items: readonly DatasetItem[], search: DuplicateSearch, keep?: string): Set<number> {
-  const parent = new Map<number, number>();
+export function duplicatesToDrop(items: readonly DatasetItem[], threshold: number | undefined, keep: string | undefined, where: string): Set<number> {
+  const t = duplicateOptions({ threshold }, where).threshold;
+  const { indices, phashes } = hashItems(items);
+  const parent = Int32Array.from(indices, (_, j) => j);
   const find = (x: number): number => {
-    let r = x;
-    while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
-    let y = x;
-    while (y !== r) {
-      const next = parent.get(y)!;
-      parent.set(y, r);
-      y = next;
+    while (parent[x] !== x) {
+      parent[x] = parent[parent[x]!]!;
+      x = parent[x]!;
     }
-    return r;
+    return x;
   };
-  for (const p of search.pairs) {
-    if (!parent.has(p.a)) parent.set(p.a, p.a);
-    if (!parent.has(p.b)) parent.set(p.b, p.b);
-    const ra = find(p.a);
-    const rb = find(p.b);
-    if (ra !== rb) parent.set(Math.max(ra, rb), Math.min(ra, rb));
-  }
-  const groups = new Map<number, number[]>();
-  for (const i of [...parent.keys()].sort((x, y) => x - y)) {
-    const r = find(i);
-    const g = groups.get(r);
-    if (g) g.push(i);
-    else groups.set(r, [i]);
+  hashKernels().hammingPairs(phashes, t, (i, j) => {
+    const ri = find(i);
+    const rj = find(j);
+    if (ri !== rj) parent[Math.max(ri, rj)] = Math.min(ri, rj);
+  });
+  // Each group's root is its first member; the kept one is the first in `keep`, if any.
+  const kept = new Map<number, number>();
+  for (let j = 0; j < indices.length; j++) {
+    const r = find(j);
+    if (!kept.has(r)) kept.set(r, j);
+    else if (keep !== undefined && items[indices[j]!]!.subset === keep && items[indices[kept.get(r)!]!]!.subset !== keep) kept.set(r, j);
   }
   const drop = new Set<number>();
-  for (const g of groups.values()) {
-    const kept = (keep !== undefined ? g.find((i) => items[i]!.subset === keep) : undefined) ?? g[0]!;
-    for (const i of g) if (i !== kept) drop.add(i);
-  }
+  for (let j = 0; j < indices.length; j++) if (kept.get(find(j)) !== j) drop.add(indices[j]!);
   return drop;
 }

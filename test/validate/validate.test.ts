@@ -267,6 +267,18 @@ describe.each(BACKENDS)('remove_duplicates (%s backend)', (backend) => {
       expect(keepTest.subsets()).toEqual(['test']);
     }));
 
+  it('handles a group with millions of pairs: validate cuts the list at maxPairs, remove_duplicates keeps one', () =>
+    withBackend(backend, () => {
+      const px = noise(3072, 11);
+      const items = Array.from({ length: 2500 }, (_, i) => new DatasetItem({ id: `same${i}`, subset: i % 2 ? 'test' : 'train', media: Image.fromHWC(px, 32, 32) }));
+      const ds = Dataset.fromIterable([new DatasetItem({ id: 'other', media: img() }), ...items]);
+      const r = ds.validate();
+      expect([r.duplicates.length, r.summary.duplicatesTruncated]).toEqual([100_000, true]);
+      expect(r.duplicates[0]).toEqual({ a: { subset: 'train', id: 'same0' }, b: { subset: 'test', id: 'same1' }, distance: 0, exact: true });
+      // 2500 * 2499 / 2 = 3,123,750 pairs, joined as found
+      expect([...ds.transform('remove_duplicates', { keep: 'test' })].map((i) => i.id)).toEqual(['other', 'same1']);
+    }));
+
   it('takes --threshold, and refuses bad options', async () => {
     await withBackend(backend, async () => {
       const { ds } = plantedDataset();
