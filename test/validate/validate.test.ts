@@ -246,6 +246,18 @@ describe('the report', () => {
     expect(html).toContain(`${r.duplicates.length - 5} more pairs not shown`);
     expect(html).toContain('near0_0 brighter+12');
   });
+
+  it('as HTML: ids and subsets are escaped', () => {
+    const px = noise(3072, 2);
+    const ds = Dataset.fromIterable([
+      new DatasetItem({ id: '<script>x</script>', subset: 'a&b', media: Image.fromHWC(px, 32, 32) }),
+      new DatasetItem({ id: '"quoted"', subset: 'a&b', media: Image.fromHWC(px, 32, 32) }),
+    ]);
+    const html = validationReportHtml(ds, ds.validate());
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('a&#38;b / &#60;script&#62;x&#60;/script&#62;');
+    expect(html).toContain('alt="a&#38;b/&#34;quoted&#34;"');
+  });
 });
 
 describe.each(BACKENDS)('remove_duplicates (%s backend)', (backend) => {
