@@ -23,9 +23,12 @@ export function formatValidation(path: string, r: ValidationReport): string {
   }
   if (r.duplicates.length) {
     const name = (k: { subset: string; id: string }) => `${k.subset}/${k.id}`;
-    const width = Math.min(40, Math.max(1, ...r.duplicates.slice(0, SHOWN).map((d) => name(d.a).length))) + 2;
-    lines.push('', `${'a'.padEnd(width)}${'b'.padEnd(width)}distance`);
-    for (const d of r.duplicates.slice(0, SHOWN)) lines.push(`${name(d.a).padEnd(width)}${name(d.b).padEnd(width)}${d.exact ? '0 (exact)' : d.distance}`);
+    const shown = r.duplicates.slice(0, SHOWN);
+    const width = Math.min(40, Math.max(1, ...shown.flatMap((d) => [name(d.a).length, name(d.b).length])));
+    // Two spaces between columns, also after a name longer than the column.
+    const cell = (text: string) => `${text.padEnd(width)}  `;
+    lines.push('', `${cell('a')}${cell('b')}distance`);
+    for (const d of shown) lines.push(`${cell(name(d.a))}${cell(name(d.b))}${d.exact ? '0 (exact)' : d.distance}`);
     if (r.duplicates.length > SHOWN) lines.push(`... ${r.duplicates.length - SHOWN} more pairs (see --json or --report)`);
   }
   return lines.join('\n');
