@@ -117,3 +117,5 @@ export function rgbaToRgb(src: usize, dst: usize, pixels: i32): void {
   }
   rgbaToRgbTail(src, dst, n - i);
 }
+
+export { phash, contentHash, hammingScan } from './hash';

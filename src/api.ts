@@ -39,6 +39,22 @@ export {
   type MapSubsetsOptions,
   type ItemRefsOptions,
   type RemoveAttributesOptions,
+  type RemoveDuplicatesOptions,
   type ItemRef,
 } from './dataset/transforms.js';
 export type { MergeConflict } from './dataset/merge.js';
+export {
+  validateDataset,
+  DEFAULT_THRESHOLD,
+  DEFAULT_FEW_SAMPLES_THR,
+  DEFAULT_IMBALANCE_RATIO_THR,
+  DEFAULT_FAR_FROM_MEAN_THR,
+  type ValidateOptions,
+  type ValidationReport,
+  type ValidationSummary,
+  type LabelAnomaly,
+  type AnomalyType,
+  type DuplicatePair,
+  type ItemKey,
+} from './validate/index.js';
+export { validationReportHtml, type ReportHtmlOptions } from './validate/html.js';

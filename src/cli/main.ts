@@ -1,16 +1,17 @@
 /**
  * The `cifarkit` command line. Commands and flags mirror Datumaro's `datum`, so its
  * documentation applies with our name: convert, filter, transform, merge, info (stats),
- * project create|import|export, and preview.
+ * validate, project create|import|export, and preview.
  *
  * Exit codes: 0 ok, 1 bad input (data or files), 2 bad usage (the command line).
  */
 import yargs, { type Argv } from 'yargs';
-import { Dataset, encodeImage, formatNames, parseTransformArgs, renderMosaic, transformUsage, type ExportOptions } from '../index.js';
+import { Dataset, encodeImage, formatNames, parseTransformArgs, renderMosaic, transformUsage, validationReportHtml, type ExportOptions } from '../index.js';
 import { writeFileAtomic } from '../io/node-fs.js';
 import { CliUsageError, cliExportOptions, describeError, exitCodeFor, EXIT_BAD_USAGE, EXIT_OK, progress } from './common.js';
 import { datasetInfo, formatInfo } from './commands/info.js';
 import { createProject, importSource, projectDataset } from './commands/project.js';
+import { formatValidation } from './commands/validate.js';
 
 const FILTER_MODES = ['i', 'a', 'i+a'] as const;
 type FilterMode = (typeof FILTER_MODES)[number];
@@ -141,12 +142,12 @@ export function buildCli(argv: string[]): Argv {
     )
     .command(
       'transform',
-      'Apply a transform: remap_labels, rename, random_split, map_subsets, remove_images, remove_annotations, remove_items',
+      'Apply a transform: remap_labels, rename, random_split, map_subsets, remove_images, remove_annotations, remove_items, remove_duplicates',
       (y) =>
         withJson(withOutput(withInput(y)))
           .option('t', { alias: 'transform', type: 'string', demandOption: true, describe: 'the transform' })
           .option('f', { alias: 'output-format', ...formatOption, describe: 'format to write (default: the input format)' })
-          .epilog("Transform options go after --, as datum's:\n  remap_labels -l src:dst (repeat; dst empty deletes) [--default keep|delete]\n  rename -e '|pattern|replacement|'\n  random_split -s train:.67 -s test:.33 [--seed N]\n  map_subsets -s src:dst (repeat)\n  remove_images / remove_annotations / remove_items --id <id>[:<subset>] (repeat)")
+          .epilog("Transform options go after --, as datum's:\n  remap_labels -l src:dst (repeat; dst empty deletes) [--default keep|delete]\n  rename -e '|pattern|replacement|'\n  random_split -s train:.67 -s test:.33 [--seed N]\n  map_subsets -s src:dst (repeat)\n  remove_images / remove_annotations / remove_items --id <id>[:<subset>] (repeat)\n  remove_duplicates [--keep <subset>] [--threshold N]")
           .example('$0 transform -t random_split -i data -o split -- -s train:.8 -s val:.2 --seed 1', 'a seeded 80/20 split'),
       async (a) => {
         const out = { json: a.json as boolean };
@@ -199,6 +200,44 @@ export function buildCli(argv: string[]): Argv {
         const info = datasetInfo(await load(a.path as string, a.if as string | undefined, out), a.path as string);
         if (out.json) printJson(info);
         else print(formatInfo(info));
+      },
+    )
+    .command(
+      'validate <path>',
+      'Check labels (Datumaro\'s classification checks) and find exact and near-duplicate images within and across subsets',
+      (y) =>
+        withJson(y)
+          .positional('path', { type: 'string', describe: 'the dataset' })
+          .option('if', { alias: 'input-format', ...formatOption, describe: 'its format (detected when omitted)' })
+          .option('threshold', { type: 'number', describe: 'near-duplicates: largest Hamming distance of the 64-bit pHashes, 0-64 (default 8)' })
+          .option('few-samples-thr', { alias: 'fs', type: 'number', describe: 'warn when a label has this many samples or fewer (default 1, as datum)' })
+          .option('imbalance-ratio-thr', { alias: 'ir', type: 'number', describe: 'warn when largest/smallest label count reaches this (default 50, as datum)' })
+          .option('far-from-mean-thr', { alias: 'm', type: 'number', describe: 'warn when an image size is this many standard deviations from the mean (default 5, as datum)' })
+          .option('duplicates', { type: 'boolean', default: true, describe: 'search for duplicate images (--no-duplicates: labels only)' })
+          .option('max-pairs', { type: 'number', describe: 'report at most this many duplicate pairs (default 100000)' })
+          .option('report', { type: 'string', describe: 'also write an HTML page showing each duplicate pair side by side' })
+          .option('overwrite', { type: 'boolean', default: false, describe: 'replace an existing --report file' })
+          .epilog('Exit code 0 when the check ran, whatever it found (as datum validate); 1 for unreadable data, 2 for bad usage.\nJSON: { summary, labels: [{ type, severity, description, item?, label?, count? }], duplicates: [{ a: {subset, id}, b: {subset, id}, distance, exact }] }')
+          .example('$0 validate cifar-10-batches-py --report dups.html', 'labels and duplicates, with a page of the pairs')
+          .example('$0 validate data --json --threshold 4', 'stricter near-duplicates, as JSON'),
+      async (a) => {
+        const out = { json: a.json as boolean };
+        const ds = await load(a.path as string, a.if as string | undefined, out);
+        const report = ds.validate({
+          threshold: a.threshold as number | undefined,
+          fewSamplesThr: a.fewSamplesThr as number | undefined,
+          imbalanceRatioThr: a.imbalanceRatioThr as number | undefined,
+          farFromMeanThr: a.farFromMeanThr as number | undefined,
+          duplicates: a.duplicates as boolean,
+          maxPairs: a.maxPairs as number | undefined,
+        });
+        if (a.report !== undefined) {
+          const html = new TextEncoder().encode(validationReportHtml(ds, report));
+          await writeFileAtomic(a.report as string, html, { overwrite: a.overwrite as boolean });
+        }
+        if (out.json) printJson(report);
+        else print(formatValidation(a.path as string, report));
+        if (a.report !== undefined && !out.json) note(`wrote ${a.report as string}`);
       },
     )
     .command(

@@ -12,6 +12,7 @@ import type { DatasetItem } from './item.js';
 import { filterDataset, type AnnotationPredicate, type FilterMode, type FilterOptions, type ItemPredicate } from './filter.js';
 import { mergeDatasets, type MergeConflict } from './merge.js';
 import { applyTransform, type DatasetParts, type TransformName, type TransformOptionsMap } from './transforms.js';
+import { validateDataset, type ValidateOptions, type ValidationReport } from '../validate/index.js';
 import { batches as itemBatches, toTensor as itemsToTensor, type Batch, type BatchOptions, type Tensor, type TensorOptions } from './tensor.js';
 
 /** Filesystem access, provided by the runtime entry point (Node/Deno); browsers have none. */
@@ -158,6 +159,16 @@ export class Dataset implements Iterable<DatasetItem> {
 
   [Symbol.iterator](): Iterator<DatasetItem> {
     return this.itemList[Symbol.iterator]();
+  }
+
+  /**
+   * Checks the dataset before training or publishing: Datumaro's classification label checks
+   * (missing, multiple and undefined labels, labels without items, few samples, imbalance) plus
+   * missing and unusually sized images, and exact and near-duplicate images within and across
+   * subsets (64-bit DCT pHash, Hamming distance <= `threshold`, default 8). See `ValidateOptions`.
+   */
+  validate(options?: ValidateOptions): ValidationReport {
+    return validateDataset(this, options);
   }
 
   private conflicts: readonly MergeConflict[] = [];

@@ -1,7 +1,8 @@
 /**
  * Dataset transforms, named and configured as Datumaro's (`datum transform -t <name> -- <args>`,
  * `Dataset.transform(name, **options)`): remap_labels, rename, random_split, map_subsets,
- * remove_items, remove_images, remove_annotations, remove_attributes.
+ * remove_items, remove_images, remove_annotations, remove_attributes; and cifarkit's
+ * remove_duplicates.
  *
  * Each takes JS options (see the `*Options` types) or, through {@link parseTransformArgs}, the
  * argument list of Datumaro's command line. Transforms never copy pixels: an item that keeps its
@@ -11,6 +12,7 @@ import { CifarkitError, ErrorCode, UsageError } from '../errors.js';
 import type { DatasetView } from '../formats/format.js';
 import { Label, LabelCategories, type Annotation } from './annotations.js';
 import { DatasetItem } from './item.js';
+import { duplicatesToDrop } from '../validate/duplicates.js';
 
 /** What every dataset operation (filter, transform, merge) produces. */
 export interface DatasetParts {
@@ -87,6 +89,17 @@ export interface RemoveAttributesOptions {
   attributes?: readonly string[];
 }
 
+/** `remove_duplicates` (cifarkit's): drop exact and near-duplicate images, as `validate` finds them. */
+export interface RemoveDuplicatesOptions {
+  /**
+   * Of each group of duplicates (items joined by duplicate pairs), keep the first item in this
+   * subset; without it (or when no item of the group is in it), the first item in dataset order.
+   */
+  keep?: string;
+  /** Hamming threshold of the pHashes, 0-64 (default 8, as `validate`); 0 drops exact and pHash-identical images only. */
+  threshold?: number;
+}
+
 /** The options of every transform, by name. */
 export interface TransformOptionsMap {
   remap_labels: RemapLabelsOptions;
@@ -97,6 +110,7 @@ export interface TransformOptionsMap {
   remove_images: ItemRefsOptions;
   remove_annotations: ItemRefsOptions;
   remove_attributes: RemoveAttributesOptions;
+  remove_duplicates: RemoveDuplicatesOptions;
 }
 
 export type TransformName = keyof TransformOptionsMap;
@@ -709,6 +723,16 @@ function removeAttributes(dataset: DatasetView, options: RemoveAttributesOptions
   return { items, labels: copyLabels(dataset.labels), subsets: presentSubsets(dataset.subsets(), items) };
 }
 
+function removeDuplicates(dataset: DatasetView, options: RemoveDuplicatesOptions): DatasetParts {
+  const T = 'remove_duplicates';
+  checkKeys(T, options, ['keep', 'threshold']);
+  if (options.keep !== undefined && typeof options.keep !== 'string') throw invalid(T, 'keep', `must be a subset name, got ${show(options.keep)}`);
+  const all = [...dataset];
+  const drop = duplicatesToDrop(all, options.threshold, options.keep, T);
+  const items = all.filter((_, i) => !drop.has(i));
+  return { items, labels: copyLabels(dataset.labels), subsets: presentSubsets(dataset.subsets(), items) };
+}
+
 // ---- The registry ---------------------------------------------------------------------------
 
 interface TransformEntry {
@@ -851,6 +875,23 @@ const TRANSFORMS: Record<TransformName, TransformEntry> = {
         help: 'an attribute to remove (repeatable; default: all)',
         repeat: true,
         parse: (v) => v,
+      },
+    ],
+  },
+  remove_duplicates: {
+    summary: 'Removes exact and near-duplicate images (pHash, as validate finds them), keeping one of each group.',
+    run: removeDuplicates as TransformEntry['run'],
+    args: [
+      { flags: ['--keep'], key: 'keep', metavar: '<subset>', help: "keep the copy in this subset (default: the first in dataset order)", parse: (v) => v },
+      {
+        flags: ['--threshold'],
+        key: 'threshold',
+        metavar: '<bits>',
+        help: 'Hamming distance 0-64 of near-duplicates (default 8)',
+        parse: (v) => {
+          if (!/^\s*\d+\s*$/.test(v) || Number(v) > 64) throw `expected an integer 0-64, got '${v}'`;
+          return Number(v);
+        },
       },
     ],
   },

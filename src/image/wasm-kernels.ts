@@ -8,13 +8,17 @@
 import type { PixelKernels } from './kernels.js';
 import { KERNELS_SIMD_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm/kernels.generated.js';
 
-interface KernelExports {
+export interface KernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
   chwToHwc(src: number, dst: number, pixels: number, count: number): void;
   hwcToChw(src: number, dst: number, pixels: number, count: number): void;
   rgbToRgba(src: number, dst: number, pixels: number): void;
   rgbaToRgb(src: number, dst: number, pixels: number): void;
+  // assembly/hash.ts, used by src/validate/hash-kernels.ts
+  phash(src: number, count: number, height: number, width: number, channels: number, table: number, scratch: number, out: number): void;
+  contentHash(src: number, count: number, length: number, out: number): void;
+  hammingScan(lo: number, hi: number, hashes: number, from: number, to: number, threshold: number, out: number): number;
 }
 
 /** Bytes per chunk copied through wasm memory; two chunks (in and out) live there at once. */
@@ -38,6 +42,8 @@ export interface WasmKernels extends PixelKernels {
   readonly name: 'wasm';
   /** True when the 128-bit SIMD build runs, false for the scalar build. */
   readonly simd: boolean;
+  /** The instance's exports, for the hashing kernels of src/validate (they share its memory). */
+  readonly exports: KernelExports;
 }
 
 export interface WasmKernelOptions {
@@ -119,6 +125,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
   return {
     name: 'wasm',
     simd: simd === true,
+    exports: wasm,
     chwToHwc: (src, dst, pixels, count) => runImages('chwToHwc', src, dst, pixels, count),
     hwcToChw: (src, dst, pixels, count) => runImages('hwcToChw', src, dst, pixels, count),
     rgbToRgba: (src, dst, pixels) => runPixels('rgbToRgba', 3, 4, src, dst, pixels),

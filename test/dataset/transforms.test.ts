@@ -361,6 +361,7 @@ describe('transform names and options', () => {
       'remove_images',
       'remove_annotations',
       'remove_attributes',
+      'remove_duplicates',
     ]);
     expect(transformUsage('remap_labels')).toContain('-l, --label <src>:<dst>');
     expect(transformUsage('random_split')).toContain('--seed <int>');

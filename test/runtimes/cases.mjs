@@ -68,6 +68,20 @@ export async function runCases(api, cases, backends = ['wasm', 'js']) {
             if (kept !== labelled) detail = `filter '/item[annotation]' kept ${kept} items, expected ${labelled}`;
           }
           if (detail === null) {
+            // validate (the hash kernels in this runtime): its exact pairs are the pairs of items
+            // with the same size and pixels by sha256, in order.
+            const key = (i) => (i.sha256 === null || i.h === 0 || i.w === 0 ? null : `${i.h}x${i.w}:${i.sha256}`);
+            const want = [];
+            items.forEach((a, x) => items.forEach((b, y) => {
+              if (x < y && key(a) !== null && key(a) === key(b)) want.push(`${a.subset}/${a.id} = ${b.subset}/${b.id}`);
+            }));
+            const r = ds.validate({ threshold: 0 });
+            const got = r.duplicates.filter((d) => d.exact).map((d) => `${d.a.subset}/${d.a.id} = ${d.b.subset}/${d.b.id}`);
+            const diff = firstDifference(got, want);
+            if (diff) detail = `validate's exact pairs: ${diff}`;
+            else if (r.summary.backend !== backend || r.summary.items !== items.length) detail = `validate's summary: ${JSON.stringify(r.summary)}`;
+          }
+          if (detail === null) {
             // Converted to ImageNet-txt (images through the PNG codec) and back: the same dataset,
             // but for CIFAR-100's superclasses, which ImageNet-txt has no place for.
             const txt = await api.Dataset.importFrom(await ds.exportToFiles('imagenet_txt', { imageExt: '.png' }), 'imagenet_txt');

@@ -1,0 +1,97 @@
+/**
+ * `Dataset.validate`: what a user should know before training on or publishing a dataset —
+ * Datumaro's classification label checks (./labels.ts) and exact and near-duplicate images
+ * within and across subsets (./duplicates.ts). Pure computation: no I/O.
+ */
+import type { DatasetView } from '../formats/format.js';
+import { ErrorCode, UsageError } from '../errors.js';
+import { getBackend } from '../image/kernels.js';
+import { duplicatePairs, findDuplicates, type DuplicateOptions, type DuplicatePair } from './duplicates.js';
+import { checkLabels, DEFAULT_FAR_FROM_MEAN_THR, DEFAULT_FEW_SAMPLES_THR, DEFAULT_IMBALANCE_RATIO_THR, type LabelAnomaly, type LabelCheckOptions } from './labels.js';
+
+export interface ValidateOptions extends LabelCheckOptions, DuplicateOptions {
+  /** Look for duplicate images (default true). */
+  duplicates?: boolean;
+}
+
+export interface ValidationSummary {
+  items: number;
+  /** Items per subset, in the dataset's subset order. */
+  subsets: Record<string, number>;
+  /** Items with an image (hashed for duplicates). */
+  images: number;
+  /** Label annotations per defined label. */
+  labelCounts: Record<string, number>;
+  /** Largest / smallest label count; null without labels, and (in JSON) when a label has none. */
+  imbalanceRatio: number | null;
+  errors: number;
+  warnings: number;
+  /** The hash behind near-duplicates. */
+  hash: 'pHash-DCT-64';
+  /** Hamming threshold in bits (of 64) used for near-duplicates; null when duplicates were not searched. */
+  threshold: number | null;
+  exactDuplicates: number;
+  nearDuplicates: number;
+  /** Of all pairs (exact and near), those whose two items are in different subsets (train <-> test). */
+  acrossSubsets: number;
+  /** True when `maxPairs` cut the duplicate list short. */
+  duplicatesTruncated: boolean;
+  /** The backend that ran the hashing ('wasm' or 'js'). */
+  backend: 'wasm' | 'js';
+  /** The thresholds of the label checks in effect. */
+  fewSamplesThr: number;
+  imbalanceRatioThr: number;
+  farFromMeanThr: number;
+}
+
+export interface ValidationReport {
+  summary: ValidationSummary;
+  /** The label report: Datumaro's classification anomalies, in its order of checks. */
+  labels: LabelAnomaly[];
+  /** Duplicate pairs, a before b in dataset order, ordered by a then b. */
+  duplicates: DuplicatePair[];
+}
+
+const KNOWN = ['fewSamplesThr', 'imbalanceRatioThr', 'farFromMeanThr', 'threshold', 'maxPairs', 'duplicates'];
+
+/** Validates a dataset (see {@link ValidateOptions}); the report is plain JSON-able data. */
+export function validateDataset(dataset: DatasetView, options: ValidateOptions = {}): ValidationReport {
+  if (options === null || typeof options !== 'object') throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'validate: options must be an object');
+  for (const k of Object.keys(options)) {
+    if (!KNOWN.includes(k)) throw new UsageError(ErrorCode.INVALID_ARGUMENT, `validate: unknown option '${k}' (known: ${KNOWN.join(', ')})`);
+  }
+  const items = [...dataset];
+  const labels = checkLabels(items, dataset.labels, options);
+  const search = options.duplicates === false ? null : findDuplicates(items, options);
+  const duplicates = search ? duplicatePairs(items, search) : [];
+  const exact = duplicates.filter((d) => d.exact).length;
+  const subsets: Record<string, number> = {};
+  for (const s of dataset.subsets()) subsets[s] = 0;
+  for (const item of items) subsets[item.subset] = (subsets[item.subset] ?? 0) + 1;
+  return {
+    summary: {
+      items: items.length,
+      subsets,
+      images: items.filter((i) => i.media && i.media.height > 0 && i.media.width > 0).length,
+      labelCounts: labels.labelCounts,
+      imbalanceRatio: labels.imbalanceRatio,
+      errors: labels.anomalies.filter((a) => a.severity === 'error').length,
+      warnings: labels.anomalies.filter((a) => a.severity === 'warning').length,
+      hash: 'pHash-DCT-64',
+      threshold: search ? search.threshold : null,
+      exactDuplicates: exact,
+      nearDuplicates: duplicates.length - exact,
+      acrossSubsets: duplicates.filter((d) => d.a.subset !== d.b.subset).length,
+      duplicatesTruncated: search?.truncated ?? false,
+      backend: getBackend(),
+      fewSamplesThr: options.fewSamplesThr ?? DEFAULT_FEW_SAMPLES_THR,
+      imbalanceRatioThr: options.imbalanceRatioThr ?? DEFAULT_IMBALANCE_RATIO_THR,
+      farFromMeanThr: options.farFromMeanThr ?? DEFAULT_FAR_FROM_MEAN_THR,
+    },
+    labels: labels.anomalies,
+    duplicates,
+  };
+}
+
+export { DEFAULT_THRESHOLD, DEFAULT_MAX_PAIRS, type DuplicatePair, type DuplicateOptions, type ItemKey } from './duplicates.js';
+export { DEFAULT_FEW_SAMPLES_THR, DEFAULT_IMBALANCE_RATIO_THR, DEFAULT_FAR_FROM_MEAN_THR, type LabelAnomaly, type AnomalyType, type LabelCheckOptions } from './labels.js';
