@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat } from 'node:
 import { Readable } from 'node:stream';
 import * as nodePath from 'node:path';
 import { archiveSource, isArchiveFileName } from '../archive/index.js';
+import type { ImportLimits } from '../limits.js';
 import { CifarkitError, DatasetExportError, ErrorCode, UsageError } from '../errors.js';
 import { safeOutputPath, type DatasetSource, type FileEntry, type FileTree } from '../formats/file-tree.js';
 import type { ExportedFile } from '../formats/format.js';
@@ -78,7 +79,8 @@ function diskTree(rootDir: string, shownRoot: string): FileTree {
 }
 
 /** A path on disk (a dataset folder, a parent of one, or a single batch/meta file) as a source. */
-export async function openPath(path: string): Promise<DatasetSource> {
+export async function openPath(path: string, options: { limits?: ImportLimits } = {}): Promise<DatasetSource> {
+  const { limits } = options;
   const absolute = nodePath.resolve(path);
   let isFile: boolean;
   try {
@@ -88,12 +90,12 @@ export async function openPath(path: string): Promise<DatasetSource> {
   }
   if (isFile && isArchiveFileName(absolute)) {
     // Streamed: the archive is inflated and split into files as it is read.
-    return archiveSource(Readable.toWeb(createReadStream(absolute)) as ReadableStream<Uint8Array>, { name: path });
+    return archiveSource(Readable.toWeb(createReadStream(absolute)) as ReadableStream<Uint8Array>, { name: path, limits });
   }
   if (isFile) {
-    return { tree: diskTree(nodePath.dirname(absolute), nodePath.dirname(path)), start: nodePath.basename(absolute) };
+    return { tree: diskTree(nodePath.dirname(absolute), nodePath.dirname(path)), start: nodePath.basename(absolute), limits };
   }
-  return { tree: diskTree(absolute, path), start: '' };
+  return { tree: diskTree(absolute, path), start: '', limits };
 }
 
 /**
