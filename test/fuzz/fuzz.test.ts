@@ -16,7 +16,7 @@ const repo = join(import.meta.dirname, '../..');
 describe('fuzz slice', () => {
   it('the corpus covers every reader, and cases are reproducible from (seed, index)', async () => {
     const corpus = await loadCorpus(api, repo);
-    const targets = new Set(corpus.entries.map((e: { target: string }) => e.target));
+    const targets = new Set(corpus.entries.map((e) => e.target));
     expect([...targets].sort()).toEqual(['archive', 'cifar', 'imagenet', 'imagenet_txt', 'imagenet_with_subset_dirs', 'mnist', 'pickle']);
     expect(corpus.entries.length).toBeGreaterThan(150);
     const a = makeCase(corpus, SEED, 17);
@@ -25,7 +25,7 @@ describe('fuzz slice', () => {
     expect(b.files[b.path]).toEqual(a.files[a.path]);
     expect(makeCase(corpus, SEED + 1, 17).files[a.path]).not.toEqual(a.files[a.path]);
     expect(OPCODES.length).toBe(68); // every opcode of protocols 0-5
-    expect(scanPickle(Uint8Array.of(0x80, 2, 0x4b, 1, 0x2e)).map((o: { op: number }) => o.op)).toEqual([0x80, 0x4b, 0x2e]);
+    expect(scanPickle(Uint8Array.of(0x80, 2, 0x4b, 1, 0x2e)).map((o) => o.op)).toEqual([0x80, 0x4b, 0x2e]);
   });
 
   it(`${CASES} seeded cases: a result or a CifarkitError, nothing else`, async () => {
