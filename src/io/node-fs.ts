@@ -11,6 +11,7 @@ import type { ImportLimits } from '../limits.js';
 import { CifarkitError, DatasetExportError, ErrorCode, UsageError } from '../errors.js';
 import { safeOutputPath, type DatasetSource, type FileEntry, type FileTree } from '../formats/file-tree.js';
 import type { ExportedFile } from '../formats/format.js';
+import { killPoint, recoverStaging, removeStaleTemps, stagingPrefix } from './staging.js';
 
 /**
  * A file's bytes in one buffer of its size, read with large reads (fs.promises.readFile reads in
@@ -119,7 +120,8 @@ export async function writeFiles(dir: string, files: AsyncIterable<ExportedFile>
   const parent = nodePath.dirname(target);
   const base = nodePath.basename(target);
   await mkdir(parent, { recursive: true });
-  const staging = await mkdtemp(nodePath.join(parent, `.${base}.cifarkit-`));
+  await recoverStaging(parent, base); // what a killed export left (see staging.ts)
+  const staging = await mkdtemp(nodePath.join(parent, stagingPrefix(base)));
   let count = 0;
   try {
     const written = new Set<string>();
@@ -137,17 +139,21 @@ export async function writeFiles(dir: string, files: AsyncIterable<ExportedFile>
         await handle.close();
       }
       count++;
+      killPoint(`file:${count}`);
     }
+    killPoint('before-swap');
     if (existing) {
       // Swap: move the old folder aside, the new one in, then delete the old one.
       const old = `${staging}.old`;
       await rename(target, old);
+      killPoint('between-renames');
       try {
         await rename(staging, target);
       } catch (err) {
         await rename(old, target);
         throw err;
       }
+      killPoint('before-cleanup');
       await rm(old, { recursive: true, force: true });
     } else {
       await rename(staging, target);
@@ -171,6 +177,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
     if (exists) throw new UsageError(ErrorCode.OUTPUT_NOT_EMPTY, 'the output file exists; pass overwrite to replace it', { file: path });
   }
   await mkdir(nodePath.dirname(target), { recursive: true });
+  await removeStaleTemps(target);
   const temp = `${target}.cifarkit-${process.pid}-${Date.now()}.tmp`;
   try {
     const handle = await open(temp, 'wx');
@@ -180,6 +187,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
     } finally {
       await handle.close();
     }
+    killPoint('atomic-before-rename');
     await rename(temp, target);
   } catch (err) {
     await rm(temp, { force: true });
