@@ -201,9 +201,11 @@ function decodeStringLine(raw: Uint8Array): string {
 function decodeRawUnicodeEscape(raw: Uint8Array): string {
   const text = latin1Decode(raw);
   if (!text.includes('\\')) return text;
-  return text.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_m, u4: string | undefined, u8: string | undefined) =>
-    String.fromCodePoint(parseInt((u4 ?? u8)!, 16)),
-  );
+  return text.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_m, u4: string | undefined, u8: string | undefined) => {
+    const cp = parseInt((u4 ?? u8)!, 16);
+    if (cp > 0x10ffff) throw new Error(`\\U${u8} is beyond U+10FFFF in a protocol 0 unicode string`);
+    return String.fromCodePoint(cp);
+  });
 }
 
 /** Bytes of a Python str, as `_codecs.encode(s, 'latin1')` computes them. */
