@@ -11,6 +11,8 @@
  *
  * --case runs that one case in this process and (with --save) writes its files. Exit code 1 when
  * there are findings. Defaults: a random seed (printed), 100,000 cases, one worker per core, 20 s.
+ * --selftest-hang I / --selftest-exit I make case I spin forever / kill its worker, to show that
+ * the watchdog reports them and the run goes on (test/fuzz/fuzz.test.ts does).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -23,7 +25,7 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const distUrl = pathToFileURL(join(repo, 'dist/index.js')).href;
 
 function parseArgs(argv) {
-  const o = { seed: null, cases: 100_000, workers: Math.max(1, availableParallelism()), timeout: 20_000, case: null, save: null };
+  const o = { seed: null, cases: 100_000, workers: Math.max(1, availableParallelism()), timeout: 20_000, case: null, save: null, 'selftest-hang': -1, 'selftest-exit': -1 };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i].replace(/^--/, '');
     if (!(k in o)) throw new Error(`unknown option ${argv[i]}`);
@@ -41,20 +43,26 @@ if (!isMainThread) {
   const corpus = await loadCorpus(api, repo);
   const current = new Int32Array(workerData.shared);
   const tally = new Map();
+  const slowest = { ms: -1 };
   parentPort.on('message', async (msg) => {
     if (msg.type !== 'range') return;
     const findings = [];
     for (let i = msg.from; i < msg.to; i++) {
       Atomics.store(current, 0, i);
-      Atomics.store(current, 1, Date.now() / 1000 - workerData.t0);
+      const started = Date.now();
+      Atomics.store(current, 1, started - workerData.t0);
+      if (i === workerData.selftestHang) for (;;);
+      if (i === workerData.selftestExit) process.exit(3);
       const c = makeCase(corpus, workerData.seed, i);
       const r = await runCase(api, c);
+      const ms = Date.now() - started;
+      if (ms > slowest.ms) Object.assign(slowest, { ms, index: i, target: c.target, entry: c.entry, how: c.how });
       const key = `${c.target}:${r.outcome}`;
       tally.set(key, (tally.get(key) ?? 0) + 1);
       if (r.finding) findings.push({ index: i, target: c.target, entry: c.entry, how: c.how, finding: r.finding, stack: r.error?.stack?.split('\n').slice(0, 8).join('\n') });
     }
     Atomics.store(current, 0, -1);
-    parentPort.postMessage({ type: 'done', from: msg.from, to: msg.to, findings, tally: [...tally] });
+    parentPort.postMessage({ type: 'done', from: msg.from, to: msg.to, findings, tally: [...tally], slowest });
     tally.clear();
   });
   parentPort.postMessage({ type: 'ready' });
@@ -85,11 +93,12 @@ async function runOne(opts) {
 
 async function runAll(opts) {
   const { seed, cases, timeout } = opts;
-  const chunk = 200;
+  const chunk = 25; // small, so a killed worker takes few tallies with it
   console.log(`fuzz: seed ${seed}, ${cases} cases, ${opts.workers} workers, timeout ${timeout} ms per case`);
-  const t0 = Date.now() / 1000;
+  const t0 = Date.now();
   const started = performance.now();
   const tally = new Map();
+  const slowest = { ms: -1 };
   const findings = [];
   let next = 0;
   let done = 0;
@@ -107,7 +116,10 @@ async function runAll(opts) {
       const shared = new SharedArrayBuffer(8);
       const current = new Int32Array(shared);
       Atomics.store(current, 0, -1);
-      const w = new Worker(fileURLToPath(import.meta.url), { workerData: { seed, shared, t0 }, resourceLimits: { maxOldGenerationSizeMb: 1024, stackSizeMb: 4 } });
+      const w = new Worker(fileURLToPath(import.meta.url), {
+        workerData: { seed, shared, t0, selftestHang: opts['selftest-hang'], selftestExit: opts['selftest-exit'] },
+        resourceLimits: { maxOldGenerationSizeMb: 1024, stackSizeMb: 4 },
+      });
       live++;
       let range = pending ?? null;
       let dead = false;
@@ -138,13 +150,14 @@ async function runAll(opts) {
       };
       const watch = setInterval(() => {
         const i = Atomics.load(current, 0);
-        const since = Date.now() / 1000 - t0 - Atomics.load(current, 1);
-        if (i >= 0 && since * 1000 > timeout) fail(`hang: case still running after ${timeout} ms`);
+        const since = Date.now() - t0 - Atomics.load(current, 1);
+        if (i >= 0 && since > timeout) fail(`hang: case still running after ${timeout} ms`);
       }, 250);
       w.on('message', (msg) => {
         if (msg.type === 'ready') return give();
         if (msg.type !== 'done') return;
         for (const [k, n] of msg.tally) tally.set(k, (tally.get(k) ?? 0) + n);
+        if (msg.slowest.ms > slowest.ms) Object.assign(slowest, msg.slowest);
         for (const f of msg.findings) record(f);
         done += msg.to - msg.from;
         range = null;
@@ -176,6 +189,7 @@ async function runAll(opts) {
   }
   console.log(`\nfuzz: seed ${seed}: ${done} cases in ${secs.toFixed(1)} s (${(done / secs).toFixed(0)}/s), ${findings.length} findings`);
   for (const [t, list] of byTarget) console.log(`  ${t.padEnd(26)} ${list.join(', ')}`);
+  if (slowest.ms >= 0) console.log(`slowest case: ${slowest.index} (${slowest.ms} ms) [${slowest.target} ${slowest.entry} ${slowest.how}]`);
   if (findings.length > 0) {
     const kinds = new Map();
     for (const f of findings) kinds.set(f.finding, [...(kinds.get(f.finding) ?? []), f.index]);

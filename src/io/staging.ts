@@ -16,6 +16,7 @@
  */
 import { readdir, rename, rm, stat } from 'node:fs/promises';
 import * as nodePath from 'node:path';
+import process from 'node:process';
 
 /** The staging folder prefix for a target folder named `base`. */
 export function stagingPrefix(base: string): string {
@@ -86,6 +87,6 @@ export async function removeStaleTemps(target: string): Promise<void> {
 
 /** Tests only: SIGKILLs this process at the named point when `CIFARKIT_TEST_KILL_AT` says so. */
 export function killPoint(point: string): void {
-  const at = typeof process !== 'undefined' ? process.env.CIFARKIT_TEST_KILL_AT : undefined;
+  const at = process.env.CIFARKIT_TEST_KILL_AT;
   if (at !== undefined && at === point) process.kill(process.pid, 'SIGKILL');
 }

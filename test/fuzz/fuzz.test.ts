@@ -3,6 +3,7 @@
  * case must give a result or a CifarkitError with a known code, never another exception.
  * The full run (≥ 100,000 cases, in workers with a per-case timeout) is `npm run fuzz`.
  */
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as api from '../../src/index.js';
@@ -46,5 +47,21 @@ describe('fuzz slice', () => {
     for (const code of ['PICKLE_CORRUPT', 'PICKLE_TRUNCATED', 'ARCHIVE_CORRUPT', 'IMAGE_DECODE_FAILED', 'IDX_INVALID', 'NDARRAY_INVALID']) {
       expect(outcomes.get(code), code).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('npm run fuzz (scripts/fuzz.mjs over dist/)', () => {
+  it('reports a hanging case and a dying worker with their repro lines, and finishes the run', () => {
+    const r = spawnSync(
+      process.execPath,
+      [join(repo, 'scripts/fuzz.mjs'), '--seed', '5', '--cases', '120', '--workers', '2', '--timeout', '2000', '--selftest-hang', '40', '--selftest-exit', '90'],
+      { encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toContain('fuzz: seed 5, 120 cases, 2 workers, timeout 2000 ms per case');
+    expect(r.stdout).toContain('FINDING case 40 [? ? ?] hang: case still running after 2000 ms');
+    expect(r.stdout).toContain('repro: node scripts/fuzz.mjs --seed 5 --case 40 --save /tmp/cifarkit-fuzz-5-40');
+    expect(r.stdout).toContain('FINDING case 90 [? ? ?] worker exited with code 3');
+    expect(r.stdout).toMatch(/fuzz: seed 5: 120 cases in [\d.]+ s \(\d+\/s\), 2 findings/);
   });
 });
