@@ -106,6 +106,7 @@ export async function openPath(path: string, options: { limits?: ImportLimits } 
  */
 export async function writeFiles(dir: string, files: AsyncIterable<ExportedFile>, options: { overwrite?: boolean } = {}): Promise<number> {
   const target = nodePath.resolve(dir);
+  await recoverStaging(nodePath.dirname(target), nodePath.basename(target)); // what a killed export left (see staging.ts)
   let existing: string[] | null = null;
   try {
     const s = await stat(target);
@@ -120,7 +121,6 @@ export async function writeFiles(dir: string, files: AsyncIterable<ExportedFile>
   const parent = nodePath.dirname(target);
   const base = nodePath.basename(target);
   await mkdir(parent, { recursive: true });
-  await recoverStaging(parent, base); // what a killed export left (see staging.ts)
   const staging = await mkdtemp(nodePath.join(parent, stagingPrefix(base)));
   let count = 0;
   try {

@@ -103,7 +103,7 @@ describe('an export killed midway', () => {
     // The next export without --overwrite restores it first, then refuses to replace it.
     const again = cli(convert(SOURCE_B, out));
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain('not empty');
+    expect(again.stderr).toContain('the output folder is not empty');
     expectSame(snapshot(out), outputA);
     expect(leftovers(parent)).toEqual([]);
   });
