@@ -420,6 +420,15 @@ export function readPickle(bytes: Uint8Array, options: ReadPickleOptions = {}): 
   } catch (err) {
     if (err instanceof CifarkitError) throw err.withLocation({ file, offset: reader.position });
     const reason = err instanceof Error ? err.message : String(err);
+    if (err instanceof RangeError && /call stack/i.test(reason)) {
+      // pickleparser spreads APPENDS items and REDUCE arguments into one call: hundreds of
+      // thousands of them exhaust the stack (Python's pickler batches APPENDS by 1000).
+      throw new PickleError(
+        ErrorCode.PICKLE_CORRUPT,
+        'the pickle appends or passes more items in one opcode than cifarkit reads (the call stack ran out); Python writes lists in batches of 1000',
+        { file, offset: reader.position, cause: err },
+      );
+    }
     if (/end of file/i.test(reason)) {
       throw new PickleError(ErrorCode.PICKLE_TRUNCATED, `the pickle ends before its STOP opcode (truncated file?)`, {
         file,

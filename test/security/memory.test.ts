@@ -178,3 +178,28 @@ describe('what an import keeps is a small multiple of its input', () => {
     expect(kept).toBeLessThanOrEqual(inputBytes);
   });
 });
+
+describe('one opcode with very many items', () => {
+  function appends(n: number, batch: number): Uint8Array {
+    const parts: number[] = [0x80, 2, 0x5d];
+    for (let at = 0; at < n; at += batch) {
+      parts.push(0x28);
+      for (let i = at; i < Math.min(n, at + batch); i++) parts.push(0x4b, i & 0xff);
+      parts.push(0x65);
+    }
+    parts.push(0x2e);
+    return Uint8Array.from(parts);
+  }
+
+  it('500,000 items in one APPENDS: a clear PICKLE_CORRUPT, not a bare stack overflow', async () => {
+    const err = await expectCifarkitError(() => readPickle(appends(500_000, 500_000)), 'PICKLE_CORRUPT', ['more items in one opcode than cifarkit reads', 'batches of 1000']);
+    expect(err.cause).toBeInstanceOf(RangeError);
+  });
+
+  it('the same 500,000 items in batches of 1000, as Python writes them, are read', () => {
+    const list = readPickle(appends(500_000, 1000)) as number[];
+    expect(list.length).toBe(500_000);
+    expect(list[256]).toBe(0);
+    expect(list[499_999]).toBe(499_999 & 0xff);
+  });
+});
