@@ -64,7 +64,7 @@ export const ErrorCode = {
   ARCHIVE_CORRUPT: 'ARCHIVE_CORRUPT',
   /** An archive ends before it is complete (in a header, in an entry's data, or before the end-of-archive marker). */
   ARCHIVE_TRUNCATED: 'ARCHIVE_TRUNCATED',
-  /** An archive inflates to more bytes or holds more entries than the limits allow; refused before allocating beyond them. */
+  /** An archive or a gzip-compressed file inflates to more bytes, or an archive holds more entries, than the import limits allow (`limits.maxTotalBytes`, `limits.maxEntries`); refused before allocating beyond them. */
   ARCHIVE_TOO_LARGE: 'ARCHIVE_TOO_LARGE',
   /** A file of an archive source was read a second time: its bytes are released after the first read. */
   ARCHIVE_ENTRY_CONSUMED: 'ARCHIVE_ENTRY_CONSUMED',

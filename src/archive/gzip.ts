@@ -6,7 +6,7 @@
  * covers multi-member gzip, not supported).
  */
 import { Gunzip } from 'fflate';
-import { crc32 } from '../bytes.js';
+import { concatBytes, crc32 } from '../bytes.js';
 import { CifarkitError, DatasetImportError, ErrorCode } from '../errors.js';
 
 /** Inflates pushed gzip bytes and hands each output chunk to `onData`, synchronously. */
@@ -80,4 +80,24 @@ export class GunzipChecked {
       );
     }
   }
+}
+
+/**
+ * A whole gzip file (MNIST's `.gz`) inflated in memory, refused with ARCHIVE_TOO_LARGE as soon
+ * as the output passes `maxBytes`. Streaming on purpose: fflate's `gunzipSync` allocates the
+ * size the trailer declares up front, so 30 bytes claiming 4 GiB would allocate 4 GiB.
+ */
+export function gunzipLimited(bytes: Uint8Array, label: string, maxBytes: number): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  const gunzip = new GunzipChecked(label, (chunk) => {
+    size += chunk.length;
+    if (size > maxBytes) {
+      throw new DatasetImportError(ErrorCode.ARCHIVE_TOO_LARGE, `the gzip file inflates to more than the limit of ${maxBytes} bytes (limits.maxTotalBytes)`, { file: label });
+    }
+    parts.push(chunk);
+  });
+  gunzip.push(bytes);
+  gunzip.end();
+  return parts.length === 1 ? parts[0]! : concatBytes(parts);
 }

@@ -15,6 +15,7 @@
  */
 import { concatBytes } from '../bytes.js';
 import { DatasetImportError, ErrorCode, UsageError } from '../errors.js';
+import { DEFAULT_LIMITS, resolveLimits } from '../limits.js';
 import type { DatasetSource } from '../formats/file-tree.js';
 import { GunzipChecked } from './gzip.js';
 import { archiveLabel, inputChunks, isArchiveInput, type ArchiveInput } from './input.js';
@@ -24,8 +25,8 @@ import { readZip } from './zip.js';
 
 export { isArchiveInput, type ArchiveInput, type ArchiveTree, type ArchiveLimits, type SkippedEntry };
 
-/** Default limits: generous for CIFAR (the archives inflate to ~180 MB and hold ~10 entries). */
-export const DEFAULT_ARCHIVE_LIMITS: Readonly<ArchiveLimits> = Object.freeze({ maxTotalBytes: 8 * 2 ** 30, maxEntries: 1_000_000 });
+/** Default limits (see src/limits.ts): generous for CIFAR (the archives inflate to ~180 MB and hold ~10 entries). */
+export const DEFAULT_ARCHIVE_LIMITS: Readonly<ArchiveLimits> = DEFAULT_LIMITS;
 
 export interface ArchiveSourceOptions {
   /** How to name the archive in messages (default: a File's or URL's name, else '<archive>'). */
@@ -56,17 +57,6 @@ export function isArchiveFileName(name: string): boolean {
   return /\.(tar|tar\.gz|tgz|zip)$/i.test(name);
 }
 
-function checkLimits(given: Partial<ArchiveLimits> | undefined): ArchiveLimits {
-  const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...given };
-  for (const key of ['maxTotalBytes', 'maxEntries'] as const) {
-    const v = limits[key];
-    if (typeof v !== 'number' || !(v >= 0) || Number.isNaN(v)) {
-      throw new UsageError(ErrorCode.INVALID_ARGUMENT, `limits.${key} must be a number >= 0, got ${String(v)}`);
-    }
-  }
-  return limits;
-}
-
 /**
  * Reads an archive (.tar, .tar.gz/.tgz, .zip; told apart by content, not name) into a source
  * whose files can be read once. Entries with an absolute path, a '..' part or a NUL are refused
@@ -84,7 +74,7 @@ export async function archiveSource(input: ArchiveInput, options: ArchiveSourceO
     throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'an archive must be a Uint8Array, ArrayBuffer, Blob, Response, ReadableStream or URL');
   }
   const label = archiveLabel(input, options.name);
-  const limits = checkLimits(options.limits);
+  const limits = resolveLimits(options.limits);
   const chunks = await inputChunks(input, label);
   try {
     // The first bytes, to tell the kind of archive.
@@ -124,7 +114,7 @@ export async function archiveSource(input: ArchiveInput, options: ArchiveSourceO
       gunzip?.end();
       tar.end();
     }
-    return { tree: tree.build(), start: '' };
+    return { tree: tree.build(), start: '', limits };
   } finally {
     await chunks.return(undefined);
   }

@@ -12,18 +12,22 @@
  * with a reason. As in Python's tarfile, data follows only regular files and unknown types.
  */
 import { DatasetImportError, ErrorCode } from '../errors.js';
+import { concatBytes } from '../bytes.js';
+import type { ImportLimits } from '../limits.js';
 import { entryPath, type ArchiveTreeBuilder } from './tree.js';
 
 const BLOCK = 512;
 /** Pax and GNU long-name bodies larger than this are refused (real ones are a few hundred bytes). */
 const MAX_META = 1 << 20;
+/**
+ * A file entry's buffer is allocated from its header's size up to this; a larger entry's bytes
+ * are collected as they arrive and joined at its end, so a 512-byte header declaring gigabytes
+ * allocates nothing it does not receive. (CIFAR batches, ~30 MB, stay on the one-buffer path.)
+ */
+const EAGER_BYTES = 64 * 2 ** 20;
 
-export interface ArchiveLimits {
-  /** Refuse archives whose (inflated) bytes exceed this. */
-  maxTotalBytes: number;
-  /** Refuse archives with more entries than this. */
-  maxEntries: number;
-}
+/** The limits an archive is read under: the import limits of src/limits.ts. */
+export type ArchiveLimits = ImportLimits;
 
 const SKIPPED: Record<string, string> = {
   '1': 'hard link',
@@ -91,8 +95,10 @@ interface Body {
   kind: 'file' | 'pax' | 'longname' | 'skip';
   path: string;
   size: number;
-  /** Where the data goes (null when skipped). */
+  /** Where the data goes (null when skipped, or while a large file's bytes are collected in `parts`). */
   data: Uint8Array | null;
+  /** A large file's bytes as they arrive (see EAGER_BYTES). */
+  parts?: Uint8Array[];
   filled: number;
   /** Bytes of padding after the data, up to the next block. */
   pad: number;
@@ -152,6 +158,7 @@ export class TarReader {
       const n = Math.min(left + body.pad, chunk.length - at);
       const data = Math.min(n, left);
       if (body.data && data > 0) body.data.set(chunk.subarray(at, at + data), body.filled);
+      else if (body.parts && data > 0) body.parts.push(chunk.slice(at, at + data));
       body.filled += data;
       body.pad -= n - data;
       at += n;
@@ -222,13 +229,11 @@ export class TarReader {
       this.tree.addDir(path); // V7 folders
     } else if (regular) {
       if (this.offset + size > this.limits.maxTotalBytes) this.tooLarge(`entry '${path}' (${size} bytes)`);
-      let data: Uint8Array;
-      try {
-        data = new Uint8Array(size);
-      } catch (err) {
-        throw new DatasetImportError(ErrorCode.ARCHIVE_TOO_LARGE, `entry '${path}' (${size} bytes) cannot be held in memory`, { file: this.label, cause: err });
+      if (size > EAGER_BYTES) {
+        this.startBody({ kind: 'file', path, size, data: null, parts: [], filled: 0, pad: 0 });
+        return;
       }
-      this.startBody({ kind: 'file', path, size, data, filled: 0, pad: 0 });
+      this.startBody({ kind: 'file', path, size, data: new Uint8Array(size), filled: 0, pad: 0 });
     } else if (type === '5') {
       this.tree.addDir(path);
     } else if (SKIPPED[type]) {
@@ -240,6 +245,14 @@ export class TarReader {
     }
   }
 
+  private join(body: Body): Uint8Array {
+    try {
+      return concatBytes(body.parts!);
+    } catch (err) {
+      throw new DatasetImportError(ErrorCode.ARCHIVE_TOO_LARGE, `entry '${body.path}' (${body.size} bytes) cannot be held in memory`, { file: this.label, cause: err });
+    }
+  }
+
   private startBody(body: Body): void {
     body.pad = (BLOCK - (body.size % BLOCK)) % BLOCK;
     if (body.size === 0) this.onBody(body);
@@ -248,7 +261,7 @@ export class TarReader {
 
   private onBody(body: Body): void {
     const corrupt = (why: string): never => this.fail(ErrorCode.ARCHIVE_CORRUPT, `the tar ${why} (before byte ${this.offset})`);
-    if (body.kind === 'file') this.tree.addFile(body.path, body.data!);
+    if (body.kind === 'file') this.tree.addFile(body.path, body.parts ? this.join(body) : body.data!);
     else if (body.kind === 'pax') this.pax = parsePax(body.data!, corrupt);
     else if (body.kind === 'longname') this.longName = text(body.data!, 0, body.size);
   }

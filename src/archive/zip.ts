@@ -14,6 +14,9 @@ import { CifarkitError, DatasetImportError, ErrorCode } from '../errors.js';
 import type { ArchiveLimits } from './tar.js';
 import { entryPath, type ArchiveTreeBuilder } from './tree.js';
 
+/** Deflate's largest expansion: 258 bytes from about 2 bits, i.e. 1032:1. */
+const MAX_DEFLATE_RATIO = 1032;
+
 /** Reads a whole zip into the tree. */
 export function readZip(bytes: Uint8Array, tree: ArchiveTreeBuilder, label: string, limits: ArchiveLimits): void {
   let entries = 0;
@@ -34,6 +37,17 @@ export function readZip(bytes: Uint8Array, tree: ArchiveTreeBuilder, label: stri
         if (info.compression !== 0 && info.compression !== 8) {
           tree.skip(path, `unsupported zip compression method ${info.compression}`);
           return false;
+        }
+        // fflate allocates the declared uncompressed size before inflating: a size the
+        // compressed bytes cannot produce (stored: the same size; deflate: at most 1032:1) is a
+        // lie, refused before it costs gigabytes.
+        const most = info.compression === 0 ? info.size : info.size * MAX_DEFLATE_RATIO + 1024;
+        if (info.size > bytes.length || info.originalSize > most) {
+          throw new DatasetImportError(
+            ErrorCode.ARCHIVE_CORRUPT,
+            `entry '${path}' declares ${info.originalSize} bytes from ${info.size} ${info.compression === 0 ? 'stored' : 'compressed'} bytes, more than they can hold`,
+            { file: label },
+          );
         }
         total += info.originalSize;
         if (total > limits.maxTotalBytes) {

@@ -6,6 +6,7 @@ import { concatBytes } from '../bytes.js';
 import { DatasetExportError, ErrorCode, UsageError } from '../errors.js';
 import { isMemoryFiles, memoryTree, safeOutputPath, type DatasetSource, type MemoryFiles } from '../formats/file-tree.js';
 import type { ExportedFile, ExportOptions } from '../formats/format.js';
+import { resolveLimits, type ImportLimits } from '../limits.js';
 import { exportFiles, importSource } from '../formats/index.js';
 import { LabelCategories } from './annotations.js';
 import type { DatasetItem } from './item.js';
@@ -18,7 +19,7 @@ import { batches as itemBatches, toTensor as itemsToTensor, type Batch, type Bat
 /** Filesystem access, provided by the runtime entry point (Node/Deno); browsers have none. */
 export interface FileSystemAccess {
   /** Opens a path as a source. */
-  openPath(path: string): Promise<DatasetSource>;
+  openPath(path: string, options?: { limits?: ImportLimits }): Promise<DatasetSource>;
   /** Writes files into a folder, all or nothing; returns how many were written. */
   writeFiles(dir: string, files: AsyncIterable<ExportedFile>, options: { overwrite?: boolean }): Promise<number>;
 }
@@ -46,6 +47,14 @@ function requireFileSystem(what: string): FileSystemAccess {
  * Response, a ReadableStream or a URL (fetched).
  */
 export type DatasetInput = string | MemoryFiles | ArchiveInput;
+
+export interface ImportOptions {
+  /**
+   * Size limits for hostile or unexpectedly large input (see {@link ImportLimits}; defaults in
+   * `DEFAULT_LIMITS`). Raise them for data you trust, lower them for data you do not.
+   */
+  limits?: Partial<ImportLimits>;
+}
 
 export interface FromIterableOptions {
   /** Label categories, or label names (or [name, parent] pairs). */
@@ -78,14 +87,16 @@ export class Dataset implements Iterable<DatasetItem> {
    * Reads a dataset from a path (Node, Deno) or from in-memory files (every runtime):
    * `Record<string, Uint8Array>`, `Map`, or `File[]`/`FileList`. The format is detected when omitted.
    */
-  static async importFrom(input: DatasetInput, format?: string): Promise<Dataset> {
+  static async importFrom(input: DatasetInput, format?: string, options: ImportOptions = {}): Promise<Dataset> {
+    if (options === null || typeof options !== 'object') throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'importFrom options must be an object');
+    const limits = resolveLimits(options.limits);
     let source: DatasetSource;
     if (typeof input === 'string') {
-      source = await requireFileSystem('file paths').openPath(input);
+      source = await requireFileSystem('file paths').openPath(input, { limits });
     } else if (isArchiveInput(input)) {
-      source = await archiveSource(input);
+      source = await archiveSource(input, { limits });
     } else if (isMemoryFiles(input)) {
-      source = { tree: memoryTree(input), start: '' };
+      source = { tree: memoryTree(input), start: '', limits };
     } else {
       throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'importFrom takes a path, a Record or Map of path -> bytes, a list of File objects, or an archive (Uint8Array, Blob, Response, ReadableStream, URL)');
     }

@@ -5,6 +5,7 @@
  * The core builds trees from in-memory files (this module); `src/io/` builds them from disk.
  */
 import { DatasetExportError, ErrorCode, UsageError } from '../errors.js';
+import type { ImportLimits } from '../limits.js';
 
 export interface FileEntry {
   name: string;
@@ -30,6 +31,8 @@ export interface FileTree {
 export interface DatasetSource {
   tree: FileTree;
   start: string;
+  /** The import's limits (src/limits.ts); the defaults when absent. */
+  limits?: ImportLimits;
 }
 
 export function joinPath(dir: string, name: string): string {

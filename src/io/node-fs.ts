@@ -7,9 +7,11 @@ import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat } from 'node:
 import { Readable } from 'node:stream';
 import * as nodePath from 'node:path';
 import { archiveSource, isArchiveFileName } from '../archive/index.js';
+import type { ImportLimits } from '../limits.js';
 import { CifarkitError, DatasetExportError, ErrorCode, UsageError } from '../errors.js';
 import { safeOutputPath, type DatasetSource, type FileEntry, type FileTree } from '../formats/file-tree.js';
 import type { ExportedFile } from '../formats/format.js';
+import { killPoint, recoverStaging, removeStaleTemps, stagingPrefix } from './staging.js';
 
 /**
  * A file's bytes in one buffer of its size, read with large reads (fs.promises.readFile reads in
@@ -78,7 +80,8 @@ function diskTree(rootDir: string, shownRoot: string): FileTree {
 }
 
 /** A path on disk (a dataset folder, a parent of one, or a single batch/meta file) as a source. */
-export async function openPath(path: string): Promise<DatasetSource> {
+export async function openPath(path: string, options: { limits?: ImportLimits } = {}): Promise<DatasetSource> {
+  const { limits } = options;
   const absolute = nodePath.resolve(path);
   let isFile: boolean;
   try {
@@ -88,12 +91,12 @@ export async function openPath(path: string): Promise<DatasetSource> {
   }
   if (isFile && isArchiveFileName(absolute)) {
     // Streamed: the archive is inflated and split into files as it is read.
-    return archiveSource(Readable.toWeb(createReadStream(absolute)) as ReadableStream<Uint8Array>, { name: path });
+    return archiveSource(Readable.toWeb(createReadStream(absolute)) as ReadableStream<Uint8Array>, { name: path, limits });
   }
   if (isFile) {
-    return { tree: diskTree(nodePath.dirname(absolute), nodePath.dirname(path)), start: nodePath.basename(absolute) };
+    return { tree: diskTree(nodePath.dirname(absolute), nodePath.dirname(path)), start: nodePath.basename(absolute), limits };
   }
-  return { tree: diskTree(absolute, path), start: '' };
+  return { tree: diskTree(absolute, path), start: '', limits };
 }
 
 /**
@@ -103,6 +106,7 @@ export async function openPath(path: string): Promise<DatasetSource> {
  */
 export async function writeFiles(dir: string, files: AsyncIterable<ExportedFile>, options: { overwrite?: boolean } = {}): Promise<number> {
   const target = nodePath.resolve(dir);
+  await recoverStaging(nodePath.dirname(target), nodePath.basename(target)); // what a killed export left (see staging.ts)
   let existing: string[] | null = null;
   try {
     const s = await stat(target);
@@ -117,7 +121,7 @@ export async function writeFiles(dir: string, files: AsyncIterable<ExportedFile>
   const parent = nodePath.dirname(target);
   const base = nodePath.basename(target);
   await mkdir(parent, { recursive: true });
-  const staging = await mkdtemp(nodePath.join(parent, `.${base}.cifarkit-`));
+  const staging = await mkdtemp(nodePath.join(parent, stagingPrefix(base)));
   let count = 0;
   try {
     const written = new Set<string>();
@@ -135,17 +139,21 @@ export async function writeFiles(dir: string, files: AsyncIterable<ExportedFile>
         await handle.close();
       }
       count++;
+      killPoint(`file:${count}`);
     }
+    killPoint('before-swap');
     if (existing) {
       // Swap: move the old folder aside, the new one in, then delete the old one.
       const old = `${staging}.old`;
       await rename(target, old);
+      killPoint('between-renames');
       try {
         await rename(staging, target);
       } catch (err) {
         await rename(old, target);
         throw err;
       }
+      killPoint('before-cleanup');
       await rm(old, { recursive: true, force: true });
     } else {
       await rename(staging, target);
@@ -169,6 +177,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
     if (exists) throw new UsageError(ErrorCode.OUTPUT_NOT_EMPTY, 'the output file exists; pass overwrite to replace it', { file: path });
   }
   await mkdir(nodePath.dirname(target), { recursive: true });
+  await removeStaleTemps(target);
   const temp = `${target}.cifarkit-${process.pid}-${Date.now()}.tmp`;
   try {
     const handle = await open(temp, 'wx');
@@ -178,6 +187,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string, o
     } finally {
       await handle.close();
     }
+    killPoint('atomic-before-rename');
     await rename(temp, target);
   } catch (err) {
     await rm(temp, { force: true });

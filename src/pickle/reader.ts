@@ -24,11 +24,17 @@ export interface ReadPickleOptions {
   file?: string;
 }
 
+/** The longest LONG4 integer read, in bytes (an int of 8192 bits). */
+const MAX_LONG4_BYTES = 1024;
+
 /** The reader interface pickleparser's `Parser.read` drives (structurally its `IReader`). */
 class ByteReader {
   private readonly view: DataView;
   private readonly utf8 = new TextDecoder('utf-8');
   position = 0;
+  /** Where the last two single bytes were read: a LONG1 is `byte()` (opcode), `byte()` (length), `bytes()`. */
+  private lastByteAt = -1;
+  private prevByteAt = -1;
 
   constructor(
     private readonly buf: Uint8Array,
@@ -54,11 +60,31 @@ class ByteReader {
   }
 
   byte(): number {
+    this.prevByteAt = this.lastByteAt;
+    this.lastByteAt = this.position;
     return this.buf[this.need(1)]!;
   }
   bytes(length: number): Uint8Array {
+    const start = this.position;
+    if (this.lastByteAt === start - 1 && this.prevByteAt === start - 2 && this.buf[start - 2] === OP.LONG1) this.checkLong1(start, length);
     const at = this.need(length);
     return this.buf.subarray(at, at + length);
+  }
+  /**
+   * pickleparser reads LONG1 as unsigned (a negative int would come back as a wrong positive
+   * one) and warns on the console beyond 2^53: refuse both instead of a wrong value or noise.
+   */
+  private checkLong1(at: number, length: number): void {
+    if (length === 0 || length > 8 || length > this.buf.length - at) return; // empty: 0; too long or truncated: refused by the parser
+    const top = this.buf[at + length - 1]!;
+    let magnitude = 0;
+    for (let i = length - 1; i >= 0; i--) magnitude = magnitude * 256 + this.buf[at + i]!;
+    if (top >= 0x80 || magnitude > Number.MAX_SAFE_INTEGER) {
+      throw new PickleError(ErrorCode.PICKLE_CORRUPT, `a LONG1 integer of ${length} bytes is negative or beyond 2^53, which cifarkit does not read`, {
+        file: this.file,
+        offset: at - 2,
+      });
+    }
   }
   uint16(): number {
     return this.view.getUint16(this.need(2), true);
@@ -67,7 +93,17 @@ class ByteReader {
     return this.view.getInt32(this.need(4), true);
   }
   uint32(): number {
-    return this.view.getUint32(this.need(4), true);
+    const at = this.need(4);
+    const value = this.view.getUint32(at, true);
+    // LONG4: pickleparser builds the int in time quadratic in its length (a 400 KB int takes
+    // 30 s); CIFAR files hold no int beyond 64 bits, so a long LONG4 is refused up front.
+    if (at > 0 && this.buf[at - 1] === OP.LONG4 && value > MAX_LONG4_BYTES) {
+      throw new PickleError(ErrorCode.PICKLE_CORRUPT, `a LONG4 integer of ${value} bytes is longer than the ${MAX_LONG4_BYTES} bytes cifarkit reads`, {
+        file: this.file,
+        offset: at - 1,
+      });
+    }
+    return value;
   }
   uint64(): number {
     const at = this.need(8);
@@ -165,9 +201,11 @@ function decodeStringLine(raw: Uint8Array): string {
 function decodeRawUnicodeEscape(raw: Uint8Array): string {
   const text = latin1Decode(raw);
   if (!text.includes('\\')) return text;
-  return text.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_m, u4: string | undefined, u8: string | undefined) =>
-    String.fromCodePoint(parseInt((u4 ?? u8)!, 16)),
-  );
+  return text.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_m, u4: string | undefined, u8: string | undefined) => {
+    const cp = parseInt((u4 ?? u8)!, 16);
+    if (cp > 0x10ffff) throw new Error(`\\U${u8} is beyond U+10FFFF in a protocol 0 unicode string`);
+    return String.fromCodePoint(cp);
+  });
 }
 
 /** Bytes of a Python str, as `_codecs.encode(s, 'latin1')` computes them. */
@@ -278,6 +316,46 @@ class AllowlistRegistry extends NameRegistry {
 }
 
 const registry = new AllowlistRegistry();
+// BUILD on a value without `__setstate__` does `Object.assign(value, state)`: on an allowlisted
+// function that would change it for every later read. Frozen, the assignment throws instead.
+for (const [, , fn] of ALLOWED_GLOBALS) Object.freeze(fn);
+
+/** EXT1/2/4 name globals through copyreg's extension registry: refused like any other global. */
+const extensionResolver = {
+  resolve(code: number): never {
+    throw new PickleError(
+      ErrorCode.PICKLE_FORBIDDEN_GLOBAL,
+      `the pickle refers to extension code ${code} (copyreg's extension registry, a Python global), which cifarkit does not resolve; nothing was executed`,
+    );
+  },
+};
+
+/**
+ * PERSID/BINPERSID ask the unpickler's persistent_load for an object; cifarkit has none, so (as
+ * Python's UnpicklingError without persistent_load) the pickle is refused as corrupt.
+ */
+const persistentResolver = {
+  resolve(pid: unknown): never {
+    const shown = typeof pid === 'string' || isBytes(pid) ? pyText(pid as string | Uint8Array).slice(0, 80) : typeof pid;
+    throw new PickleError(
+      ErrorCode.PICKLE_CORRUPT,
+      `the pickle refers to the persistent id '${shown}', which only the program that wrote it can resolve (no persistent_load); nothing was executed`,
+    );
+  },
+};
+
+/**
+ * SETITEM(S) call `dict.set(key, value)` on whatever the stack holds: on a bytes value (a view
+ * of the input) that is `Uint8Array.prototype.set`, which would write into the caller's buffer.
+ * Only real dicts (Maps) take items.
+ */
+const dictionaryProvider = {
+  create: (): Map<unknown, unknown> => new Map(),
+  setMethod(dict: unknown, key: unknown, value: unknown): void {
+    if (!(dict instanceof Map) || Object.getPrototypeOf(dict) !== Map.prototype) throw new Error('SETITEM on a value that is not a dict');
+    dict.set(key, value);
+  },
+};
 const ALLOWED_FUNCTIONS = new Set<unknown>(ALLOWED_GLOBALS.map(([, , fn]) => fn));
 
 /**
@@ -325,7 +403,15 @@ function checkPlainData(root: unknown): void {
 export function readPickle(bytes: Uint8Array, options: ReadPickleOptions = {}): PyValue {
   const { file } = options;
   const reader = new ByteReader(bytes, file);
-  const parser = new Parser({ nameResolver: registry, unpicklingTypeOfDictionary: 'Map', unpicklingTypeOfSet: 'array' });
+  const parser = new Parser({
+    nameResolver: registry,
+    extensionResolver,
+    persistentResolver,
+    unpicklingTypeOfDictionary: 'Map',
+    unpicklingTypeOfSet: 'array',
+  });
+  // pickleparser has no option for the dict operations: its provider is replaced (see above).
+  (parser as unknown as { _dictionaryProvider: typeof dictionaryProvider })._dictionaryProvider = dictionaryProvider;
   let value: unknown;
   try {
     value = parser.read(reader as never);
@@ -334,6 +420,15 @@ export function readPickle(bytes: Uint8Array, options: ReadPickleOptions = {}): 
   } catch (err) {
     if (err instanceof CifarkitError) throw err.withLocation({ file, offset: reader.position });
     const reason = err instanceof Error ? err.message : String(err);
+    if (err instanceof RangeError && /call stack/i.test(reason)) {
+      // pickleparser spreads APPENDS items and REDUCE arguments into one call: hundreds of
+      // thousands of them exhaust the stack (Python's pickler batches APPENDS by 1000).
+      throw new PickleError(
+        ErrorCode.PICKLE_CORRUPT,
+        'the pickle appends or passes more items in one opcode than cifarkit reads (the call stack ran out); Python writes lists in batches of 1000',
+        { file, offset: reader.position, cause: err },
+      );
+    }
     if (/end of file/i.test(reason)) {
       throw new PickleError(ErrorCode.PICKLE_TRUNCATED, `the pickle ends before its STOP opcode (truncated file?)`, {
         file,

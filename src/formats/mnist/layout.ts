@@ -8,8 +8,9 @@
  * (plugins/data_formats/mnist.py) adds `labels.txt` (label names), `dataset_meta.json`, and
  * `<subset>-meta.gz` (item ids and/or image sizes, as a numpy '<U32' array).
  */
-import { gunzipSync } from 'fflate';
-import { DatasetImportError, ErrorCode } from '../../errors.js';
+import { gunzipLimited } from '../../archive/gzip.js';
+import { CifarkitError, DatasetImportError, ErrorCode } from '../../errors.js';
+import { DEFAULT_LIMITS } from '../../limits.js';
 import { basename, dirname, joinPath, type DatasetSource, type FileTree } from '../file-tree.js';
 
 export const LABELS_MAGIC = 0x00000801;
@@ -141,12 +142,13 @@ function idxError(file: string, detail: string, cause?: unknown): DatasetImportE
 }
 
 /** The bytes of a file, gunzipped when they start with the gzip magic (whatever the name says). */
-export function maybeGunzip(bytes: Uint8Array, file: string): Uint8Array {
+export function maybeGunzip(bytes: Uint8Array, file: string, maxBytes: number = DEFAULT_LIMITS.maxTotalBytes): Uint8Array {
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
-      return gunzipSync(bytes);
+      return gunzipLimited(bytes, file, maxBytes);
     } catch (err) {
-      throw idxError(file, `not valid gzip data: ${(err as Error).message}`, err);
+      if (err instanceof CifarkitError && err.code === ErrorCode.ARCHIVE_TOO_LARGE) throw err;
+      throw idxError(file, `not valid gzip data: ${(err as CifarkitError).detail ?? (err as Error).message}`, err);
     }
   }
   return bytes;
