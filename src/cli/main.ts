@@ -6,7 +6,7 @@
  * Exit codes: 0 ok, 1 bad input (data or files), 2 bad usage (the command line).
  */
 import yargs, { type Argv } from 'yargs';
-import { Dataset, encodeImage, formatNames, parseTransformArgs, renderMosaic, transformUsage, validationReportHtml, type ExportOptions } from '../index.js';
+import { Dataset, DEFAULT_LIMITS, encodeImage, formatNames, parseTransformArgs, renderMosaic, transformUsage, validationReportHtml, type ExportOptions, type ImportLimits, type ImportOptions } from '../index.js';
 import { writeFileAtomic } from '../io/node-fs.js';
 import { CliUsageError, cliExportOptions, describeError, exitCodeFor, EXIT_BAD_USAGE, EXIT_OK, progress } from './common.js';
 import { datasetInfo, formatInfo } from './commands/info.js';
@@ -56,7 +56,7 @@ function warnNoMedia(format: string, options: ExportOptions): void {
 async function load(path: string, format: string | undefined, out: Out): Promise<Dataset> {
   const bar = progress(`reading ${path}`, null, !out.json);
   try {
-    return await Dataset.importFrom(path, format);
+    return await Dataset.importFrom(path, format, importOptions);
   } finally {
     bar.done();
   }
@@ -67,6 +67,26 @@ function applyFilter(ds: Dataset, expr: string | undefined, mode: FilterMode): D
 }
 
 const formatOption = { type: 'string', choices: formatNames as string[] } as const;
+
+/** What every import of this run is given: the size limits of --max-total-bytes / --max-entries. */
+const importOptions: ImportOptions = {};
+
+/** Global options: the import limits (see the README's security model). */
+function withLimits<T>(y: Argv<T>) {
+  return y
+    .option('max-total-bytes', {
+      type: 'number',
+      global: true,
+      describe: `import limit: bytes an archive or .gz may inflate to (default ${DEFAULT_LIMITS.maxTotalBytes})`,
+    })
+    .option('max-entries', { type: 'number', global: true, describe: `import limit: entries an archive may hold (default ${DEFAULT_LIMITS.maxEntries})` })
+    .middleware((a) => {
+      const limits: Partial<ImportLimits> = {};
+      if (a.maxTotalBytes !== undefined) limits.maxTotalBytes = a.maxTotalBytes as number;
+      if (a.maxEntries !== undefined) limits.maxEntries = a.maxEntries as number;
+      importOptions.limits = limits;
+    });
+}
 
 function withInput<T>(y: Argv<T>) {
   return y
@@ -85,7 +105,7 @@ function withJson<T>(y: Argv<T>) {
 }
 
 export function buildCli(argv: string[]): Argv {
-  return yargs(argv)
+  return withLimits(yargs(argv))
     .scriptName('cifarkit')
     .usage('$0 <command> [options]\n\nRead, check, convert and preview CIFAR-10/100 datasets (and ImageNet, ImageNet-txt, MNIST).')
     .parserConfiguration({ 'short-option-groups': false, 'populate--': true, 'camel-case-expansion': true })
@@ -283,7 +303,7 @@ export function buildCli(argv: string[]): Argv {
               .option('n', { alias: 'name', type: 'string', describe: 'source name (default source-N)' })
               .option('p', { alias: 'project', type: 'string', default: '.', describe: 'project folder' }),
           async (a) => {
-            const { source, dataset } = await importSource(a.p as string, a.path as string, a.format as string | undefined, a.n as string | undefined);
+            const { source, dataset } = await importSource(a.p as string, a.path as string, a.format as string | undefined, a.n as string | undefined, importOptions);
             print(`imported '${source.name}': ${source.format}, ${dataset.size} items from ${source.path}`);
           },
         )
@@ -299,7 +319,7 @@ export function buildCli(argv: string[]): Argv {
               .epilog('Exporter options go after --, as for convert (--save-media, --image-ext, ...).'),
           async (a) => {
             const out = { json: false };
-            const { dataset } = await projectDataset(a.p as string);
+            const { dataset } = await projectDataset(a.p as string, importOptions);
             const ds = applyFilter(dataset, a.e as string | undefined, a.filterMode as FilterMode);
             const options = cliExportOptions(passThrough(a['--']), a.overwrite as boolean);
             const files = await exportWithProgress(ds, a.o as string, a.f as string, options, out);

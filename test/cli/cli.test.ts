@@ -285,6 +285,22 @@ describe('info / stats', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ format: 'cifar', items: 9, subsets: [{ name: 'data_batch_1', items: 3 }, { name: 'data_batch_2', items: 2 }, { name: 'test_batch', items: 4 }] });
   });
 
+  it('--max-entries / --max-total-bytes set the import limits (ARCHIVE_TOO_LARGE, exit 1); bad values exit 2', () => {
+    const archive = join(ROOT, 'test/fixtures/archives/cifar-10-python.tar.gz');
+    const entries = cli('info', archive, '--max-entries', '2');
+    expect(entries.code).toBe(1);
+    expect(entries.stderr).toContain('[ARCHIVE_TOO_LARGE]');
+    expect(entries.stderr).toContain('more than 2 entries (limits.maxEntries)');
+    const bytes = cli('convert', '-i', archive, '-f', 'cifar', '-o', join(tempDir(), 'out'), '--max-total-bytes', '1000');
+    expect(bytes.code).toBe(1);
+    expect(bytes.stderr).toContain('[ARCHIVE_TOO_LARGE]');
+    expect(bytes.stderr).toContain('limits.maxTotalBytes');
+    const bad = cli('info', archive, '--max-entries', '-1');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('limits.maxEntries must be a number >= 0');
+    expect(cli('info', archive, '--max-entries', '20', '--json').code).toBe(0);
+  });
+
   it('prints a readable table', () => {
     const r = cli('info', PY2);
     expect(r.code, r.stderr).toBe(0);

@@ -5,7 +5,7 @@
  * interrupted command leaves the previous config valid.
  */
 import * as nodePath from 'node:path';
-import { Dataset, ErrorCode, UsageError } from '../../index.js';
+import { Dataset, ErrorCode, UsageError, type ImportOptions } from '../../index.js';
 import { makeDir, pathKind, readTextFile, writeFileAtomic } from '../../io/node-fs.js';
 
 export const PROJECT_DIR = '.cifarkit';
@@ -61,9 +61,9 @@ export async function createProject(project: string, overwrite: boolean): Promis
 }
 
 /** Adds a source after checking that it imports. Returns the source and its dataset. */
-export async function importSource(project: string, path: string, format: string | undefined, name: string | undefined): Promise<{ source: ProjectSource; dataset: Dataset }> {
+export async function importSource(project: string, path: string, format: string | undefined, name: string | undefined, options: ImportOptions = {}): Promise<{ source: ProjectSource; dataset: Dataset }> {
   const config = await readProject(project);
-  const dataset = await Dataset.importFrom(path, format);
+  const dataset = await Dataset.importFrom(path, format, options);
   const sourceName = name ?? `source-${config.sources.length + 1}`;
   if (config.sources.some((s) => s.name === sourceName)) {
     throw new UsageError(ErrorCode.INVALID_ARGUMENT, `the project already has a source named '${sourceName}'`, { file: configPath(project) });
@@ -75,13 +75,13 @@ export async function importSource(project: string, path: string, format: string
 }
 
 /** All sources of the project, merged. */
-export async function projectDataset(project: string): Promise<{ dataset: Dataset; sources: ProjectSource[] }> {
+export async function projectDataset(project: string, options: ImportOptions = {}): Promise<{ dataset: Dataset; sources: ProjectSource[] }> {
   const config = await readProject(project);
   if (config.sources.length === 0) {
     throw new UsageError(ErrorCode.INVALID_ARGUMENT, "the project has no sources yet (use 'cifarkit project import')", { file: configPath(project) });
   }
   const datasets: Dataset[] = [];
-  for (const s of config.sources) datasets.push(await Dataset.importFrom(nodePath.resolve(project, s.path), s.format));
+  for (const s of config.sources) datasets.push(await Dataset.importFrom(nodePath.resolve(project, s.path), s.format, options));
   const dataset = datasets.length === 1 ? datasets[0]! : Dataset.merge(...datasets);
   return { dataset, sources: config.sources };
 }
