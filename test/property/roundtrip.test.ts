@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Dataset, DatasetItem, DType, Image, Label, NdArray, PyTuple, readPickle, writePickle, type PyWritable, type WritePickleOptions } from '../../src/index.js';
-import { BACKENDS, withBackend } from '../helpers.js';
+import { BACKENDS, noise, withBackend } from '../helpers.js';
 
 // ---------------------------------------------------------------------------------------------
 // Datasets
@@ -50,17 +50,8 @@ const datasetArb = fc
     items: items.map((i): ItemSpec => ({ ...i, h: all32 ? 32 : i.h, w: all32 ? 32 : i.w, gray: all32 ? false : i.gray, label: i.label === null ? null : i.label % labelCount })),
   }));
 
-function pixels(n: number, seed: number): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = (seed * 2654435761) >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+/** Seeded pixels: the shared xorshift noise, its seed spread so nearby seeds differ from the first byte. */
+const pixels = (n: number, seed: number): Uint8Array => noise(n, Math.imul(seed, 2654435761) >>> 0);
 
 function build(spec: { labels: (string | readonly [string, string])[]; items: ItemSpec[] }): Dataset {
   const items = spec.items.map(
