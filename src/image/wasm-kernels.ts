@@ -18,7 +18,7 @@ interface KernelExports {
 }
 
 /** Bytes per chunk copied through wasm memory; two chunks (in and out) live there at once. */
-const CHUNK_BYTES = 1 << 22;
+const CHUNK_BYTES = 1 << 18;
 const PAGE = 65536;
 
 function decodeBase64(b64: string): Uint8Array {
