@@ -112,7 +112,12 @@ export class Dataset implements Iterable<DatasetItem> {
     for await (const file of exportFiles(this, format, options)) {
       const path = safeOutputPath(file.path);
       if (out.has(path)) throw new DatasetExportError(ErrorCode.UNSAFE_PATH, `two items would both be written to '${path}'`, { file: path });
-      out.set(path, file.data instanceof Uint8Array ? file.data : concatBytes(file.data));
+      if (file.data instanceof Uint8Array) {
+        out.set(path, file.data); // kept: its memory is never handed back to the exporter
+      } else {
+        out.set(path, concatBytes(file.data));
+        file.release?.();
+      }
     }
     return out;
   }

@@ -28,7 +28,7 @@ export interface ExportOptions {
   saveDatasetMeta?: boolean;
   /** Replace a non-empty output folder (default false: refused). Used by `Dataset.export`. */
   overwrite?: boolean;
-  /** Called after each file is produced (and, with `Dataset.export`, written), e.g. for a progress bar. */
+  /** Called after each file is produced (with `Dataset.export`: handed to the writer), e.g. for a progress bar. */
   onFile?: (path: string) => void;
   /** Format-specific options. */
   [option: string]: unknown;
@@ -38,6 +38,11 @@ export interface ExportOptions {
 export interface ExportedFile {
   path: string;
   data: Uint8Array | readonly Uint8Array[];
+  /**
+   * Called by the consumer once it no longer needs `data` (written, or copied): the exporter may
+   * then reuse that memory for a later file. A consumer that keeps `data` never calls it.
+   */
+  release?: () => void;
 }
 
 export interface DatasetFormat {
