@@ -5,7 +5,8 @@
  */
 import { setFileSystem } from './dataset/dataset.js';
 import { openPath, writeFiles } from './io/node-fs.js';
+import { createEncoderPool, defaultWorkers } from './io/node-workers.js';
 
-setFileSystem({ openPath, writeFiles });
+setFileSystem({ openPath, writeFiles, createEncoderPool, defaultWorkers });
 
 export * from './api.js';

@@ -7,6 +7,8 @@ import { DatasetExportError, ErrorCode, UsageError } from '../errors.js';
 import { isMemoryFiles, memoryTree, safeOutputPath, type DatasetSource, type MemoryFiles } from '../formats/file-tree.js';
 import type { ExportedFile, ExportOptions } from '../formats/format.js';
 import { exportFiles, importSource } from '../formats/index.js';
+import { ENCODER_OPTION } from '../formats/common.js';
+import type { EncoderPool } from '../image/encoder-pool.js';
 import { LabelCategories } from './annotations.js';
 import type { DatasetItem } from './item.js';
 import { filterDataset, type AnnotationPredicate, type FilterMode, type FilterOptions, type ItemPredicate } from './filter.js';
@@ -20,7 +22,14 @@ export interface FileSystemAccess {
   openPath(path: string): Promise<DatasetSource>;
   /** Writes files into a folder, all or nothing; returns how many were written. */
   writeFiles(dir: string, files: AsyncIterable<ExportedFile>, options: { overwrite?: boolean }): Promise<number>;
+  /** A pool of image encoding threads, where the runtime has threads. */
+  createEncoderPool?(size: number): EncoderPool;
+  /** How many threads to use when `workers` is not given. */
+  defaultWorkers?(): number;
 }
+
+/** Below this many images, `export` encodes on the main thread unless `workers` says otherwise. */
+const MIN_IMAGES_FOR_WORKERS = 256;
 
 let fileSystem: FileSystemAccess | null = null;
 
@@ -103,7 +112,20 @@ export class Dataset implements Iterable<DatasetItem> {
   async export(dir: string, format: string, options: ExportOptions = {}): Promise<number> {
     if (typeof dir !== 'string' || dir === '') throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'export needs an output folder path');
     const fs = requireFileSystem('export to a folder');
-    return fs.writeFiles(dir, exportFiles(this, format, options), { overwrite: options.overwrite === true });
+    const { workers } = options;
+    if (workers !== undefined && (typeof workers !== 'number' || !Number.isSafeInteger(workers) || workers < 1)) {
+      throw new UsageError(ErrorCode.INVALID_ARGUMENT, `workers must be a positive integer, got ${String(workers)}`);
+    }
+    let threads = workers ?? 1;
+    if (workers === undefined && fs.defaultWorkers && this.itemList.filter((i) => i.media).length >= MIN_IMAGES_FOR_WORKERS) threads = fs.defaultWorkers();
+    // Threads start on the first image to encode: formats without images never start them.
+    const pool = threads > 1 && fs.createEncoderPool ? fs.createEncoderPool(threads) : null;
+    try {
+      const withPool = pool ? { ...options, [ENCODER_OPTION]: pool } : options;
+      return await fs.writeFiles(dir, exportFiles(this, format, withPool), { overwrite: options.overwrite === true });
+    } finally {
+      await pool?.close();
+    }
   }
 
   /** The files of an export, in memory: path -> bytes (every runtime; e.g. to zip in a browser). */
@@ -112,10 +134,11 @@ export class Dataset implements Iterable<DatasetItem> {
     for await (const file of exportFiles(this, format, options)) {
       const path = safeOutputPath(file.path);
       if (out.has(path)) throw new DatasetExportError(ErrorCode.UNSAFE_PATH, `two items would both be written to '${path}'`, { file: path });
-      if (file.data instanceof Uint8Array) {
-        out.set(path, file.data); // kept: its memory is never handed back to the exporter
+      const data = await file.data;
+      if (data instanceof Uint8Array) {
+        out.set(path, data); // kept: its memory is never handed back to the exporter
       } else {
-        out.set(path, concatBytes(file.data));
+        out.set(path, concatBytes(data));
         file.release?.();
       }
     }

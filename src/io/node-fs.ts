@@ -160,6 +160,8 @@ export async function writeFiles(dir: string, files: AsyncIterable<ExportedFile>
   try {
     const written = new Set<string>();
     for await (const file of files) {
+      // An image being encoded elsewhere may fail after this loop has stopped: never unhandled.
+      if (file.data instanceof Promise) file.data.catch(() => {});
       if (failure) break;
       const rel = safeOutputPath(file.path);
       if (written.has(rel)) throw new DatasetExportError(ErrorCode.UNSAFE_PATH, `two items would both be written to '${rel}'`, { file: rel });
@@ -170,15 +172,17 @@ export async function writeFiles(dir: string, files: AsyncIterable<ExportedFile>
         await mkdir(folder, { recursive: true });
         made.add(folder);
       }
-      const chunks = file.data instanceof Uint8Array ? [file.data] : file.data;
-      let size = 0;
-      for (const chunk of chunks) size += chunk.length;
+      const data = file.data;
+      // An image still being encoded on another thread: counted as small until it arrives.
+      const size = data instanceof Promise ? 0 : data instanceof Uint8Array ? data.length : data.reduce((n, c) => n + c.length, 0);
       while (inFlight.size >= MAX_FILES_IN_FLIGHT || (inFlight.size > 0 && bytesInFlight + size > MAX_BYTES_IN_FLIGHT)) {
         await Promise.race(inFlight);
       }
       if (failure) break;
       bytesInFlight += size;
-      const write = writeNewFile(abs, chunks).then(
+      const write = Promise.resolve(data)
+        .then((bytes) => writeNewFile(abs, bytes instanceof Uint8Array ? [bytes] : bytes))
+        .then(
         () => file.release?.(),
         (err: unknown) => {
           failure ??= { err };
