@@ -29,7 +29,8 @@ export interface ExportOptions {
   /** Replace a non-empty output folder (default false: refused). Used by `Dataset.export`. */
   overwrite?: boolean;
   /**
-   * `Dataset.export` only: threads that encode images (PNG/JPEG) in parallel, 1 for none.
+   * `Dataset.export` and `exportToFiles`: threads that encode images (PNG/JPEG) in parallel
+   * (worker_threads in Node and Deno, Web Workers in browsers), 1 for none.
    * Default: the cores this process may use, for datasets of at least 256 images (1 below that,
    * where starting threads costs more than it saves). The files are byte-identical either way.
    */

@@ -61,6 +61,15 @@ describe.each(BACKENDS)('export with encoding threads (%s backend)', (backend) =
     expect([...a.keys()].filter((p) => p.endsWith('/img3.png') || p.endsWith('/img3.jpg')).length).toBe(format === 'imagenet' ? 2 : 1);
   });
 
+  it('exportToFiles: 3 threads give the same files, in the same order, as 1 thread', async () => {
+    const ds = dataset();
+    const one = await withBackend(backend, () => ds.exportToFiles('imagenet', { workers: 1 }));
+    const three = await withBackend(backend, () => ds.exportToFiles('imagenet', { workers: 3 }));
+    expect([...three.keys()]).toEqual([...one.keys()]);
+    expect(one.size).toBe(301);
+    for (const [path, bytes] of one) expect(Buffer.from(three.get(path)!).equals(Buffer.from(bytes)), path).toBe(true);
+  });
+
   it('an encoding error on a thread keeps its code and message, and leaves no output', async () => {
     const parent = tempParent();
     const items = [...dataset()];
