@@ -119,6 +119,8 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
   return {
     name: 'wasm',
     simd: simd === true,
+    // runImages copies each chunk of whole images in before it writes that chunk out.
+    inPlace: true,
     chwToHwc: (src, dst, pixels, count) => runImages('chwToHwc', src, dst, pixels, count),
     hwcToChw: (src, dst, pixels, count) => runImages('hwcToChw', src, dst, pixels, count),
     rgbToRgba: (src, dst, pixels) => runPixels('rgbToRgba', 3, 4, src, dst, pixels),

@@ -250,6 +250,10 @@ const IN_PLACE_STEP = 1 << 18;
  */
 function chwToHwcInPlace(data: Uint8Array, pixels: number, count: number): void {
   const k = kernels();
+  if (k.inPlace) {
+    k.chwToHwc(data, data, pixels, count);
+    return;
+  }
   const imageBytes = 3 * pixels;
   const perStep = Math.max(1, Math.floor(IN_PLACE_STEP / imageBytes));
   const scratch = new Uint8Array(Math.min(perStep, count) * imageBytes);
