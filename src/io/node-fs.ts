@@ -2,7 +2,7 @@
  * Filesystem paths as dataset sources, for Node and Deno (through Deno's `node:` compatibility).
  * The only module of the package that touches a filesystem.
  */
-import { createReadStream } from 'node:fs';
+import { close as fsClose, createReadStream, open as fsOpen, writev as fsWritev } from 'node:fs';
 import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import * as nodePath from 'node:path';
@@ -109,19 +109,21 @@ const MAX_BYTES_IN_FLIGHT = 64 << 20;
  * of the staging folder is what guarantees that no partial output is ever visible.
  */
 async function writeNewFile(path: string, chunks: readonly Uint8Array[]): Promise<void> {
-  const handle = await open(path, 'wx');
+  // The callback API on a plain descriptor: no FileHandle object per file, which measurably
+  // costs the main thread when 10,000 small PNGs are written.
+  const fd = await new Promise<number>((resolve, reject) => fsOpen(path, 'wx', (err, fd) => (err ? reject(err) : resolve(fd))));
   try {
     let pending = chunks.filter((c) => c.length > 0);
     while (pending.length > 0) {
       const batch = pending.slice(0, WRITEV_MAX_CHUNKS);
-      let { bytesWritten } = await handle.writev(batch);
+      let bytesWritten = await new Promise<number>((resolve, reject) => fsWritev(fd, batch, (err, n) => (err ? reject(err) : resolve(n))));
       // Drop what was written; a partly written chunk continues from where the kernel stopped.
       let i = 0;
       while (i < batch.length && bytesWritten >= batch[i]!.length) bytesWritten -= batch[i++]!.length;
       pending = i < batch.length ? [batch[i]!.subarray(bytesWritten), ...pending.slice(i + 1)] : pending.slice(i);
     }
   } finally {
-    await handle.close();
+    await new Promise<void>((resolve, reject) => fsClose(fd, (err) => (err ? reject(err) : resolve())));
   }
 }
 
