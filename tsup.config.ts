@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', browser: 'src/browser.ts', cli: 'src/cli/main.ts' },
+  entry: { index: 'src/index.ts', browser: 'src/browser.ts', cli: 'src/cli/main.ts', 'encode-worker': 'src/io/encode-worker.ts' },
   format: ['esm'],
   target: 'es2022',
   platform: 'neutral',

@@ -2,7 +2,8 @@
 //   node bench/worker.mjs <task> <json-args>
 // Prints one JSON line on stdout: { ms?, maxRssBytes, ...extra }. Process start-up and module
 // loading are not timed; the timed region is the operation itself (as on the Python side).
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -132,19 +133,39 @@ const tasks = {
     return { bytes, chwToHwcMs: fromChwMs, hwcToChwMs: toChwMs, backend: ck.getBackend() };
   },
 
+  // args.workers: image encoding threads (1 = the main thread only); args.outRoot: where to write.
   png: async () => {
     const ck = await api();
     ck.setBackend(args.backend);
     const ds = await ck.Dataset.importFrom(args.file);
-    const out = mkdtempSync(join(tmpdir(), 'cifarkit-bench-png-'));
+    const out = mkdtempSync(join(args.outRoot ?? tmpdir(), 'cifarkit-bench-png-'));
     try {
       const t0 = performance.now();
-      await ds.export(join(out, 'imagenet'), 'imagenet', { saveMedia: true });
+      await ds.export(join(out, 'imagenet'), 'imagenet', { saveMedia: true, workers: args.workers });
       const ms = performance.now() - t0;
       let files = 0;
       for (const d of readdirSync(join(out, 'imagenet'))) files += readdirSync(join(out, 'imagenet', d)).length;
       if (files !== ds.size) throw new Error(`imagenet export wrote ${files} files for ${ds.size} items`);
       return { ms, files };
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  },
+
+  // The floor of row d: creating as many small files (2 KB, 10 folders) with nothing to encode.
+  createFiles: async () => {
+    const out = mkdtempSync(join(args.outRoot ?? tmpdir(), 'cifarkit-bench-files-'));
+    try {
+      const data = new Uint8Array(2048).fill(1);
+      const t0 = performance.now();
+      for (let d = 0; d < 10; d++) mkdirSync(join(out, String(d)));
+      const handles = [];
+      for (let i = 0; i < args.files; i++) {
+        handles.push(writeFile(join(out, String(i % 10), `${i}.png`), data, { flag: 'wx' }));
+        if (handles.length === 16) await Promise.all(handles.splice(0));
+      }
+      await Promise.all(handles);
+      return { ms: performance.now() - t0, files: args.files };
     } finally {
       rmSync(out, { recursive: true, force: true });
     }

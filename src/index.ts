@@ -3,9 +3,11 @@
  * `Dataset.importFrom`. Browsers get `browser.ts` (same API, in-memory files only) through the
  * package's `browser` export condition.
  */
-import { setFileSystem } from './dataset/dataset.js';
+import { setEncoderThreads, setFileSystem } from './dataset/dataset.js';
 import { openPath, writeFiles } from './io/node-fs.js';
+import { createEncoderPool, defaultWorkers } from './io/node-workers.js';
 
 setFileSystem({ openPath, writeFiles });
+setEncoderThreads({ create: createEncoderPool, defaultWorkers });
 
 export * from './api.js';

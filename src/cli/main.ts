@@ -18,6 +18,8 @@ type FilterMode = (typeof FILTER_MODES)[number];
 
 interface Out {
   json: boolean;
+  /** --workers: image encoding threads for exports (default: the cores, for 256+ images). */
+  workers?: number;
 }
 
 /** The arguments after `--`, as strings (yargs turns numeric ones into numbers). */
@@ -41,7 +43,8 @@ function note(text: string): void {
 async function exportWithProgress(ds: Dataset, dir: string, format: string, options: ExportOptions, out: Out): Promise<number> {
   const bar = progress(`writing ${format}`, null, !out.json);
   try {
-    return await ds.export(dir, format, { ...options, onFile: (path) => bar.tick(path) });
+    const workers = out.workers === undefined ? {} : { workers: out.workers };
+    return await ds.export(dir, format, { ...options, ...workers, onFile: (path) => bar.tick(path) });
   } finally {
     bar.done();
   }
@@ -94,10 +97,16 @@ function withInput<T>(y: Argv<T>) {
     .option('if', { alias: 'input-format', ...formatOption, describe: 'its format (detected when omitted)' });
 }
 
+const workersOption = {
+  type: 'number',
+  describe: 'threads that encode PNG/JPEG images while exporting (default: all cores, for 256+ images; 1: none)',
+} as const;
+
 function withOutput<T>(y: Argv<T>) {
   return y
     .option('o', { alias: 'output', type: 'string', demandOption: true, describe: 'output folder' })
-    .option('overwrite', { type: 'boolean', default: false, describe: 'replace a non-empty output folder' });
+    .option('overwrite', { type: 'boolean', default: false, describe: 'replace a non-empty output folder' })
+    .option('workers', workersOption);
 }
 
 function withJson<T>(y: Argv<T>) {
@@ -120,7 +129,7 @@ export function buildCli(argv: string[]): Argv {
           .epilog('Exporter options go after --: --save-media, --image-ext .png|.jpg, --save-dataset-meta, --protocol 2-5 and --python2 (cifar), --jpeg-quality N, --no-compress (mnist).\nAs with datum, images are written only with --save-media.')
           .example('$0 convert -if cifar -i cifar-10-batches-py -f imagenet -o out -- --save-media', 'CIFAR to ImageNet folders'),
       async (a) => {
-        const out = { json: a.json as boolean };
+        const out = { json: a.json as boolean, workers: a.workers as number | undefined };
         const ds = applyFilter(await load(a.i as string, a.if as string | undefined, out), a.e as string | undefined, a.filterMode as FilterMode);
         const options = cliExportOptions(passThrough(a['--']), a.overwrite as boolean);
         const files = await exportWithProgress(ds, a.o as string, a.f as string, options, out);
@@ -141,9 +150,10 @@ export function buildCli(argv: string[]): Argv {
           .option('o', { alias: 'output', type: 'string', describe: 'output folder (not with --dry-run)' })
           .option('f', { alias: 'output-format', ...formatOption, describe: 'format to write (default: the input format)' })
           .option('overwrite', { type: 'boolean', default: false, describe: 'replace a non-empty output folder' })
+          .option('workers', workersOption)
           .example(`$0 filter -e '/item[annotation/label="dog"]' -i cifar-10-batches-py -o dogs`, 'only the dogs'),
       async (a) => {
-        const out = { json: a.json as boolean };
+        const out = { json: a.json as boolean, workers: a.workers as number | undefined };
         const ds = await load(a.i as string, a.if as string | undefined, out);
         const kept = ds.filter(a.e as string, { mode: a.m as FilterMode });
         const annotations = (d: Dataset) => [...d].reduce((n, i) => n + i.annotations.length, 0);
@@ -170,7 +180,7 @@ export function buildCli(argv: string[]): Argv {
           .epilog("Transform options go after --, as datum's:\n  remap_labels -l src:dst (repeat; dst empty deletes) [--default keep|delete]\n  rename -e '|pattern|replacement|'\n  random_split -s train:.67 -s test:.33 [--seed N]\n  map_subsets -s src:dst (repeat)\n  remove_images / remove_annotations / remove_items --id <id>[:<subset>] (repeat)\n  remove_duplicates [--keep <subset>] [--threshold N]")
           .example('$0 transform -t random_split -i data -o split -- -s train:.8 -s val:.2 --seed 1', 'a seeded 80/20 split'),
       async (a) => {
-        const out = { json: a.json as boolean };
+        const out = { json: a.json as boolean, workers: a.workers as number | undefined };
         const args = passThrough(a['--']);
         if (args.includes('-h') || args.includes('--help')) {
           print(transformUsage(a.t as string));
@@ -194,7 +204,7 @@ export function buildCli(argv: string[]): Argv {
           .positional('paths', { type: 'string', array: true, describe: 'datasets to merge' })
           .option('f', { alias: 'output-format', ...formatOption, describe: "format to write (default: the first input's)" }),
       async (a) => {
-        const out = { json: a.json as boolean };
+        const out = { json: a.json as boolean, workers: a.workers as number | undefined };
         const paths = a.paths as string[];
         if (paths.length < 2) throw new CliUsageError('merge needs at least two datasets');
         const inputs: Dataset[] = [];
@@ -318,7 +328,7 @@ export function buildCli(argv: string[]): Argv {
               .option('filter-mode', { type: 'string', choices: FILTER_MODES, default: 'i' })
               .epilog('Exporter options go after --, as for convert (--save-media, --image-ext, ...).'),
           async (a) => {
-            const out = { json: false };
+            const out = { json: false, workers: a.workers as number | undefined };
             const { dataset } = await projectDataset(a.p as string, importOptions);
             const ds = applyFilter(dataset, a.e as string | undefined, a.filterMode as FilterMode);
             const options = cliExportOptions(passThrough(a['--']), a.overwrite as boolean);

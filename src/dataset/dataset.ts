@@ -8,6 +8,8 @@ import { isMemoryFiles, memoryTree, safeOutputPath, type DatasetSource, type Mem
 import type { ExportedFile, ExportOptions } from '../formats/format.js';
 import { resolveLimits, type ImportLimits } from '../limits.js';
 import { exportFiles, importSource } from '../formats/index.js';
+import { ENCODER_OPTION } from '../formats/common.js';
+import type { EncoderPool } from '../image/encoder-pool.js';
 import { LabelCategories } from './annotations.js';
 import type { DatasetItem } from './item.js';
 import { filterDataset, type AnnotationPredicate, type FilterMode, type FilterOptions, type ItemPredicate } from './filter.js';
@@ -23,6 +25,26 @@ export interface FileSystemAccess {
   /** Writes files into a folder, all or nothing; returns how many were written. */
   writeFiles(dir: string, files: AsyncIterable<ExportedFile>, options: { overwrite?: boolean }): Promise<number>;
 }
+
+/** How this runtime runs image encoding on other threads (worker_threads, Web Workers). */
+export interface EncoderThreads {
+  /** A pool of `size` threads, started on first use. */
+  create(size: number): EncoderPool;
+  /** How many threads to use when `workers` is not given (the cores). */
+  defaultWorkers(): number;
+}
+
+let encoderThreads: EncoderThreads | null = null;
+
+/** @internal Installed by the entry points (Node/Deno: worker_threads; browsers: Web Workers). */
+export function setEncoderThreads(threads: EncoderThreads | null): void {
+  encoderThreads = threads;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Below this many images, `export` encodes on the main thread unless `workers` says otherwise. */
+const MIN_IMAGES_FOR_WORKERS = 256;
 
 let fileSystem: FileSystemAccess | null = null;
 
@@ -115,18 +137,61 @@ export class Dataset implements Iterable<DatasetItem> {
   async export(dir: string, format: string, options: ExportOptions = {}): Promise<number> {
     if (typeof dir !== 'string' || dir === '') throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'export needs an output folder path');
     const fs = requireFileSystem('export to a folder');
-    return fs.writeFiles(dir, exportFiles(this, format, options), { overwrite: options.overwrite === true });
+    const pool = this.encoderPool(options);
+    try {
+      const withPool = pool ? { ...options, [ENCODER_OPTION]: pool } : options;
+      return await fs.writeFiles(dir, exportFiles(this, format, withPool), { overwrite: options.overwrite === true });
+    } finally {
+      await pool?.close();
+    }
   }
 
   /** The files of an export, in memory: path -> bytes (every runtime; e.g. to zip in a browser). */
   async exportToFiles(format: string, options: ExportOptions = {}): Promise<Map<string, Uint8Array>> {
     const out = new Map<string, Uint8Array>();
-    for await (const file of exportFiles(this, format, options)) {
-      const path = safeOutputPath(file.path);
-      if (out.has(path)) throw new DatasetExportError(ErrorCode.UNSAFE_PATH, `two items would both be written to '${path}'`, { file: path });
-      out.set(path, file.data instanceof Uint8Array ? file.data : concatBytes(file.data));
+    const pool = this.encoderPool(options);
+    // Images encoded on other threads arrive later: their places in the map are kept in order.
+    const pending: Promise<void>[] = [];
+    try {
+      const withPool = pool ? { ...options, [ENCODER_OPTION]: pool } : options;
+      for await (const file of exportFiles(this, format, withPool)) {
+        const path = safeOutputPath(file.path);
+        if (out.has(path)) throw new DatasetExportError(ErrorCode.UNSAFE_PATH, `two items would both be written to '${path}'`, { file: path });
+        const data = file.data;
+        if (data instanceof Promise) {
+          data.catch(() => {}); // never unhandled, even if an earlier file fails first
+          out.set(path, EMPTY);
+          pending.push(data.then((bytes) => void out.set(path, bytes)));
+        } else if (data instanceof Uint8Array) {
+          out.set(path, data); // kept: its memory is never handed back to the exporter
+        } else {
+          out.set(path, concatBytes(data));
+          file.release?.();
+        }
+      }
+      await Promise.all(pending);
+    } finally {
+      await Promise.allSettled(pending);
+      await pool?.close();
     }
     return out;
+  }
+
+  /** The encoder pool an export with these options uses, or null to encode on this thread. */
+  private encoderPool(options: ExportOptions): EncoderPool | null {
+    const { workers } = options;
+    if (workers !== undefined && (typeof workers !== 'number' || !Number.isSafeInteger(workers) || workers < 1)) {
+      throw new UsageError(ErrorCode.INVALID_ARGUMENT, `workers must be a positive integer, got ${String(workers)}`);
+    }
+    if (!encoderThreads) return null;
+    let threads = workers ?? 1;
+    if (workers === undefined) {
+      let images = 0;
+      for (const item of this.itemList) if (item.media) images++;
+      if (images >= MIN_IMAGES_FOR_WORKERS) threads = encoderThreads.defaultWorkers();
+    }
+    // Threads start on the first image to encode: formats without images never start them.
+    return threads > 1 ? encoderThreads.create(threads) : null;
   }
 
   /**

@@ -6,6 +6,7 @@ import { DatasetExportError, DatasetImportError, ErrorCode, UsageError } from '.
 import type { Image } from '../dataset/media.js';
 import type { LabelCategories } from '../dataset/annotations.js';
 import { codecForExt, encodeImage, SUPPORTED_IMAGE_EXTS } from '../image/codecs.js';
+import type { ImageEncoder } from '../image/encoder-pool.js';
 import type { ExportOptions } from './format.js';
 
 export const DATASET_META_FILE = 'dataset_meta.json';
@@ -17,6 +18,8 @@ export interface ImageExportSettings {
   /** The format's extension when neither the option nor the item's source names a usable one. */
   defaultExt: string;
   jpegQuality: number | undefined;
+  /** Encodes on other threads when `Dataset.export` made a pool (`workers`); else inline. */
+  encoder: ImageEncoder | undefined;
 }
 
 /** Reads and checks `imageExt` (and the format-specific `jpegQuality`) of export options. */
@@ -36,8 +39,12 @@ export function imageExportSettings(options: ExportOptions, defaultExt: string):
   if (jpegQuality !== undefined && (typeof jpegQuality !== 'number' || !Number.isInteger(jpegQuality) || jpegQuality < 1 || jpegQuality > 100)) {
     throw new UsageError(ErrorCode.INVALID_ARGUMENT, `jpegQuality must be an integer 1..100, got ${String(jpegQuality)}`);
   }
-  return { imageExt, defaultExt, jpegQuality };
+  const encoder = options[ENCODER_OPTION] as ImageEncoder | undefined;
+  return { imageExt, defaultExt, jpegQuality, encoder };
 }
+
+/** @internal The export option under which `Dataset.export` hands exporters its encoder pool. */
+export const ENCODER_OPTION = '__cifarkitEncoder';
 
 /**
  * The extension of an exported image, as Datumaro's `_find_image_ext`: the `imageExt` option,
@@ -50,8 +57,12 @@ export function imageExtFor(media: Image | null, settings: ImageExportSettings):
   return settings.defaultExt;
 }
 
-/** The image file bytes for an extension chosen by {@link imageExtFor}. */
-export function encodeFor(media: Image, ext: string, settings: ImageExportSettings): Uint8Array {
+/**
+ * The image file bytes for an extension chosen by {@link imageExtFor}: at once, or, with an
+ * encoder pool, a promise of the same bytes encoded on another thread.
+ */
+export function encodeFor(media: Image, ext: string, settings: ImageExportSettings): Uint8Array | Promise<Uint8Array> {
+  if (settings.encoder) return settings.encoder.encode(media, ext, settings.jpegQuality);
   return encodeImage(media, ext, { jpegQuality: settings.jpegQuality });
 }
 

@@ -19,12 +19,26 @@ export interface FileTree {
   list(dir: string): Promise<FileEntry[]>;
   /** 'file', 'dir' or null when nothing is there. */
   kind(path: string): Promise<'file' | 'dir' | null>;
-  /** A file's bytes. Archive trees hand each file over once (see `peek`). */
-  read(path: string): Promise<Uint8Array>;
+  /**
+   * A file's bytes. Archive trees hand each file over once (see `peek`). With `options.into`, a
+   * tree that can read into a caller's memory (files on disk) asks it for a buffer of the file's
+   * size and returns the filled view of that buffer; a tree that cannot ignores it and returns
+   * bytes of its own. Either way the caller gets the file's bytes.
+   */
+  read(path: string, options?: ReadOptions): Promise<Uint8Array>;
   /** A copy of a file's first `n` bytes that does not use up its one read (archive trees). */
   peek?(path: string, n: number): Promise<Uint8Array>;
   /** How to name a file of this tree in messages. */
   display(path: string): string;
+}
+
+/** How to read a file (see `FileTree.read`). */
+export interface ReadOptions {
+  /**
+   * Gives a buffer of at least `size` bytes to read the file into, e.g. one reused from file to
+   * file (no fresh zero-filled memory, no garbage per file). The tree keeps no reference to it.
+   */
+  into?: (size: number) => Uint8Array;
 }
 
 /** Where to start reading: a tree and a path in it (a folder or a single file). */

@@ -28,7 +28,14 @@ export interface ExportOptions {
   saveDatasetMeta?: boolean;
   /** Replace a non-empty output folder (default false: refused). Used by `Dataset.export`. */
   overwrite?: boolean;
-  /** Called after each file is produced (and, with `Dataset.export`, written), e.g. for a progress bar. */
+  /**
+   * `Dataset.export` and `exportToFiles`: threads that encode images (PNG/JPEG) in parallel
+   * (worker_threads in Node and Deno, Web Workers in browsers), 1 for none.
+   * Default: the cores this process may use, for datasets of at least 256 images (1 below that,
+   * where starting threads costs more than it saves). The files are byte-identical either way.
+   */
+  workers?: number;
+  /** Called after each file is produced (with `Dataset.export`: handed to the writer), e.g. for a progress bar. */
   onFile?: (path: string) => void;
   /** Format-specific options. */
   [option: string]: unknown;
@@ -37,7 +44,13 @@ export interface ExportOptions {
 /** One output file: a relative '/'-separated path and its bytes (several chunks are written in order). */
 export interface ExportedFile {
   path: string;
-  data: Uint8Array | readonly Uint8Array[];
+  /** The bytes, or (images encoded on other threads) a promise of them. */
+  data: Uint8Array | readonly Uint8Array[] | Promise<Uint8Array>;
+  /**
+   * Called by the consumer once it no longer needs `data` (written, or copied): the exporter may
+   * then reuse that memory for a later file. A consumer that keeps `data` never calls it.
+   */
+  release?: () => void;
 }
 
 export interface DatasetFormat {

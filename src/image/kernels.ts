@@ -22,6 +22,11 @@ export interface PixelKernels {
   rgbToRgba(src: Uint8Array, dst: Uint8Array, pixels: number): void;
   /** Interleaved RGBA -> interleaved RGB: alpha is dropped, not composited. */
   rgbaToRgb(src: Uint8Array, dst: Uint8Array, pixels: number): void;
+  /**
+   * True when `chwToHwc`/`hwcToChw` may be given the very same range as `src` and `dst` (the wasm
+   * backend copies whole images into its memory before writing any output).
+   */
+  readonly inPlace?: boolean;
 }
 
 let wasm: WasmKernels | null | undefined; // undefined: not tried yet; null: unavailable

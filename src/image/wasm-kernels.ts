@@ -22,7 +22,7 @@ export interface KernelExports {
 }
 
 /** Bytes per chunk copied through wasm memory; two chunks (in and out) live there at once. */
-const CHUNK_BYTES = 1 << 22;
+const CHUNK_BYTES = 1 << 18;
 const PAGE = 65536;
 
 function decodeBase64(b64: string): Uint8Array {
@@ -126,6 +126,8 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     name: 'wasm',
     simd: simd === true,
     exports: wasm,
+    // runImages copies each chunk of whole images in before it writes that chunk out.
+    inPlace: true,
     chwToHwc: (src, dst, pixels, count) => runImages('chwToHwc', src, dst, pixels, count),
     hwcToChw: (src, dst, pixels, count) => runImages('hwcToChw', src, dst, pixels, count),
     rgbToRgba: (src, dst, pixels) => runPixels('rgbToRgba', 3, 4, src, dst, pixels),

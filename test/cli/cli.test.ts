@@ -352,3 +352,33 @@ describe('preview', () => {
     expect(layout.rows.find((row) => row.name === 'dog')!.cells.map((c) => c.id)).toEqual(['dog_1', 'dog_2']);
   });
 });
+
+describe('--workers (image encoding threads)', () => {
+  const files = (dir: string, prefix = ''): Map<string, string> => {
+    const out = new Map<string, string>();
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      if (e.isDirectory()) for (const [k, v] of files(join(dir, e.name), `${prefix}${e.name}/`)) out.set(k, v);
+      else out.set(`${prefix}${e.name}`, sha256(readFileSync(join(dir, e.name))));
+    }
+    return out;
+  };
+
+  it('convert writes the same files with 1 and with 2 threads, and says so in --help', () => {
+    const dir = tempDir();
+    const one = cli('convert', '-i', PY2, '-f', 'imagenet', '-o', join(dir, 'one'), '--workers', '1');
+    const two = cli('convert', '-i', PY2, '-f', 'imagenet', '-o', join(dir, 'two'), '--workers', '2');
+    expect([one.code, two.code], one.stderr + two.stderr).toEqual([0, 0]);
+    const a = files(join(dir, 'one'));
+    expect(a.size).toBeGreaterThan(5);
+    expect(files(join(dir, 'two'))).toEqual(a);
+    expect(cli('convert', '--help').stdout).toContain('--workers');
+  });
+
+  it('refuses --workers 0 as bad usage (exit 2) and writes nothing', () => {
+    const dir = tempDir();
+    const r = cli('convert', '-i', PY2, '-f', 'imagenet', '-o', join(dir, 'out'), '--workers', '0');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('workers must be a positive integer, got 0');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+});

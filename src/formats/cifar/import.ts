@@ -29,8 +29,11 @@ function invalid(code: ErrorCode, detail: string, where: { file: string; field?:
 }
 
 async function readDict(tree: FileTree, path: string): Promise<PyDict> {
-  const file = tree.display(path);
-  const value = readPickle(await tree.read(path), { file });
+  return readPickleDict(await tree.read(path), tree.display(path));
+}
+
+function readPickleDict(bytes: Uint8Array, file: string): PyDict {
+  const value = readPickle(bytes, { file });
   if (!isDict(value)) {
     throw invalid(ErrorCode.CIFAR_INVALID_BATCH, `expected a pickled dict, found a ${pyTypeName(value)}`, { file });
   }
@@ -129,6 +132,9 @@ interface Pixels {
   block: Uint8Array | null;
 }
 
+/** The size record shared by all rows of a block of 32x32 images (its `chw` is not used). */
+const BLOCK_ROW = { chw: new Uint8Array(3 * IMAGE_SIZE * IMAGE_SIZE), height: IMAGE_SIZE, width: IMAGE_SIZE };
+
 function parseSizes(dict: PyDict, file: string): [number, number][] | null {
   const v = dictGet(dict, 'image_sizes');
   if (v === undefined || v === null) return null;
@@ -194,6 +200,18 @@ function parsePixels(dict: PyDict, file: string, count: number, ids: (i: number)
   if (sizes && sizes.length !== rows) {
     throw invalid(ErrorCode.CIFAR_LENGTH_MISMATCH, `'image_sizes' has ${sizes.length} entries but 'data' holds ${rows} images`, { file, field: 'image_sizes' });
   }
+  if (block && !sizes) {
+    // The common case (every CIFAR producer without image_sizes): rows of 32x32 images in one
+    // block. One shared size record, no per-row views: they would be 60,000 objects of garbage.
+    if (rowLen !== 3 * IMAGE_SIZE * IMAGE_SIZE) {
+      throw invalid(
+        ErrorCode.CIFAR_IMAGE_SIZE_MISMATCH,
+        `the image has ${rowLen} bytes but its size ${IMAGE_SIZE}x${IMAGE_SIZE} needs 3*${IMAGE_SIZE}*${IMAGE_SIZE} = ${3 * IMAGE_SIZE * IMAGE_SIZE}`,
+        { file, index: 0, item: ids(0), field: 'data' },
+      );
+    }
+    return { images: new Array(rows).fill(BLOCK_ROW), block };
+  }
   const images: Pixels['images'] = new Array(rows);
   let uniform = block !== null;
   for (let i = 0; i < rows; i++) {
@@ -222,11 +240,43 @@ function parsePixels(dict: PyDict, file: string, count: number, ids: (i: number)
   return { images, block: uniform ? block : null };
 }
 
+/** Bytes per step of the in-place transposition: in and out stay in the L2 cache. */
+const IN_PLACE_STEP = 1 << 18;
+
+/**
+ * CHW -> HWC over `count` images of `pixels` pixels, in place: each step is copied to a small
+ * scratch buffer and transposed back. With the block being a view of the file buffer, the import
+ * then needs no memory beyond the file itself: one read, one transpose pass.
+ */
+function chwToHwcInPlace(data: Uint8Array, pixels: number, count: number): void {
+  const k = kernels();
+  if (k.inPlace) {
+    k.chwToHwc(data, data, pixels, count);
+    return;
+  }
+  const imageBytes = 3 * pixels;
+  const perStep = Math.max(1, Math.floor(IN_PLACE_STEP / imageBytes));
+  const scratch = new Uint8Array(Math.min(perStep, count) * imageBytes);
+  for (let done = 0; done < count; done += perStep) {
+    const n = Math.min(perStep, count - done);
+    const from = done * imageBytes;
+    const len = n * imageBytes;
+    scratch.set(data.subarray(from, from + len));
+    k.chwToHwc(scratch.subarray(0, len), data.subarray(from, from + len), pixels, n);
+  }
+}
+
 /** Reads one subset file into items. */
 async function importSubset(tree: FileTree, path: string, cats: Categories): Promise<DatasetItem[]> {
   const file = tree.display(path);
   const subset = basename(path);
-  const dict = await readDict(tree, path);
+  // Read into a buffer of our own when the tree can (files on disk): then the pixel block, a view
+  // of it, may be transposed in place and become the subset's HWC buffer. A tree's own bytes (an
+  // in-memory file is the caller's Uint8Array) are never written to.
+  let ours: Uint8Array | null = null;
+  const raw = await tree.read(path, { into: (size) => (ours = new Uint8Array(size)) });
+  const owned = ours !== null && raw.buffer === (ours as Uint8Array).buffer;
+  const dict = readPickleDict(raw, file);
 
   let labels = listField(dict, 'labels', file);
   let labelsField = 'labels';
@@ -253,17 +303,23 @@ async function importSubset(tree: FileTree, path: string, cats: Categories): Pro
       field: 'coarse_labels',
     });
   }
-  const ids = (i: number) => (filenames ? splitExt(filenames[i]!)[0] : String(i));
+  const split = filenames ? filenames.map((name) => splitExt(name)) : null;
+  const ids = (i: number) => (split ? split[i]![0] : String(i));
   const pixels = parsePixels(dict, file, count, ids);
 
   // One contiguous HWC buffer per subset; items hold views into it.
   let total = 0;
   if (pixels) for (const img of pixels.images) if (img) total += img.chw.length;
-  const hwc = new Uint8Array(total);
+  const first = pixels?.images[0];
+  // A block that is a view of the caller's bytes is not ours to change; one made by a dtype or
+  // order conversion, or a view of our own read buffer, is.
+  const inPlace = pixels?.block && (owned || pixels.block.buffer !== raw.buffer);
+  const hwc = inPlace ? pixels.block! : new Uint8Array(total);
   const k = kernels();
-  if (pixels?.block) {
-    const first = pixels.images[0]!;
-    k.chwToHwc(pixels.block, hwc, first.height * first.width, count);
+  if (inPlace) {
+    chwToHwcInPlace(hwc, first!.height * first!.width, count);
+  } else if (pixels?.block) {
+    k.chwToHwc(pixels.block, hwc, first!.height * first!.width, count);
   } else if (pixels) {
     let offset = 0;
     for (const img of pixels.images) {
@@ -310,7 +366,7 @@ async function importSubset(tree: FileTree, path: string, cats: Categories): Pro
     const img = pixels?.images[i] ?? null;
     let media: Image | null = null;
     if (img) {
-      const ext = filenames ? splitExt(filenames[i]!)[1] : '';
+      const ext = split ? split[i]![1] : '';
       media = new Image(hwc.subarray(offset, offset + img.chw.length), img.height, img.width, 3, { ext });
       offset += img.chw.length;
     }

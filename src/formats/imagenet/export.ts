@@ -36,7 +36,7 @@ async function* exportTree(dataset: DatasetView, options: ExportOptions, withSub
       }
       // The name alone must be a safe relative path too: '/x' or '../x' is refused, not nested.
       const name = safeOutputPath(base + ext, `the file name of item '${item.id}'`).slice(0, -ext.length);
-      let data: Uint8Array | null = null;
+      let data: Uint8Array | Promise<Uint8Array> | null = null;
       for (const folder of folders) {
         const prefix = withSubsetDirs ? `${subset}/${folder}` : folder;
         const path = safeOutputPath(`${prefix}/${name}${ext}`, `the file of item '${item.id}'`);
