@@ -113,3 +113,44 @@ export function report(results, log = console.log) {
   log(`${results.length - failed} passed, ${failed} failed`);
   return failed;
 }
+
+/**
+ * Image encoding on 3 threads (worker_threads in Node/Deno, Web Workers in browsers) gives the
+ * files of 1 thread, byte for byte: 300 images, PNG and JPEG, RGB and grayscale. Returns null, or
+ * what differs.
+ */
+export async function encodeWorkersCheck(api, backend) {
+  try {
+    api.setBackend(backend);
+    const items = [];
+    let x = 12345;
+    for (let i = 0; i < 300; i++) {
+      const [h, w, c] = i % 7 === 0 ? [5, 9, 1] : [32, 32, 3];
+      const px = new Uint8Array(h * w * c);
+      for (let k = 0; k < px.length; k++) {
+        x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
+        px[k] = (k % 64) + (x & 31);
+      }
+      const media = api.Image.fromHWC(px, h, w, c, { ext: i % 5 === 0 ? '.jpg' : '.png' });
+      items.push(new api.DatasetItem({ id: `img${i}`, subset: 'train', media, annotations: [new api.Label(i % 3)] }));
+    }
+    const ds = api.Dataset.fromIterable(items, { labels: ['cat', 'dog', 'frog'] });
+    const one = await ds.exportToFiles('imagenet', { workers: 1 });
+    const three = await ds.exportToFiles('imagenet', { workers: 3 });
+    if (one.size !== 300) return `${one.size} files with 1 worker`;
+    if (JSON.stringify([...three.keys()]) !== JSON.stringify([...one.keys()])) return 'the file lists differ';
+    for (const [p, b] of one) if (three.get(p).length !== b.length || !three.get(p).every((v, k) => v === b[k])) return `${p} differs`;
+    let err = null;
+    try {
+      await ds.exportToFiles('imagenet', { workers: 0 });
+    } catch (e) {
+      err = `${e.code}: ${e.message}`;
+    }
+    if (!/^INVALID_ARGUMENT: workers must be a positive integer, got 0$/.test(err ?? '')) return `workers: 0 gave ${err}`;
+    return null;
+  } catch (e) {
+    return String(e);
+  } finally {
+    api.setBackend('auto');
+  }
+}

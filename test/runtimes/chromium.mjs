@@ -121,39 +121,12 @@ try {
       results.push({ name: 'toImageData gives a real ImageData (alpha 255) and fromImageData inverts it', backend: '-', ok, detail: ok ? null : String(data) });
     }
     // PNG/JPEG encoding on Web Workers (exportToFiles with workers): the same bytes as on the page's thread.
-    for (const backend of ['wasm', 'js']) {
-      let detail = null;
-      try {
-        api.setBackend(backend);
-        const items = [];
-        let x = 12345;
-        for (let i = 0; i < 300; i++) {
-          const [h, w, c] = i % 7 === 0 ? [5, 9, 1] : [32, 32, 3];
-          const px = new Uint8Array(h * w * c);
-          for (let k = 0; k < px.length; k++) {
-            x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
-            px[k] = (k % 64) + (x & 31);
-          }
-          const media = api.Image.fromHWC(px, h, w, c, { ext: i % 5 === 0 ? '.jpg' : '.png' });
-          items.push(new api.DatasetItem({ id: `img${i}`, subset: 'train', media, annotations: [new api.Label(i % 3)] }));
-        }
-        const ds = api.Dataset.fromIterable(items, { labels: ['cat', 'dog', 'frog'] });
-        const one = await ds.exportToFiles('imagenet', { workers: 1 });
-        const three = await ds.exportToFiles('imagenet', { workers: 3 });
-        if (one.size !== 300) detail = `${one.size} files with 1 worker`;
-        else if (JSON.stringify([...three.keys()]) !== JSON.stringify([...one.keys()])) detail = 'the file lists differ';
-        else for (const [p, b] of one) if (three.get(p).length !== b.length || !three.get(p).every((v, k) => v === b[k])) detail ??= `${p} differs`;
-        let err = null;
-        try {
-          await ds.exportToFiles('imagenet', { workers: 0 });
-        } catch (e) {
-          err = `${e.code}: ${e.message}`;
-        }
-        if (!/^INVALID_ARGUMENT: workers must be a positive integer, got 0$/.test(err ?? '')) detail ??= `workers: 0 gave ${err}`;
-      } catch (e) {
-        detail = String(e);
+    {
+      const { encodeWorkersCheck } = await import('/test/runtimes/cases.mjs');
+      for (const backend of ['wasm', 'js']) {
+        const detail = await encodeWorkersCheck(api, backend);
+        results.push({ name: 'exportToFiles on 3 Web Workers gives the bytes of 1 thread', backend, ok: detail === null, detail });
       }
-      results.push({ name: 'exportToFiles on 3 Web Workers gives the bytes of 1 thread', backend, ok: detail === null, detail });
     }
     // A path is no use in a browser: the error must say what to pass instead.
     let pathError = null;

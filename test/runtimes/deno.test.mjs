@@ -1,6 +1,6 @@
 // The fixture suite under Deno, against the built package (run: npm run test:deno).
 import * as api from '../../dist/index.js';
-import { describeDataset, runCases } from './cases.mjs';
+import { describeDataset, encodeWorkersCheck, runCases } from './cases.mjs';
 import { GENERATED, loadArchiveFixtures, loadCases } from './load-cases.mjs';
 import { archiveChecks } from '../archive/runtime-cases.mjs';
 
@@ -20,6 +20,13 @@ for (const c of cases.filter((c) => c.expected).slice(0, 3)) {
     const actual = JSON.stringify(await describeDataset(ds));
     const { labels, subsets, items } = c.expected;
     if (actual !== JSON.stringify({ labels, subsets, items })) throw new Error(`mismatch: ${actual.slice(0, 300)}`);
+  });
+}
+
+for (const backend of ['wasm', 'js']) {
+  Deno.test(`exportToFiles on 3 worker_threads gives the bytes of 1 thread [${backend}]`, async () => {
+    const detail = await encodeWorkersCheck(api, backend);
+    if (detail !== null) throw new Error(detail);
   });
 }
 
