@@ -24,11 +24,29 @@ import { loadCorpus, makeCase, runCase } from './fuzz-lib.mjs';
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const distUrl = pathToFileURL(join(repo, 'dist/index.js')).href;
 
+const USAGE = `npm run fuzz [-- options]: mutates the committed fixtures and runs every reader of dist/ on each case.
+
+  --seed N          the run's seed (default: random, printed); a seed and a case index reproduce a case
+  --cases N         how many cases (default 100,000)
+  --workers N       worker threads (default: one per core)
+  --timeout MS      a case running longer is a finding (default 20,000)
+  --case I          run case I of --seed alone, in this process
+  --save DIR        with --case: write the case's files to DIR
+
+Exit code 0: no findings; 1: findings (each printed with its repro line); 2: bad usage.`;
+
 function parseArgs(argv) {
   const o = { seed: null, cases: 100_000, workers: Math.max(1, availableParallelism()), timeout: 20_000, case: null, save: null, 'selftest-hang': -1, 'selftest-exit': -1 };
   for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--help' || argv[i] === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    }
     const k = argv[i].replace(/^--/, '');
-    if (!(k in o)) throw new Error(`unknown option ${argv[i]}`);
+    if (!(k in o)) {
+      console.error(`fuzz: unknown option ${argv[i]}\n\n${USAGE}`);
+      process.exit(2);
+    }
     const v = argv[++i];
     o[k] = k === 'save' ? v : Number(v);
     if (k !== 'save' && !Number.isInteger(o[k])) throw new Error(`--${k} takes an integer`);
