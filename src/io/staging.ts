@@ -11,7 +11,7 @@
  *   staging folder is left alone: it may be exporting right now).
  *
  * `CIFARKIT_TEST_KILL_AT` (tests only) names a point where the process SIGKILLs itself, so the
- * kill tests are deterministic: `file:N` (after the Nth file of an export is written),
+ * kill tests are deterministic: `file:N` (once the Nth file of an export is handed to the writer; writes run concurrently),
  * `before-swap`, `between-renames`, `before-cleanup`, `atomic-before-rename`.
  */
 import { readdir, rename, rm, stat } from 'node:fs/promises';
