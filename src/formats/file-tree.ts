@@ -4,7 +4,7 @@
  *
  * The core builds trees from in-memory files (this module); `src/io/` builds them from disk.
  */
-import { DatasetExportError, ErrorCode, UsageError } from '../errors.js';
+import { DatasetExportError, DatasetImportError, ErrorCode, UsageError } from '../errors.js';
 import type { ImportLimits } from '../limits.js';
 
 export interface FileEntry {
@@ -76,7 +76,11 @@ export function splitExt(name: string): [string, string] {
 /** Normalises a relative path; rejects '..', empty and absolute forms. */
 export function normalizeRelative(path: string): string {
   const parts = path.replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.');
-  if (parts.some((p) => p === '..') || parts.length === 0) {
+  // As an archive entry would be: a name that climbs out of its root is refused as unsafe.
+  if (parts.some((p) => p === '..')) {
+    throw new DatasetImportError(ErrorCode.UNSAFE_PATH, `'${path}' climbs out of the files given ('..')`, { file: path });
+  }
+  if (parts.length === 0) {
     throw new UsageError(ErrorCode.INVALID_ARGUMENT, `'${path}' is not a valid relative file path`);
   }
   return parts.join('/');

@@ -98,6 +98,19 @@ function dataset(field: 'id' | 'subset' | 'label', value: string): Dataset {
   return Dataset.fromIterable([item], { labels: [field === 'label' ? value : 'cat'] });
 }
 
+describe('in-memory files', () => {
+  for (const name of ['../x', 'cifar/../../x', 'a\\..\\..\\x', '..']) {
+    it(`a file named ${JSON.stringify(name)} is refused with UNSAFE_PATH, as the archive entry would be`, async () => {
+      const err = await expectCifarkitError(() => Dataset.importFrom({ [name]: new Uint8Array(4), 'batches.meta': new Uint8Array(4) }), 'UNSAFE_PATH', [`'${name}' climbs out of the files given`]);
+      expect(err.file).toBe(name);
+    });
+  }
+
+  it("a leading '/' or './' is only a spelling of the same relative name (nothing on disk is involved)", async () => {
+    await expectCifarkitError(() => Dataset.importFrom({ '/a/x.bin': new Uint8Array(1), './a/x.bin': new Uint8Array(1) }), 'INVALID_ARGUMENT', ["in-memory file 'a/x.bin' is given twice"]);
+  });
+});
+
 /** Every file under `dir`, resolved: all must be inside it. */
 function filesUnder(dir: string): string[] {
   const out: string[] = [];
