@@ -21,7 +21,7 @@ describe('importFrom refuses bad arguments and non-datasets clearly', () => {
   it('an input that is neither a path nor files', async () => {
     await expectCifarkitError(() => Dataset.importFrom(42 as never), 'INVALID_ARGUMENT', ['path']);
     await expectCifarkitError(() => Dataset.importFrom({ 'a.bin': 'text' as never }), 'INVALID_ARGUMENT', ["'a.bin'"]);
-    await expectCifarkitError(() => Dataset.importFrom({ '../escape': meta }), 'INVALID_ARGUMENT', ["'../escape'"]);
+    await expectCifarkitError(() => Dataset.importFrom({ '../escape': meta }), 'UNSAFE_PATH', ["'../escape' climbs out of the files given"]);
   });
 
   it('files that are no dataset', async () => {
