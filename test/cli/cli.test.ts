@@ -2,26 +2,14 @@
  * End-to-end: the built `cifarkit` binary (bin/cifarkit.mjs -> dist/cli.js) on fixture datasets,
  * checking exit codes, messages and the files it writes. `npm test` builds first.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Dataset, DatasetItem, decodeImage, Image, Label, LabelCategories } from '../../src/index.js';
 import { noise, sha256 } from '../helpers.js';
+import { cli, requireBuiltCli, ROOT, tempDir } from './binary.js';
 
-const ROOT = join(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/cifarkit.mjs');
 const PY2 = join(ROOT, 'test/fixtures/generated/py2-cifar10');
-
-function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: ROOT, timeout: 60_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'cifarkit-cli-'));
-}
 
 const NAMES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 
@@ -45,9 +33,7 @@ async function petsDataset(): Promise<{ dir: string; ds: Dataset }> {
   return { dir, ds };
 }
 
-beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` (npm test does)');
-});
+requireBuiltCli();
 
 describe('cifarkit --help and usage errors', () => {
   it('--help lists every command and exits 0', () => {

@@ -2,23 +2,15 @@
  * End-to-end: `cifarkit validate` and `transform -t remove_duplicates` with the built binary on a
  * CIFAR folder holding planted exact copies, near-duplicates and look-alikes.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Dataset, DatasetItem, Image, Label, type ValidationReport } from '../../src/index.js';
 import { planted } from '../validate/fixture.js';
+import { cli, requireBuiltCli, tempDir as makeTempDir } from './binary.js';
 
-const ROOT = join(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/cifarkit.mjs');
 
-function cli(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: ROOT, timeout: 60_000 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-const tempDir = () => mkdtempSync(join(tmpdir(), 'cifarkit-validate-'));
+const tempDir = () => makeTempDir('cifarkit-validate-');
 
 /** data_batch_1: 4 originals and an exact copy of orig1; test_batch: a copy of orig0, near-duplicates (JPEG q75, brighter) and look-alikes (mirrored). */
 async function plantedCifar(): Promise<{ dir: string; ds: Dataset }> {
@@ -37,9 +29,7 @@ async function plantedCifar(): Promise<{ dir: string; ds: Dataset }> {
   return { dir, ds };
 }
 
-beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` (npm test does)');
-});
+requireBuiltCli();
 
 describe('cifarkit validate', () => {
   it('--json gives { summary, labels, duplicates }, the same as ds.validate() on the read dataset', async () => {
