@@ -6,6 +6,7 @@ import { OP } from '../../src/pickle/opcodes.js';
 import { readPickle } from '../../src/pickle/reader.js';
 import { PyTuple, writePickle, writePickleChunks, type PyWritable, type WritePickleOptions } from '../../src/pickle/writer.js';
 import { describePython, runPython } from '../python.js';
+import { WRITE_VARIANTS } from './write-variants.js';
 
 const FIXTURES = new URL('../fixtures/pickle-writer/', import.meta.url);
 const ORIGINAL_META = new URL('../../../shared/fixtures/original/cifar-10-batches-py/batches.meta', import.meta.url);
@@ -322,14 +323,7 @@ function roundTripValue(): PyWritable {
 }
 
 describe('writePickle → readPickle round trips', () => {
-  const variants: [string, WritePickleOptions][] = [
-    ['protocol 2', { protocol: 2 }],
-    ['protocol 3', { protocol: 3 }],
-    ['protocol 4', { protocol: 4 }],
-    ['protocol 5', { protocol: 5 }],
-    ['python2 layout', { python2: true }],
-    ['protocol 4, numpy._core', { protocol: 4, numpyModule: 'numpy._core' }],
-  ];
+  const variants: [string, WritePickleOptions][] = [...WRITE_VARIANTS, ['protocol 4, numpy._core', { protocol: 4, numpyModule: 'numpy._core' }]];
   for (const [name, options] of variants) {
     it(name, () => {
       const value = roundTripValue();

@@ -5,8 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Dataset, DatasetItem, DType, Image, Label, NdArray, PyTuple, readPickle, writePickle, type PyWritable, type WritePickleOptions } from '../../src/index.js';
+import { Dataset, DatasetItem, DType, Image, Label, NdArray, PyTuple, readPickle, writePickle, type PyWritable } from '../../src/index.js';
 import { BACKENDS, noise, withBackend } from '../helpers.js';
+import { WRITE_VARIANTS } from '../pickle/write-variants.js';
 
 // ---------------------------------------------------------------------------------------------
 // Datasets
@@ -158,14 +159,7 @@ const { value } = fc.letrec<{ value: PyWritable }>((tie) => ({
 }));
 
 describe('writePickle → readPickle is the identity', () => {
-  const variants: [string, WritePickleOptions][] = [
-    ['protocol 2', { protocol: 2 }],
-    ['protocol 3', { protocol: 3 }],
-    ['protocol 4', { protocol: 4 }],
-    ['protocol 5', { protocol: 5 }],
-    ['python2 layout', { python2: true }],
-  ];
-  for (const [name, options] of variants) {
+  for (const [name, options] of WRITE_VARIANTS) {
     it(name, () => {
       fc.assert(
         fc.property(value, (v) => {
