@@ -77,7 +77,7 @@ async function load(name, getInput) {
 }
 
 function setButtons(disabled) {
-  for (const id of ['sample-button', 'export-cifar', 'export-imagenet', 'archive-input', 'folder-input']) $(id).disabled = disabled;
+  for (const id of ['sample-button', 'export-cifar', 'export-imagenet', 'validate-button', 'archive-input', 'folder-input']) $(id).disabled = disabled;
 }
 
 /** A name for what was opened: the archive's or folder's name. */
@@ -161,6 +161,7 @@ function labelsOf(item) {
 function renderDataset() {
   const ds = state.ds;
   $('dataset').hidden = false;
+  $('validation').hidden = true; // a check belongs to the dataset it was run on
 
   // Info
   $('info-source').textContent = state.name;
@@ -291,36 +292,37 @@ function classGroup(label, items) {
   return section;
 }
 
-function thumbnail(item) {
-  const li = document.createElement('li');
-  const fig = document.createElement('figure');
-  const title = `${item.id} (${item.subset})`;
-  const media = item.media;
-  if (media && media.width > 0 && media.height > 0) {
-    const canvas = document.createElement('canvas');
-    canvas.width = media.width;
-    canvas.height = media.height;
-    const scale = Math.max(media.width, media.height) <= THUMB / 3 ? 3 : THUMB / Math.max(media.width, media.height);
-    canvas.style.width = `${Math.round(media.width * scale)}px`;
-    canvas.style.height = `${Math.round(media.height * scale)}px`;
-    canvas.dataset.id = item.id;
-    canvas.dataset.subset = item.subset;
-    canvas.setAttribute('role', 'img');
-    canvas.setAttribute('aria-label', title);
-    canvas.title = title;
-    canvas.getContext('2d').putImageData(media.toImageData(), 0, 0);
-    fig.append(canvas);
-  } else {
+/** A canvas showing an image at the thumbnail scale (or a "no image" box). */
+function imageCanvas(media, title) {
+  if (!media || media.width === 0 || media.height === 0) {
     const div = document.createElement('div');
     div.className = 'no-image';
     div.textContent = 'no image';
-    div.dataset.id = item.id;
     div.title = title;
-    fig.append(div);
+    return div;
   }
+  const canvas = document.createElement('canvas');
+  canvas.width = media.width;
+  canvas.height = media.height;
+  const scale = Math.max(media.width, media.height) <= THUMB / 3 ? 3 : THUMB / Math.max(media.width, media.height);
+  canvas.style.width = `${Math.round(media.width * scale)}px`;
+  canvas.style.height = `${Math.round(media.height * scale)}px`;
+  canvas.setAttribute('role', 'img');
+  canvas.setAttribute('aria-label', title);
+  canvas.title = title;
+  canvas.getContext('2d').putImageData(media.toImageData(), 0, 0);
+  return canvas;
+}
+
+function thumbnail(item) {
+  const li = document.createElement('li');
+  const fig = document.createElement('figure');
+  const node = imageCanvas(item.media, `${item.id} (${item.subset})`);
+  node.dataset.id = item.id;
+  if (node instanceof HTMLCanvasElement) node.dataset.subset = item.subset;
   const cap = document.createElement('figcaption');
   cap.textContent = item.id;
-  fig.append(cap);
+  fig.append(node, cap);
   li.append(fig);
   return li;
 }
@@ -361,6 +363,66 @@ async function exportZip(format, button) {
   }
 }
 
+// ---------- check: labels and duplicates (ds.validate) ----------
+
+/** Pairs drawn side by side; the rest are counted. */
+const PAIRS_SHOWN = 24;
+
+function runValidation() {
+  if (!state.ds || busy) return;
+  clearError();
+  const started = performance.now();
+  let report;
+  try {
+    report = state.ds.validate();
+  } catch (e) {
+    showError('Could not check the dataset', e);
+    return;
+  }
+  const ms = Math.round(performance.now() - started);
+  const { summary, labels, duplicates } = report;
+  $('validation').hidden = false;
+  $('validation-summary').textContent =
+    `${summary.images} images checked in ${ms} ms: ${summary.errors} label errors, ${summary.warnings} warnings; ` +
+    `${summary.exactDuplicates} exact and ${summary.nearDuplicates} near-duplicate pairs (pHash distance ≤ ${summary.threshold}), ` +
+    `${summary.acrossSubsets} of them across subsets.`;
+  $('validation-labels').replaceChildren(
+    ...labels.map((f) => {
+      const li = document.createElement('li');
+      li.dataset.type = f.type;
+      const tag = document.createElement('span');
+      tag.className = `severity ${f.severity}`;
+      tag.textContent = f.severity;
+      li.append(tag, ` ${f.type}: ${f.description}`);
+      return li;
+    }),
+  );
+  $('validation-pairs').replaceChildren(
+    ...duplicates.slice(0, PAIRS_SHOWN).map((pair) => {
+      const li = document.createElement('li');
+      li.dataset.a = `${pair.a.subset}/${pair.a.id}`;
+      li.dataset.b = `${pair.b.subset}/${pair.b.id}`;
+      for (const key of [pair.a, pair.b]) {
+        const item = state.ds.get(key.id, key.subset);
+        const fig = document.createElement('figure');
+        const cap = document.createElement('figcaption');
+        cap.textContent = `${key.id} (${key.subset})`;
+        fig.append(imageCanvas(item?.media, `${key.id} (${key.subset})`), cap);
+        li.append(fig);
+      }
+      const what = document.createElement('p');
+      what.textContent = pair.exact ? 'exact copy' : `distance ${pair.distance}`;
+      li.append(what);
+      return li;
+    }),
+  );
+  const more = duplicates.length - PAIRS_SHOWN;
+  $('validation-more').hidden = more <= 0;
+  $('validation-more').textContent = more > 0 ? `and ${more} more pairs (cifarkit validate --report writes them all)` : '';
+  setStatus(`Checked ${state.name}.`);
+}
+
+$('validate-button').addEventListener('click', runValidation);
 $('export-cifar').addEventListener('click', (ev) => exportZip('cifar', ev.currentTarget));
 $('export-imagenet').addEventListener('click', (ev) => exportZip('imagenet', ev.currentTarget));
 

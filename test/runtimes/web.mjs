@@ -41,16 +41,16 @@ if (!existsSync(join(ROOT, 'dist/index.js'))) {
 }
 
 const api = await import('../../dist/index.js');
-const { LABELS, COUNTS, ROOT_DIR, pixelAt, sampleItems, sampleFiles, tar } = await import('../../web/sample/make-sample.mjs');
+const { LABELS, COUNTS, ROOT_DIR, itemPixelAt, sampleItems, sampleFiles, tar } = await import('../../web/sample/make-sample.mjs');
 const { startServer } = await import('../../scripts/serve-web.mjs');
 
 // What the sample holds.
 const ITEMS = sampleItems();
 const PER_LABEL = LABELS.map((_, l) => ITEMS.filter((i) => i.label === l).length);
 const PER_SUBSET = Object.fromEntries(Object.keys(COUNTS).map((s) => [s, ITEMS.filter((i) => i.subset === s).length]));
-const expectedPixels = ({ label, n }) => {
+const expectedPixels = (item) => {
   const out = [];
-  for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) out.push(...pixelAt(label, n, y, x));
+  for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) out.push(...itemPixelAt(item, y, x));
   return out;
 };
 
@@ -247,6 +247,41 @@ try {
   });
 
   /** Clicks an export button and returns the downloaded zip's name and files. */
+  await check('"Check labels and duplicates" shows what ds.validate() finds, with each pair drawn', async () => {
+    const expected = (await api.Dataset.importFrom(SAMPLE)).validate();
+    await page.getByRole('button', { name: 'Check labels and duplicates' }).click();
+    await page.waitForFunction(() => !document.getElementById('validation').hidden, null, { timeout: 20_000 });
+    const got = await page.evaluate(() => ({
+      summary: document.getElementById('validation-summary').textContent,
+      labels: [...document.querySelectorAll('#validation-labels li')].map((li) => li.dataset.type),
+      pairs: [...document.querySelectorAll('#validation-pairs li')].map((li) => [li.dataset.a, li.dataset.b, li.querySelectorAll('canvas').length]),
+      more: document.getElementById('validation-more').hidden ? '' : document.getElementById('validation-more').textContent,
+    }));
+    const s = expected.summary;
+    assert(
+      got.summary.includes(`${s.exactDuplicates} exact and ${s.nearDuplicates} near-duplicate pairs (pHash distance ≤ ${s.threshold}), ${s.acrossSubsets} of them across subsets`),
+      `summary: ${got.summary}`,
+    );
+    assert(got.summary.startsWith(`${ITEMS.length} images checked in `), `summary: ${got.summary}`);
+    eq(got.labels, expected.labels.map((f) => f.type), 'label findings');
+    const shownPairs = expected.duplicates.slice(0, 24).map((p) => [`${p.a.subset}/${p.a.id}`, `${p.b.subset}/${p.b.id}`, 2]);
+    eq(got.pairs, shownPairs, 'pairs shown');
+    // ... which are exactly the sample's planted train/test leaks (make-sample.mjs LEAKS).
+    eq(got.pairs, [['data_batch_1/cat_0', 'test_batch/cat_3', 2], ['data_batch_1/dog_1', 'test_batch/dog_5', 2]], 'the planted leaks');
+    const rest = expected.duplicates.length - 24;
+    eq(got.more, rest > 0 ? `and ${rest} more pairs (cifarkit validate --report writes them all)` : '', 'the count of pairs not drawn');
+    // The first pair's first image, read back from its canvas, is that item's pixels.
+    const first = expected.duplicates[0];
+    const rgb = await page.evaluate(() => {
+      const c = document.querySelector('#validation-pairs li canvas');
+      const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
+      const out = [];
+      for (let i = 0; i < data.length; i += 4) out.push(data[i], data[i + 1], data[i + 2]);
+      return out;
+    });
+    eq(rgb, expectedPixels(ITEMS.find((i) => i.id === first.a.id && i.subset === first.a.subset)), `${first.a.id} pixels in the pair`);
+  });
+
   async function download(buttonName) {
     const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 20_000 }), page.getByRole('button', { name: buttonName }).click()]);
     const path = await dl.path();

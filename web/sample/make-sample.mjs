@@ -1,6 +1,7 @@
 // Builds web/sample/cifar10-sample.tar.gz: a small CIFAR-10 dataset in the official archive's
 // layout (cifar-10-batches-py/{batches.meta,data_batch_1,test_batch,readme.html}, Python 2
-// pickles), with synthetic images a person can recognise: each class has its own colour.
+// pickles), with synthetic images a person can recognise: each class has its own colour, each
+// image its own texture, and two train/test leaks are planted for the viewer's check to find.
 // Needs the built package (npm run build). Run: node web/sample/make-sample.mjs
 // The output is byte-identical on every run (fixed tar mtimes, gzip mtime 0).
 import { writeFile } from 'node:fs/promises';
@@ -31,15 +32,42 @@ export const ROOT_DIR = 'cifar-10-batches-py';
 /**
  * The pixel (RGB) at row y, column x of image `n` (0-based within its class, across subsets) of
  * class `label`: the top half is the class colour; the bottom half fades it to black from left
- * to right; a white 4x4 square on the top half marks `n` (at x = 2 + 5n, y = 2).
+ * to right; a coarse texture (4x4 blocks, seeded by class, image and block) lightens or darkens
+ * every pixel by up to 40, so that distinct images look distinct to a perceptual hash too; a
+ * white 4x4 square on the top half marks `n` (at x = 2 + 5n, y = 2).
  */
 export function pixelAt(label, n, y, x) {
-  const [r, g, b] = COLORS[label];
   const mx = 2 + 5 * (n % 6);
   if (y >= 2 && y < 6 && x >= mx && x < mx + 4) return [255, 255, 255];
-  if (y < 16) return [r, g, b];
-  const f = (31 - x) / 31;
-  return [Math.round(r * f), Math.round(g * f), Math.round(b * f)];
+  const f = y < 16 ? 1 : (31 - x) / 31;
+  const t = (blockHash(label, n, y >> 2, x >> 2) % 81) - 40;
+  return COLORS[label].map((c) => clamp(Math.round(c * f) + t));
+}
+
+const clamp = (v) => Math.max(0, Math.min(255, v));
+
+/** A small integer hash (xorshift-multiply) of the block's coordinates. */
+function blockHash(label, n, by, bx) {
+  let h = (label * 73856093) ^ (n * 19349663) ^ (by * 83492791) ^ (bx * 2654435761);
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * Planted train/test leaks, for the viewer's check (validate) to find: the test image of `cat` is
+ * an exact copy of cat_0, the test image of `dog` is dog_1 made brighter by 12.
+ */
+export const LEAKS = {
+  cat_3: { copyOf: 0, brighten: 0 },
+  dog_5: { copyOf: 1, brighten: 12 },
+};
+
+/** The pixel of a sample item (see {@link pixelAt} and {@link LEAKS}). */
+export function itemPixelAt(item, y, x) {
+  const leak = LEAKS[item.id];
+  const px = pixelAt(item.label, leak ? leak.copyOf : item.n, y, x);
+  return leak ? px.map((c) => clamp(c + leak.brighten)) : px;
 }
 
 /** The sample's items in order: { id, subset, label, n }. */
@@ -106,15 +134,16 @@ export function tar(entries) {
 /** The sample's files (path inside the archive -> bytes), from the built package. */
 export async function sampleFiles() {
   const { Dataset, DatasetItem, Image, Label } = await import('../../dist/index.js');
-  const items = sampleItems().map(({ id, subset, label, n }) => {
+  const items = sampleItems().map((item) => {
+    const { id, subset, label } = item;
     const px = new Uint8Array(32 * 32 * 3);
-    for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) px.set(pixelAt(label, n, y, x), (y * 32 + x) * 3);
+    for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) px.set(itemPixelAt(item, y, x), (y * 32 + x) * 3);
     return new DatasetItem({ id, subset, media: Image.fromHWC(px, 32, 32), annotations: [new Label(label)] });
   });
   const ds = Dataset.fromIterable(items, { labels: LABELS });
   const files = await ds.exportToFiles('cifar', { python2: true, saveMedia: true });
   const readme = new TextEncoder().encode(
-    '<html><body><p>cifarkit synthetic CIFAR-10 sample: 50 images (40 in data_batch_1, 10 in test_batch), one colour per class. Made by web/sample/make-sample.mjs.</p></body></html>\n',
+    '<html><body><p>cifarkit synthetic CIFAR-10 sample: 50 images (40 in data_batch_1, 10 in test_batch), one colour per class and a texture per image; test_batch holds an exact copy of cat_0 (cat_3) and a brightened dog_1 (dog_5). Made by web/sample/make-sample.mjs.</p></body></html>\n',
   );
   const out = new Map([[`${ROOT_DIR}/`, null]]);
   for (const name of ['batches.meta', 'data_batch_1', 'test_batch']) {
