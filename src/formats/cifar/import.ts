@@ -267,15 +267,36 @@ function chwToHwcInPlace(data: Uint8Array, pixels: number, count: number): void 
 }
 
 /** Reads one subset file into items. */
-async function importSubset(tree: FileTree, path: string, cats: Categories): Promise<DatasetItem[]> {
-  const file = tree.display(path);
-  const subset = basename(path);
-  // Read into a buffer of our own when the tree can (files on disk): then the pixel block, a view
-  // of it, may be transposed in place and become the subset's HWC buffer. A tree's own bytes (an
-  // in-memory file is the caller's Uint8Array) are never written to.
+/** A batch file's bytes, and whether they are ours to change (see {@link readSubset}). */
+interface SubsetBytes {
+  raw: Uint8Array;
+  owned: boolean;
+}
+
+/**
+ * Reads a batch file into a buffer of our own when the tree can (files on disk): then the pixel
+ * block, a view of it, may be transposed in place and become the subset's HWC buffer. A tree's
+ * own bytes (an in-memory file is the caller's Uint8Array) are never written to.
+ */
+async function readSubset(tree: FileTree, path: string): Promise<SubsetBytes> {
   let ours: Uint8Array | null = null;
   const raw = await tree.read(path, { into: (size) => (ours = new Uint8Array(size)) });
-  const owned = ours !== null && raw.buffer === (ours as Uint8Array).buffer;
+  return { raw, owned: ours !== null && raw.buffer === (ours as Uint8Array).buffer };
+}
+
+/**
+ * Batch files read ahead of the one being decoded. On disk a read, and the page faults of its
+ * fresh buffer, run on libuv's threads while this thread parses and transposes: full CIFAR-10
+ * imports in ~0.35 s instead of ~0.41 s (waiting for reads: ~90 instead of ~190 ms). In the
+ * Python 2 layout every buffer read becomes its subset's pixels, so reading ahead costs no memory;
+ * in layouts whose files are garbage once decoded it holds at most this many extra files.
+ */
+const READ_AHEAD = 2;
+
+async function importSubset(tree: FileTree, path: string, cats: Categories, bytes: Promise<SubsetBytes>): Promise<DatasetItem[]> {
+  const file = tree.display(path);
+  const subset = basename(path);
+  const { raw, owned } = await bytes;
   const dict = readPickleDict(raw, file);
 
   let labels = listField(dict, 'labels', file);
@@ -386,10 +407,18 @@ export async function importCifar(source: DatasetSource): Promise<ImportedDatase
   }
   const cats = await loadCategories(source.tree, layout);
   const items: DatasetItem[] = [];
-  for (const path of layout.subsets) {
+  const reads: Promise<SubsetBytes>[] = [];
+  const readUpTo = (last: number) => {
+    for (let k = reads.length; k <= Math.min(last, layout.subsets.length - 1); k++) {
+      reads.push(readSubset(source.tree, layout.subsets[k]!));
+      reads[k]!.catch(() => {}); // awaited in turn below; not "unhandled" if an earlier batch fails first
+    }
+  };
+  for (const [i, path] of layout.subsets.entries()) {
     let subsetItems: DatasetItem[];
     try {
-      subsetItems = await importSubset(source.tree, path, cats);
+      readUpTo(i + READ_AHEAD);
+      subsetItems = await importSubset(source.tree, path, cats, reads[i]!);
     } catch (err) {
       const file = source.tree.display(path);
       if (err instanceof CifarkitError) throw err.withLocation({ file });
