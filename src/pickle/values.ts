@@ -39,8 +39,22 @@ export function isDict(v: unknown): v is PyDict {
 }
 
 
-/** latin-1 decoding that is exact in every runtime (TextDecoder('latin1') is windows-1252). */
+const utf8 = new TextDecoder('utf-8');
+
+/**
+ * latin-1 decoding that is exact in every runtime (TextDecoder('latin1') is windows-1252). ASCII
+ * text, which every CIFAR file name is, goes through the native UTF-8 decoder (the same
+ * characters, and about twice as fast for 60,000 short names as String.fromCharCode).
+ */
 export function latin1Decode(bytes: Uint8Array): string {
+  let ascii = true;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i]! > 0x7f) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return utf8.decode(bytes);
   let s = '';
   for (let i = 0; i < bytes.length; i += 0x2000) {
     s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x2000) as unknown as number[]);
