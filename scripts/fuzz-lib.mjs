@@ -9,7 +9,7 @@
  * or a CifarkitError wrapping a RangeError: a stack overflow or an allocation failure).
  *
  * Corpus: the committed fixtures (CIFAR layouts, pickle-writer pickles, MNIST, archives,
- * ../shared/fixtures) and small ImageNet / ImageNet-txt / MNIST datasets made with the API.
+ * test/fixtures/datumaro, test/fixtures/original) and small ImageNet / ImageNet-txt / MNIST datasets made with the API.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -554,12 +554,7 @@ export async function loadCorpus(api, repo) {
   const datasetDirs = readdirSync(generated)
     .filter((n) => n !== 'bad' && statSync(join(generated, n)).isDirectory())
     .map((n) => [`generated/${n}`, join(generated, n)]);
-  const shared = join(repo, '../shared/fixtures');
-  if (existsSync(shared)) {
-    for (const n of ['datumaro-assets/cifar10_dataset', 'datumaro-assets/cifar100_dataset', 'original']) {
-      if (existsSync(join(shared, n))) datasetDirs.push([`shared/${n}`, join(shared, n)]);
-    }
-  }
+  for (const n of ['datumaro/cifar10_dataset', 'datumaro/cifar100_dataset', 'original']) datasetDirs.push([n, join(fx, n)]);
   for (const [name, dir] of datasetDirs) {
     const files = readTree(dir);
     const pickles = Object.keys(files).filter((p) => isPickle(files[p]));

@@ -217,7 +217,7 @@ describe('what a filtered dataset keeps', () => {
   });
 
   it('an imported CIFAR-10 dataset, filtered by label, keeps its format', async () => {
-    const ds = await Dataset.importFrom(join(import.meta.dirname, '../../../shared/fixtures/datumaro-assets/cifar10_dataset'));
+    const ds = await Dataset.importFrom(join(import.meta.dirname, '../fixtures/datumaro/cifar10_dataset'));
     const cats = ds.filter('/item[annotation/label="cat"]');
     expect(summary(cats)).toEqual([
       ['test_batch', 'image_3', ['cat']],

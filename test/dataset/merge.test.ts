@@ -115,7 +115,7 @@ describe('Dataset.merge', () => {
   });
 
   it('keeps the format the datasets share; merging a dataset with itself changes nothing', async () => {
-    const cifar = await Dataset.importFrom(join(import.meta.dirname, '../../../shared/fixtures/datumaro-assets/cifar10_dataset'));
+    const cifar = await Dataset.importFrom(join(import.meta.dirname, '../fixtures/datumaro/cifar10_dataset'));
     const twice = Dataset.merge(cifar, cifar);
     expect(twice.format).toBe('cifar');
     expect(summary(twice)).toEqual(summary(cifar));

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Dataset } from '../../src/index.js';
 import { bytes, expectCifarkitError } from '../helpers.js';
 
-const CIFAR10 = join(import.meta.dirname, '../../../shared/fixtures/datumaro-assets/cifar10_dataset');
+const CIFAR10 = join(import.meta.dirname, '../fixtures/datumaro/cifar10_dataset');
 const meta = new Uint8Array(readFileSync(join(CIFAR10, 'batches.meta')));
 const batch = new Uint8Array(readFileSync(join(CIFAR10, 'data_batch_1')));
 

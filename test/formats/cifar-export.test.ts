@@ -22,7 +22,7 @@ interface Case {
 }
 const cases: Case[] = (await loadCases()).filter((c: Case) => c.expected);
 const root = GENERATED.pathname as string;
-const ASSETS = join(import.meta.dirname, '../../../shared/fixtures/datumaro-assets');
+const ASSETS = join(import.meta.dirname, '../fixtures/datumaro');
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'cifarkit-test-'));

@@ -1,6 +1,6 @@
 /**
  * The CIFAR files Datumaro's own test suite ships (written by Datumaro's exporter), read from
- * ../shared/fixtures; expected content as documented in FORMAT-NOTES.md.
+ * test/fixtures/datumaro and test/fixtures/original; expected content as documented in FORMAT-NOTES.md.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { Dataset } from '../../src/index.js';
 import { BACKENDS, withBackend } from '../helpers.js';
 
-const ASSETS = join(import.meta.dirname, '../../../shared/fixtures/datumaro-assets');
-const ORIGINAL_META = join(import.meta.dirname, '../../../shared/fixtures/original/cifar-10-batches-py');
+const ASSETS = join(import.meta.dirname, '../fixtures/datumaro');
+const ORIGINAL_META = join(import.meta.dirname, '../fixtures/original/cifar-10-batches-py');
 const IMAGE_5_HWC = [1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6];
 
 function summary(ds: Dataset) {

@@ -281,7 +281,7 @@ describe('imagenet on disk', () => {
 });
 
 describe('format detection across layouts', () => {
-  const CIFAR10 = join(import.meta.dirname, '../../../shared/fixtures/datumaro-assets/cifar10_dataset');
+  const CIFAR10 = join(import.meta.dirname, '../fixtures/datumaro/cifar10_dataset');
   const MNIST = join(import.meta.dirname, '../fixtures/mnist');
   const readDir = (dir: string, names: string[]) => Object.fromEntries(names.map((n) => [n, new Uint8Array(readFileSync(join(dir, n)))]));
 

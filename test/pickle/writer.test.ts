@@ -9,7 +9,7 @@ import { describePython, runPython } from '../python.js';
 import { WRITE_VARIANTS } from './write-variants.js';
 
 const FIXTURES = new URL('../fixtures/pickle-writer/', import.meta.url);
-const ORIGINAL_META = new URL('../../../shared/fixtures/original/cifar-10-batches-py/batches.meta', import.meta.url);
+const ORIGINAL_META = new URL('../fixtures/original/cifar-10-batches-py/batches.meta', import.meta.url);
 const CIFAR10_NAMES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 
 // ---------------------------------------------------------------------------------------------
