@@ -42,6 +42,15 @@ export {
   type RemoveAttributesOptions,
   type RemoveDuplicatesOptions,
   type ItemRef,
+  type ReindexOptions,
+  type SortOptions,
+  type ProjectLabelsOptions,
+  type ResizeOptions,
+  type SplitOptions,
+  type RandomSamplerOptions,
+  type LabelRandomSamplerOptions,
+  type NdrOptions,
+  type CorrectOptions,
 } from './dataset/transforms.js';
 export type { MergeConflict } from './dataset/merge.js';
 export {
