@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Dataset, DatasetItem, Image, Label, parseTransformArgs } from '../../src/index.js';
+import { setDifferenceOrder } from '../../src/dataset/transforms/ndr.js';
 import { resizeValues } from '../../src/dataset/transforms/resize.js';
 import { BACKENDS, expectCifarkitError, sha256, withBackend } from '../helpers.js';
 
@@ -40,6 +41,7 @@ interface Case {
 const FIXTURE = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as {
   datumaro: string;
   cases: Case[];
+  set_orders: { n: number; kept: number; rest: number[]; order: number[] }[];
   correct: { input: { labels: string[]; items: { subset: string; id: string; labels: number[] }[] }; reports: string[]; expected: Expected };
 };
 
@@ -72,6 +74,8 @@ const API_OPTIONS: Record<string, object> = {
   'ndr-1': { workingSubset: 'data_batch_1', seed: 1 },
   'ndr-2': { workingSubset: 'data_batch_1', seed: 2 },
   'ndr-cut-uniform': { workingSubset: 'data_batch_1', numCut: 20, underSample: 'uniform', seed: 4 },
+  'ndr-cut-random': { workingSubset: 'data_batch_1', numCut: 29, overSample: 'random', seed: 5 },
+  'ndr-cut-inverse': { workingSubset: 'data_batch_1', numCut: 9, underSample: 'inverse', seed: 6 },
   'ndr-cut-similarity': { workingSubset: 'data_batch_1', numCut: 29, overSample: 'similarity', seed: 4 },
 };
 
@@ -187,4 +191,10 @@ describe('correct: as Datumaro with the report of its classification validator',
     expect(shape(ds.transform('correct', parseTransformArgs('correct', [])))).toEqual(want);
     await expectCifarkitError(() => parseTransformArgs('correct', ['-r', 'validation_reports.json']), 'INVALID_ARGUMENT', ["'-r'"]);
   });
+});
+
+it("ndr's random over-sampling lists the removed images in CPython's set order", () => {
+  const orders = FIXTURE.set_orders;
+  expect(orders.some((o) => o.order.join() !== o.rest.join())).toBe(true); // the order is not always ascending
+  for (const o of orders) expect(setDifferenceOrder(o.n, o.kept, o.rest)).toEqual(o.order);
 });

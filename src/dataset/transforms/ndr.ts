@@ -36,6 +36,51 @@ export interface NdrOptions {
   threshold?: number;
 }
 
+/**
+ * The iteration order of CPython's `set(range(n)) - set(kept)` for small non-negative ints
+ * (hash(i) == i), `rest` being the difference in ascending order. `set(range(n))` is built by
+ * adding, and its table always ends larger than n, so every int sits in its own slot and it
+ * iterates in ascending order. The difference copies that table when `n >> 2 > len(kept)`
+ * (ascending again); otherwise it adds the survivors, ascending, to a new set, whose smaller table
+ * can collide: CPython 3.11's probing (9 linear probes when they fit, then
+ * `i = 5i + 1 + perturb`, perturb >>= 5) and resizing (at 3/5 full, to the smallest power of 2
+ * above 4 x used) are simulated here.
+ */
+export function setDifferenceOrder(n: number, keptCount: number, rest: readonly number[]): number[] {
+  if (n >> 2 > keptCount) return [...rest];
+  const LINEAR_PROBES = 9;
+  let table: (number | undefined)[] = new Array(8);
+  const insert = (t: (number | undefined)[], key: number): void => {
+    const mask = t.length - 1;
+    let perturb = key;
+    let i = key & mask;
+    for (;;) {
+      const probes = i + LINEAR_PROBES <= mask ? LINEAR_PROBES : 0;
+      for (let j = 0; j <= probes; j++) {
+        if (t[i + j] === undefined) {
+          t[i + j] = key;
+          return;
+        }
+      }
+      perturb = Math.floor(perturb / 32);
+      i = (i * 5 + 1 + perturb) & mask;
+    }
+  };
+  let used = 0;
+  for (const key of rest) {
+    insert(table, key);
+    used++;
+    if (used * 5 >= (table.length - 1) * 3) {
+      let size = 8;
+      while (size <= used * 4) size *= 2;
+      const bigger: (number | undefined)[] = new Array(size);
+      for (const k of table) if (k !== undefined) insert(bigger, k);
+      table = bigger;
+    }
+  }
+  return table.filter((k): k is number => k !== undefined);
+}
+
 /** Doubles Datumaro's `_project` draws before the permutation: `uniform(-1, 1, (768, 768))` (8x8 blocks x 12 features). */
 const PROJECTION_DRAWS = 768 * 768;
 
@@ -86,8 +131,8 @@ function ndr(dataset: DatasetView, options: NdrOptions): DatasetParts {
   if (numCut !== undefined && numCut > kept.length) {
     let extra: number[];
     if (over === 'random') {
-      // Datumaro draws from list(set(fidx) - set(kept)): a Python set of ints, here in ascending order.
-      const pool = removed.map(([i]) => i).sort((a, b) => a - b);
+      // Datumaro draws from list(set(fidx) - set(kept)), in the order of CPython's set table.
+      const pool = setDifferenceOrder(having.length, kept.length, removed.map(([i]) => i).sort((a, b) => a - b));
       extra = rng.choiceWithoutReplacement(pool.length, numCut - kept.length).map((k) => pool[k]!);
     } else {
       extra = removed
