@@ -81,6 +81,7 @@ describe('resize', () => {
     expect([m.width, m.height, m.channels, m.data.length]).toEqual([3, 1, 3, 9]);
     await expectCifarkitError(() => ds().transform('resize', { width: 2, height: 2 }), 'INVALID_ARGUMENT', ["'\uFFFD'", 'no image']);
     await expectCifarkitError(() => one.transform('resize', { width: 0, height: 2 }), 'INVALID_ARGUMENT', ["'width'"]);
+    await expectCifarkitError(() => one.transform('resize', { width: 65535, height: 65535 }), 'INVALID_ARGUMENT', ['16777216-pixel limit']);
     await expectCifarkitError(() => one.transform('resize', { width: 2 } as never), 'INVALID_ARGUMENT', ["'height'"]);
     await expectCifarkitError(() => parseTransformArgs('resize', ['-dw', '0']), 'INVALID_ARGUMENT', ["'--width'", '>= 1']);
     expect(parseTransformArgs('resize', ['-dw', '8', '--height=4'])).toEqual({ width: 8, height: 4 });

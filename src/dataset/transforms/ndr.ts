@@ -81,6 +81,9 @@ export function setDifferenceOrder(n: number, keptCount: number, rest: readonly 
   return table.filter((k): k is number => k !== undefined);
 }
 
+/** The most duplicate pairs ndr holds in memory (about 100 bytes each). */
+const MAX_PAIRS = 5_000_000;
+
 /** Doubles Datumaro's `_project` draws before the permutation: `uniform(-1, 1, (768, 768))` (8x8 blocks x 12 features). */
 const PROJECTION_DRAWS = 768 * 768;
 
@@ -106,7 +109,13 @@ function ndr(dataset: DatasetView, options: NdrOptions): DatasetParts {
   if (numCut !== undefined && numCut > having.length) {
     throw new UsageError(ErrorCode.INVALID_ARGUMENT, `${T}: numCut ${numCut} is more than the ${having.length} images of subset '${working}'`);
   }
-  const search = findDuplicates(having, { threshold: options.threshold, maxPairs: Number.MAX_SAFE_INTEGER }, T);
+  const search = findDuplicates(having, { threshold: options.threshold, maxPairs: MAX_PAIRS }, T);
+  if (search.truncated) {
+    throw new UsageError(
+      ErrorCode.INVALID_ARGUMENT,
+      `${T}: subset '${working}' has more than ${MAX_PAIRS} duplicate pairs at threshold ${search.threshold}; lower --threshold, or remove exact copies first with remove_duplicates --threshold 0`,
+    );
+  }
   const near: [number, number][][] = having.map(() => []);
   for (const p of search.pairs) {
     near[p.a]!.push([p.b, p.distance]);

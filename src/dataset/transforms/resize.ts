@@ -24,6 +24,9 @@ export interface ResizeOptions {
 
 const f32 = Math.fround;
 
+/** The largest output image (4096 x 4096): the work buffers hold 8-byte doubles per value. */
+export const MAX_PIXELS = 4096 * 4096;
+
 /** OpenCV's `interpolateCubic`, in single precision step by step. */
 function cubicCoefficients(x: number): [number, number, number, number] {
   const A = -0.75;
@@ -109,13 +112,24 @@ function areaGeneral(src: Plane, sw: number, sh: number, cn: number, dw: number,
   return out;
 }
 
-/** Separable linear (ksize 2) or cubic (ksize 4) resampling, OpenCV's `resizeGeneric_` with its coefficient set-up. */
-function separable(src: Plane, sw: number, sh: number, cn: number, dw: number, dh: number, cubic: boolean): Plane {
+interface SeparablePlan {
+  ksize: number;
+  xofs: Int32Array;
+  alpha: Float64Array;
+  yofs: Int32Array;
+  beta: Float64Array;
+  /** Output values [lo, hi) of a row need no border handling. */
+  lo: number;
+  hi: number;
+}
+
+/** OpenCV's coefficient set-up of `resize` for linear (ksize 2, only as INTER_AREA's emulation when a side grows) or cubic (ksize 4). */
+function separablePlan(sw: number, sh: number, cn: number, dw: number, dh: number, cubic: boolean): SeparablePlan {
   const invX = dw / sw;
   const invY = dh / sh;
   const scaleX = 1 / invX;
   const scaleY = 1 / invY;
-  const areaMode = !cubic; // linear is used here only as INTER_AREA's emulation when a side grows
+  const areaMode = !cubic;
   const ksize = cubic ? 4 : 2;
   const ksize2 = ksize / 2;
   const xofs = new Int32Array(dw * cn);
@@ -167,62 +181,66 @@ function separable(src: Plane, sw: number, sh: number, cn: number, dw: number, d
     const cb = coefficients(fy);
     for (let k = 0; k < ksize; k++) beta[dy * ksize + k] = cb[k]!;
   }
+  return { ksize, xofs, alpha, yofs, beta, lo: xmin * cn, hi: xmax * cn };
+}
 
+// A dataset's images mostly share one size: the last plan is kept.
+let lastPlan: { key: string; plan: SeparablePlan } | null = null;
+
+/** Separable linear or cubic resampling, OpenCV's `resizeGeneric_` (rows resampled once, then combined). */
+function separable(src: Plane, sw: number, sh: number, cn: number, dw: number, dh: number, cubic: boolean): Plane {
+  const planKey = `${sw},${sh},${cn},${dw},${dh},${cubic}`;
+  if (lastPlan?.key !== planKey) lastPlan = { key: planKey, plan: separablePlan(sw, sh, cn, dw, dh, cubic) };
+  const { ksize, xofs, alpha, yofs, beta, lo, hi } = lastPlan.plan;
+  const ksize2 = ksize / 2;
   const swc = sw * cn;
   const width = dw * cn;
-  const lo = xmin * cn;
-  const hi = xmax * cn;
-  // One horizontally resampled source row.
+  // One horizontally resampled source row (HResizeCubic / HResizeLinear).
   const hrow = (sy: number): Float64Array => {
     const S = src.subarray(sy * swc, (sy + 1) * swc);
     const D = new Float64Array(width);
     for (let dx = 0; dx < width; dx++) {
       const a = dx * ksize;
+      const sx = xofs[dx]!;
       if (cubic) {
         if (dx < lo || dx >= hi) {
-          const sx = xofs[dx]! - cn;
           let v = 0;
           for (let j = 0; j < 4; j++) {
-            let sxj = sx + j * cn;
+            let sxj = sx - cn + j * cn;
             while (sxj < 0) sxj += cn;
             while (sxj >= swc) sxj -= cn;
             v += S[sxj]! * alpha[a + j]!;
           }
           D[dx] = v;
-        } else {
-          const sx = xofs[dx]!;
-          D[dx] = S[sx - cn]! * alpha[a]! + S[sx]! * alpha[a + 1]! + S[sx + cn]! * alpha[a + 2]! + S[sx + 2 * cn]! * alpha[a + 3]!;
-        }
-      } else {
-        const sx = xofs[dx]!;
-        D[dx] = dx < hi ? S[sx]! * alpha[a]! + S[sx + cn]! * alpha[a + 1]! : S[sx]! * 1;
-      }
+        } else D[dx] = S[sx - cn]! * alpha[a]! + S[sx]! * alpha[a + 1]! + S[sx + cn]! * alpha[a + 2]! + S[sx + 2 * cn]! * alpha[a + 3]!;
+      } else D[dx] = dx < hi ? S[sx]! * alpha[a]! + S[sx + cn]! * alpha[a + 1]! : S[sx]! * 1;
     }
     return D;
   };
-  const cache = new Map<number, Float64Array>();
-  const rowOf = (sy: number): Float64Array => {
-    let r = cache.get(sy);
-    if (!r) {
-      if (cache.size > 8) cache.clear();
-      cache.set(sy, (r = hrow(sy)));
-    }
-    return r;
-  };
+  // Source rows are used in increasing order: keep each until the output passes it.
+  const rows: (Float64Array | undefined)[] = new Array(sh);
+  let oldest = 0;
+  const rowOf = (sy: number): Float64Array => (rows[sy] ??= hrow(sy));
   const clip = (y: number): number => (y >= 0 ? (y < sh ? y : sh - 1) : 0);
   const out = new Float64Array(width * dh);
   for (let dy = 0; dy < dh; dy++) {
-    const sy0 = yofs[dy]!;
-    const rows = Array.from({ length: ksize }, (_, k) => rowOf(clip(sy0 - ksize2 + 1 + k)));
+    const first = clip(yofs[dy]! - ksize2 + 1);
+    for (; oldest < first; oldest++) rows[oldest] = undefined;
     const b = dy * ksize;
     const o = dy * width;
+    const S0 = rowOf(first);
+    const S1 = rowOf(clip(yofs[dy]! - ksize2 + 2));
     if (cubic) {
-      const [S0, S1, S2, S3] = rows as [Float64Array, Float64Array, Float64Array, Float64Array];
-      const [b0, b1, b2, b3] = [beta[b]!, beta[b + 1]!, beta[b + 2]!, beta[b + 3]!];
+      const S2 = rowOf(clip(yofs[dy]! + 1));
+      const S3 = rowOf(clip(yofs[dy]! + 2));
+      const b0 = beta[b]!;
+      const b1 = beta[b + 1]!;
+      const b2 = beta[b + 2]!;
+      const b3 = beta[b + 3]!;
       for (let x = 0; x < width; x++) out[o + x] = S0[x]! * b0 + S1[x]! * b1 + S2[x]! * b2 + S3[x]! * b3;
     } else {
-      const [S0, S1] = rows as [Float64Array, Float64Array];
-      const [b0, b1] = [beta[b]!, beta[b + 1]!];
+      const b0 = beta[b]!;
+      const b1 = beta[b + 1]!;
       for (let x = 0; x < width; x++) out[o + x] = S0[x]! * b0 + S1[x]! * b1;
     }
   }
@@ -268,6 +286,9 @@ function resize(dataset: DatasetView, options: ResizeOptions): DatasetParts {
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1 || v > 65535) throw invalid(T, k, `must be an integer 1-65535, got ${String(v)}`);
   }
   const { width, height } = options;
+  if (width * height > MAX_PIXELS) {
+    throw invalid(T, 'width', `x height is ${width} x ${height} = ${width * height} pixels, above the ${MAX_PIXELS}-pixel limit of one resized image`);
+  }
   const items = [...dataset].map((item) => {
     const m = item.media;
     if (!m) throw new UsageError(ErrorCode.INVALID_ARGUMENT, `${T}: item '${item.id}' in subset '${item.subset}' has no image to resize`, { item: item.id });
