@@ -27,6 +27,7 @@ interface ExpectedItem {
 }
 interface Expected {
   labels: string[];
+  parents: string[];
   subsets: string[];
   items: ExpectedItem[];
 }
@@ -42,6 +43,11 @@ const FIXTURE = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as 
   datumaro: string;
   cases: Case[];
   set_orders: { n: number; kept: number; rest: number[]; order: number[] }[];
+  attributes: {
+    input: { subset: string; id: string; attributes: Record<string, unknown>; label_attributes: Record<string, unknown> }[];
+    cases: { argv: string[]; items: { subset: string; id: string; attributes: Record<string, unknown>; label_attributes: Record<string, unknown>[] }[] }[];
+  };
+  parents: { input: { labels: [string, string][]; items: { subset: string; id: string; label: number }[] }; argv: string[]; expected: Expected };
   correct: { input: { labels: string[]; items: { subset: string; id: string; labels: number[] }[] }; reports: string[]; expected: Expected };
 };
 
@@ -119,6 +125,7 @@ function expectedItems(e: Expected): Map<string, unknown[]> {
  */
 function expectSame(ds: Dataset, e: Expected, anyOrder = false): void {
   expect(ds.labels.items.map((l) => l.name)).toEqual(e.labels);
+  expect(ds.labels.items.map((l) => l.parent)).toEqual(e.parents);
   expect([...ds.subsets()].sort()).toEqual([...new Set(e.items.map((i) => i.subset))].sort());
   const sorted = (m: Map<string, unknown[]>) =>
     anyOrder ? new Map([...m].map(([k, v]) => [k, [...v].sort((a, b) => ((a as { id: string }).id < (b as { id: string }).id ? -1 : 1))])) : m;
@@ -197,4 +204,28 @@ it("ndr's random over-sampling lists the removed images in CPython's set order",
   const orders = FIXTURE.set_orders;
   expect(orders.some((o) => o.order.join() !== o.rest.join())).toBe(true); // the order is not always ascending
   for (const o of orders) expect(setDifferenceOrder(o.n, o.kept, o.rest)).toEqual(o.order);
+});
+
+describe('remove_attributes on item and label attributes, as Datumaro', () => {
+  const { input: spec, cases } = FIXTURE.attributes;
+  const dataset = () =>
+    Dataset.fromIterable(
+      spec.map((i) => new DatasetItem({ id: i.id, subset: i.subset, attributes: { ...i.attributes }, annotations: [new Label(0, { ...i.label_attributes })] })),
+      { labels: ['cat'] },
+    );
+  for (const c of cases) {
+    it(`-- ${c.argv.join(' ') || '(no options)'}`, () => {
+      const out = dataset().transform('remove_attributes', parseTransformArgs('remove_attributes', c.argv));
+      expect([...out].map((i) => ({ subset: i.subset, id: i.id, attributes: i.attributes, label_attributes: i.annotations.map((a) => a.attributes) }))).toEqual(c.items);
+    });
+  }
+});
+
+it('project_labels keeps a parent only when it is listed, as Datumaro', () => {
+  const { input: spec, argv, expected } = FIXTURE.parents;
+  const ds = Dataset.fromIterable(
+    spec.items.map((i) => new DatasetItem({ id: i.id, subset: i.subset, annotations: [new Label(i.label)] })),
+    { labels: spec.labels },
+  );
+  expectSame(ds.transform('project_labels', parseTransformArgs('project_labels', argv)), expected);
 });
