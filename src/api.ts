@@ -51,6 +51,7 @@ export {
   type LabelRandomSamplerOptions,
   type NdrOptions,
   type CorrectOptions,
+  type DatumaroValidationReport,
 } from './dataset/transforms.js';
 export type { MergeConflict } from './dataset/merge.js';
 export {

@@ -37,7 +37,7 @@ import {
   type TransformEntry,
 } from './transforms/common.js';
 import { PythonRandom } from './transforms/python-random.js';
-import { CORRECT, type CorrectOptions } from './transforms/correct.js';
+import { CORRECT, type CorrectOptions, type DatumaroValidationReport } from './transforms/correct.js';
 import { ID_FROM_IMAGE_NAME } from './transforms/id-from-image-name.js';
 import { NDR, type NdrOptions } from './transforms/ndr.js';
 import { PROJECT_LABELS, type ProjectLabelsOptions } from './transforms/project-labels.js';
@@ -50,6 +50,7 @@ import { SPLIT, type SplitOptions } from './transforms/split.js';
 export { copyLabels, presentSubsets, type DatasetParts, type ItemRef } from './transforms/common.js';
 export type {
   CorrectOptions,
+  DatumaroValidationReport,
   LabelRandomSamplerOptions,
   NdrOptions,
   ProjectLabelsOptions,

@@ -48,7 +48,7 @@ const FIXTURE = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as 
     cases: { argv: string[]; items: { subset: string; id: string; attributes: Record<string, unknown>; label_attributes: Record<string, unknown>[] }[] }[];
   };
   parents: { input: { labels: [string, string][]; items: { subset: string; id: string; label: number }[] }; argv: string[]; expected: Expected };
-  correct: { input: { labels: string[]; items: { subset: string; id: string; labels: number[] }[] }; reports: string[]; expected: Expected };
+  correct: { input: { labels: string[]; items: { subset: string; id: string; labels: number[] }[] }; reports: string[]; datumaro_report: object; expected: Expected };
 };
 
 /** The options each case gives in the API's names (the Python names are in generate.py). */
@@ -170,7 +170,7 @@ describe.each(BACKENDS)('resize as Datumaro (%s backend)', (backend) => {
 });
 
 describe('correct: as Datumaro with the report of its classification validator', () => {
-  const { input: spec, reports, expected } = FIXTURE.correct;
+  const { input: spec, reports, datumaro_report: datumaroReport, expected } = FIXTURE.correct;
   const dataset = (): Dataset =>
     Dataset.fromIterable(
       spec.items.map(
@@ -187,6 +187,11 @@ describe('correct: as Datumaro with the report of its classification validator',
   });
   it('runs the label checks itself', () => {
     const out = dataset().transform('correct', {});
+    expect(out.labels.items.map((l) => l.name)).toEqual(expected.labels);
+    expect(shape(out)).toEqual(want);
+  });
+  it("applies Datumaro's own validation_reports.json", () => {
+    const out = dataset().transform('correct', { report: datumaroReport as never });
     expect(out.labels.items.map((l) => l.name)).toEqual(expected.labels);
     expect(shape(out)).toEqual(want);
   });

@@ -11,9 +11,31 @@ import type { ValidationReport } from '../../validate/index.js';
 import { checkLabels, type LabelAnomaly } from '../../validate/labels.js';
 import { checkKeys, copyLabels, invalid, key, presentSubsets, type DatasetParts, type TransformEntry } from './common.js';
 
+/** The part of Datumaro's `validation_reports.json` (`datum validate`) that `correct` reads. */
+export interface DatumaroValidationReport {
+  validation_reports: { anomaly_type: string; description: string; item_id?: string; subset?: string }[];
+}
+
 export interface CorrectOptions {
-  /** A report of `validate` (`ds.validate()`, or the JSON of `cifarkit validate`); default: the label checks are run now. */
-  report?: Pick<ValidationReport, 'labels'>;
+  /**
+   * A report of `validate` (`ds.validate()`, or the JSON of `cifarkit validate`), or Datumaro's
+   * `validation_reports.json`; default: the label checks are run now.
+   */
+  report?: Pick<ValidationReport, 'labels'> | DatumaroValidationReport;
+}
+
+/** Datumaro's anomalies as cifarkit's: the label name is the first quoted part of the description, as Correct reads it. */
+function fromDatumaro(T: string, reports: unknown): LabelAnomaly[] {
+  if (!Array.isArray(reports)) throw invalid(T, 'report', "has 'validation_reports' that is not a list");
+  return reports.map((r: unknown) => {
+    const rep = r as { anomaly_type?: unknown; description?: unknown; item_id?: unknown; subset?: unknown } | null;
+    if (rep === null || typeof rep !== 'object' || typeof rep.anomaly_type !== 'string' || typeof rep.description !== 'string') {
+      throw invalid(T, 'report', 'has a Datumaro report entry without anomaly_type and description');
+    }
+    const item = typeof rep.item_id === 'string' && typeof rep.subset === 'string' ? { id: rep.item_id, subset: rep.subset } : undefined;
+    const label = rep.description.split("'")[1];
+    return { type: rep.anomaly_type, severity: 'warning', description: rep.description, ...(item ? { item } : {}), ...(label === undefined ? {} : { label }) } as LabelAnomaly;
+  });
 }
 
 function correct(dataset: DatasetView, options: CorrectOptions): DatasetParts {
@@ -23,9 +45,13 @@ function correct(dataset: DatasetView, options: CorrectOptions): DatasetParts {
   let anomalies: readonly LabelAnomaly[];
   if (options.report === undefined) anomalies = checkLabels(all, dataset.labels, {}, T).anomalies;
   else {
-    const labels = (options.report as { labels?: unknown } | null)?.labels;
-    if (!Array.isArray(labels)) throw invalid(T, 'report', "must be a validation report: an object with a 'labels' list of anomalies");
-    anomalies = labels as LabelAnomaly[];
+    const report = options.report as { labels?: unknown; validation_reports?: unknown } | null;
+    if (report !== null && typeof report === 'object' && 'validation_reports' in report) anomalies = fromDatumaro(T, report.validation_reports);
+    else {
+      const labels = report?.labels;
+      if (!Array.isArray(labels)) throw invalid(T, 'report', "must be a validation report: an object with a 'labels' list of anomalies (cifarkit's) or 'validation_reports' (Datumaro's)");
+      anomalies = labels as LabelAnomaly[];
+    }
   }
   const drop = new Set<string>();
   const cats = copyLabels(dataset.labels);
