@@ -18,6 +18,8 @@ export default defineConfig([
     external: [/^node:/],
     // Keep `node:` in Node built-in imports: Deno resolves `node:fs`, not a bare `fs`.
     removeNodeProtocol: false,
+    // upng-js's debug log reads process.env.NODE_ENV: that would need --allow-env under Deno.
+    define: { 'process.env.NODE_ENV': '"production"' },
   },
   {
     // The `cifarkit` command (Node): also bundles the CLI's own libraries (yargs, cli-progress).
