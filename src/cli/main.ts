@@ -6,7 +6,7 @@
  * Exit codes: 0 ok, 1 bad input (data or files), 2 bad usage (the command line).
  */
 import yargs, { type Argv } from 'yargs';
-import { Dataset, DEFAULT_LIMITS, encodeImage, formatNames, parseTransformArgs, renderMosaic, transformUsage, validationReportHtml, type ChannelOrder, type ExportOptions, type ImportLimits, type ImportOptions } from '../index.js';
+import { Dataset, DEFAULT_LIMITS, encodeImage, formatNames, parseTransformArgs, renderMosaic, transformUsage, validationReportHtml, type ExportOptions, type ImportLimits, type ImportOptions } from '../index.js';
 import { writeFileAtomic } from '../io/node-fs.js';
 import { CliUsageError, cliExportOptions, describeError, exitCodeFor, EXIT_BAD_USAGE, EXIT_OK, progress } from './common.js';
 import { datasetInfo, formatInfo } from './commands/info.js';
@@ -103,7 +103,11 @@ function withLimits<T>(y: Argv<T>) {
       describe: "CIFAR input: its planes' order; bgr for Datumaro's exports of PNG/JPEG datasets (to write bgr: -- --channel-order bgr)",
     })
     .middleware((a) => {
-      if (a.channelOrder !== undefined) importOptions.channelOrder = a.channelOrder as ChannelOrder;
+      if (a.channelOrder !== undefined) {
+        // checked here: a global option's choices are not checked before the command runs
+        if (a.channelOrder !== 'rgb' && a.channelOrder !== 'bgr') throw new CliUsageError(`--channel-order must be rgb or bgr, got '${String(a.channelOrder)}'`);
+        importOptions.channelOrder = a.channelOrder;
+      }
       const limits: Partial<ImportLimits> = {};
       if (a.maxTotalBytes !== undefined) limits.maxTotalBytes = a.maxTotalBytes as number;
       if (a.maxEntries !== undefined) limits.maxEntries = a.maxEntries as number;
