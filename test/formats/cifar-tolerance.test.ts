@@ -82,6 +82,16 @@ describe.each(BACKENDS)('a batch that names a file twice (%s backend)', (backend
     });
   });
 
+  it('names already taken are skipped, once: a_2..a_2000 in the file, then 2000 more a', async () => {
+    const names = ['a.png', ...Array.from({ length: 1999 }, (_, i) => `a_${i + 2}.png`), ...Array.from({ length: 2000 }, () => 'a.png')];
+    const batch = new Map<PyWritable, PyWritable>([['filenames', names], ['labels', names.map(() => 0)]]);
+    const ds = await Dataset.importFrom({ data_batch_1: writePickle(batch) });
+    const ids = [...ds].map((i) => i.id);
+    expect(new Set(ids).size).toBe(4000);
+    expect(ids.slice(2000)).toEqual(Array.from({ length: 2000 }, (_, i) => `a_${2001 + i}`));
+    expect(ds.importWarnings).toHaveLength(2000);
+  });
+
   it('a batch without filenames has unique ids already (its indices)', async () => {
     const data = new NdArray().init([2, 3072], new DType('u1'), false, noise(2 * 3072, 3));
     const ds = await Dataset.importFrom({ data_batch_1: writePickle(new Map<PyWritable, PyWritable>([['labels', [0, 1]], ['data', data]])) });

@@ -323,16 +323,19 @@ const READ_AHEAD = 2;
 function uniqueIds(ids: string[], file: string, subset: string, filenames: string[] | null, warnings: ImportWarning[]): string[] {
   const taken = new Set(ids);
   if (taken.size === ids.length) return ids;
-  const seen = new Map<string, { count: number; first: number }>();
+  // last: the k given last for this id. Every k between the count and it is taken, so the
+  // search starts after it: linear however many names are taken (no quadratic walk).
+  const seen = new Map<string, { count: number; first: number; last: number }>();
   return ids.map((id, index) => {
     const prior = seen.get(id);
     if (!prior) {
-      seen.set(id, { count: 1, first: index });
+      seen.set(id, { count: 1, first: index, last: 1 });
       return id;
     }
     prior.count++;
-    let k = prior.count;
+    let k = Math.max(prior.count, prior.last + 1);
     while (taken.has(`${id}_${k}`)) k++;
+    prior.last = k;
     const renamedTo = `${id}_${k}`;
     taken.add(renamedTo);
     const name = filenames ? `file name '${filenames[index]}'` : `id '${id}'`;
