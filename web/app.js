@@ -166,9 +166,13 @@ async function load(name, input, button, again = false) {
   state.name = name;
   try {
     const meta = await runJob('load', { type: 'load', input }, `Reading ${name}`, button);
+    meta.count = meta.idStart.length - 1;
     state.input = input;
+    await nextTask();
     showDataset(meta, again);
-    setStatus(`Read ${name}: ${meta.ids.length} items in ${Math.round(performance.now() - started)} ms.`);
+    await nextTask();
+    updateView();
+    setStatus(`Read ${name}: ${meta.count} items in ${Math.round(performance.now() - started)} ms.`);
     openFromHash();
   } catch (e) {
     if (e?.cancelled) return;
@@ -271,7 +275,7 @@ function showDataset(meta, keepFilters) {
     $('search').value = '';
     $('sort').value = 'order';
   }
-  const n = meta.ids.length;
+  const n = meta.count;
   $('dataset').hidden = false;
   $('validation').hidden = true; // a check belongs to the dataset it was run on
 
@@ -353,7 +357,11 @@ function showDataset(meta, keepFilters) {
       return b;
     }),
   );
-  updateView();
+}
+
+/** Yields to the browser (input, rendering) between two pieces of work. */
+function nextTask() {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 function updateImagenetNote() {
@@ -375,19 +383,52 @@ function setLabel(value) {
   updateView();
 }
 
+/** An item's id (the worker sends them as one string, see worker.js). */
+function idOf(i) {
+  const meta = state.meta;
+  return meta.idText.slice(meta.idStart[i], meta.idStart[i + 1] - 1);
+}
+
+/** Which items' ids contain `q` (lower case): one scan of all the ids' text, 1 = yes. */
+function searchIds(q) {
+  const meta = state.meta;
+  meta.idLower ??= meta.idText.toLowerCase();
+  const text = meta.idLower;
+  const starts = meta.idStart;
+  const hit = new Uint8Array(meta.count);
+  let at = text.indexOf(q);
+  while (at >= 0) {
+    // The item whose id holds `at`: the last start <= at.
+    let lo = 0;
+    let hi = meta.count - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    const end = starts[lo + 1] - 1;
+    if (at + q.length <= end) {
+      hit[lo] = 1;
+      at = text.indexOf(q, end + 1); // on to the next id
+    } else at = text.indexOf(q, at + 1);
+  }
+  return hit;
+}
+
 /** The item indices that pass the filters, in the chosen order; updates chips, histogram and grid. */
 function updateView() {
   const meta = state.meta;
   const order = meta.orders[state.sort];
-  const q = state.query.trim().toLowerCase();
+  const q = state.query.trim().toLowerCase().replace(/\n/g, '');
   const n = order.length;
+  const matches = q ? searchIds(q) : null;
   const perLabel = new Map();
   const out = new Int32Array(n);
   let k = 0;
   for (let j = 0; j < n; j++) {
     const i = order[j];
     if (state.subset >= 0 && meta.subsets[i] !== state.subset) continue;
-    if (q && !meta.ids[i].toLowerCase().includes(q)) continue;
+    if (matches && !matches[i]) continue;
     const l = meta.labels[i];
     perLabel.set(l, (perLabel.get(l) ?? 0) + 1);
     if (state.label !== 'all' && l !== state.label) continue;
@@ -407,7 +448,7 @@ function updateView() {
     state.label !== 'all' ? `label ${labelName(state.label)}` : '',
     q ? `id containing "${state.query.trim()}"` : '',
   ].filter(Boolean);
-  $('shown-count').textContent = `${k} of ${meta.ids.length} images${filters.length ? ` (${filters.join(', ')})` : ''}.`;
+  $('shown-count').textContent = `${k} of ${meta.count} images${filters.length ? ` (${filters.join(', ')})` : ''}.`;
   gridFocus = Math.min(gridFocus, Math.max(0, k - 1));
   $('grid').scrollTop = 0;
   renderGrid(true);
@@ -512,7 +553,7 @@ function makeCell(pos, index) {
   el.setAttribute('aria-posinset', String(pos + 1));
   el.dataset.index = String(index);
   el.dataset.pos = String(pos);
-  const id = meta.ids[index];
+  const id = idOf(index);
   const subset = meta.subsetNames[meta.subsets[index]];
   const btn = document.createElement('button');
   btn.type = 'button';
@@ -615,7 +656,7 @@ const dialog = $('detail');
 
 function itemHash(index) {
   const meta = state.meta;
-  return `#item=${encodeURIComponent(meta.subsetNames[meta.subsets[index]])}/${encodeURIComponent(meta.ids[index])}`;
+  return `#item=${encodeURIComponent(meta.subsetNames[meta.subsets[index]])}/${encodeURIComponent(idOf(index))}`;
 }
 
 function openDetail(pos) {
@@ -623,7 +664,7 @@ function openDetail(pos) {
   const index = state.view[pos];
   if (index === undefined) return;
   state.detail = pos;
-  const id = meta.ids[index];
+  const id = idOf(index);
   const subset = meta.subsetNames[meta.subsets[index]];
   const label = meta.labels[index];
   $('detail-title').textContent = `${labelName(label)}: ${id}`;
@@ -677,7 +718,7 @@ function showPartners(index) {
     const li = document.createElement('li');
     const a = document.createElement('a');
     a.href = itemHash(other);
-    a.textContent = `${meta.ids[other]} (${meta.subsetNames[meta.subsets[other]]})`;
+    a.textContent = `${idOf(other)} (${meta.subsetNames[meta.subsets[other]]})`;
     li.append(a, distance < 0 ? ': exact copy' : `: distance ${distance}`);
     ul.append(li);
   }
@@ -719,8 +760,8 @@ function openFromHash() {
   const meta = state.meta;
   const s = meta.subsetNames.indexOf(subset);
   let index = -1;
-  for (let i = 0; i < meta.ids.length; i++) {
-    if (meta.subsets[i] === s && meta.ids[i] === id) {
+  for (let i = 0; i < meta.count; i++) {
+    if (meta.subsets[i] === s && idOf(i) === id) {
       index = i;
       break;
     }
@@ -791,7 +832,7 @@ $('validate-button').addEventListener('click', async (ev) => {
     const li = document.createElement('li');
     const a = pairs[k * 3];
     const b = pairs[k * 3 + 1];
-    const key = (i) => `${meta.subsetNames[meta.subsets[i]]}/${meta.ids[i]}`;
+    const key = (i) => `${meta.subsetNames[meta.subsets[i]]}/${idOf(i)}`;
     li.dataset.a = key(a);
     li.dataset.b = key(b);
     for (const i of [a, b]) {
@@ -801,11 +842,11 @@ $('validate-button').addEventListener('click', async (ev) => {
       canvas.height = 32;
       canvas.dataset.index = String(i);
       canvas.setAttribute('role', 'img');
-      canvas.setAttribute('aria-label', `${meta.ids[i]} (${meta.subsetNames[meta.subsets[i]]})`);
+      canvas.setAttribute('aria-label', `${idOf(i)} (${meta.subsetNames[meta.subsets[i]]})`);
       const cap = document.createElement('figcaption');
       const link = document.createElement('a');
       link.href = itemHash(i);
-      link.textContent = `${meta.ids[i]} (${meta.subsetNames[meta.subsets[i]]})`;
+      link.textContent = `${idOf(i)} (${meta.subsetNames[meta.subsets[i]]})`;
       cap.append(link);
       fig.append(canvas, cap);
       li.append(fig);
