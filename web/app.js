@@ -277,6 +277,7 @@ function showDataset(meta, keepFilters) {
   }
   const n = meta.count;
   $('dataset').hidden = false;
+  $('dataset').dataset.inflater = meta.inflater;
   $('validation').hidden = true; // a check belongs to the dataset it was run on
 
   $('info-source').textContent = state.name;

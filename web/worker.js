@@ -7,7 +7,7 @@
 //   | { type: 'thumbs', req, indices, rgba, has } | { type: 'item', req, ... }
 //   | { type: 'validated', ... } | { type: 'exported', blob, name, files, bytes } | { type: 'error', context, error }
 // Cancel is the page terminating this worker.
-import { Dataset } from 'cifarkit';
+import { Dataset, getInflater } from 'cifarkit';
 import { Zip, ZipPassThrough } from 'fflate';
 
 /** Thumbnails are drawn at this size (CIFAR's own), whatever the image's. */
@@ -109,6 +109,7 @@ async function load({ input }) {
     {
       type: 'loaded',
       format: dataset.format,
+      inflater: getInflater(), // how a .tar.gz is inflated here (DecompressionStream in browsers)
       labelNames: dataset.labels.items.map((l) => ({ name: l.name, parent: l.parent ?? '' })),
       subsetNames,
       idText,

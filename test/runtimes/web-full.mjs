@@ -103,6 +103,18 @@ try {
   const longest = (tasks) => tasks.reduce((m, t) => Math.max(m, t.duration), 0);
   const noError = () => page.locator('#error').isHidden();
 
+  await check('Cancel stops a load midway: no dataset, the controls back, the focus on the input used', async () => {
+    await page.locator('#archive-input').setInputFiles(archive);
+    await page.waitForFunction(() => Number(document.getElementById('progress').getAttribute('value')) > 0, null, { timeout: 60_000 });
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    eq(await page.locator('#status').textContent(), 'Cancelled reading cifar-10-python.tar.gz.', 'status');
+    assert(await page.locator('#progress-box').isHidden(), 'the progress bar is still shown');
+    assert(await page.locator('#dataset').isHidden(), 'a dataset is shown');
+    assert(await page.locator('#error').isHidden(), 'an error is shown');
+    assert(await page.locator('#sample-button').isEnabled(), 'the load controls stay disabled');
+    eq(await page.evaluate(() => document.activeElement?.id), 'archive-input', 'focus');
+  });
+
   let load;
   await check(`the ${TOTAL}-image .tar.gz loads in the worker, no main-thread task ≥ ${LONG_TASK_MS} ms`, async () => {
     load = await measured(
@@ -112,6 +124,7 @@ try {
     );
     assert(await noError(), `error: ${await page.locator('#error').textContent()}`);
     eq(await page.locator('#info-items').textContent(), String(TOTAL), 'items');
+    eq(await page.locator('#dataset').getAttribute('data-inflater'), 'DecompressionStream', "the library's inflater in the worker");
     console.log(`     load: ${Math.round(load.ms)} ms, ${load.tasks.length} long tasks, longest ${Math.round(longest(load.tasks))} ms`);
     assert(longest(load.tasks) < LONG_TASK_MS, `a main-thread task of ${Math.round(longest(load.tasks))} ms: ${JSON.stringify(load.tasks)}`);
   });
@@ -181,6 +194,19 @@ try {
     await page.keyboard.press('Escape');
     await page.locator('#search').fill('');
     await page.waitForFunction(() => document.getElementById('shown-count').textContent === '60000 of 60000 images.', null, { timeout: 10_000 });
+  });
+
+  await check('Cancel stops a check midway; the dataset is read again, with the filters kept', async () => {
+    await page.locator('#subset-filter').selectOption({ label: `test_batch (${PER_SUBSET})` });
+    await page.waitForFunction((n) => document.getElementById('shown-count').textContent.startsWith(`${n} of 60000`), PER_SUBSET);
+    await page.getByRole('button', { name: 'Check labels and duplicates' }).click();
+    await page.locator('#progress-box').waitFor({ state: 'visible' });
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    eq(await page.locator('#status').textContent(), 'Cancelled. Reading cifar-10-python.tar.gz again…', 'status');
+    await page.waitForFunction(() => /^Read /.test(document.getElementById('status').textContent), null, { timeout: 240_000 });
+    assert(await page.locator('#validation').isHidden(), 'a check result is shown');
+    eq(await page.locator('#shown-count').textContent(), `${PER_SUBSET} of 60000 images (subset test_batch).`, 'the filter after reading again');
+    await page.locator('#subset-filter').selectOption('-1');
   });
 
   await check(`"Check labels and duplicates" runs in the worker, no main-thread task ≥ ${LONG_TASK_MS} ms`, async () => {
