@@ -81,6 +81,8 @@ function onWorkerMessage(m) {
     itemWaiting.delete(m.req);
     return cb?.(m);
   }
+  // A thumbnail or detail that cannot be drawn is not the job's failure.
+  if (m.type === 'error' && (m.of === 'thumbs' || m.of === 'item')) return showError('Could not draw an image', m.error);
   if (m.type === 'error') return finishJob(m.error);
   if (m.type === 'loaded' || m.type === 'validated' || m.type === 'exported') return finishJob(null, m);
 }
