@@ -17,6 +17,9 @@
  * with fflate). One difference: a gzip cut inside its 8-byte trailer is ARCHIVE_TRUNCATED with
  * a native inflater and ARCHIVE_CORRUPT with fflate (which reports the deflate data complete and
  * leaves the trailer check to gzip.ts, which cannot tell a cut trailer from a wrong one).
+ * Known limits of the natives not used by default: Deno's DecompressionStream words a cut stream
+ * as a checksum mismatch (mapped to ARCHIVE_CORRUPT), Node's reads its input ahead without
+ * backpressure (the limit still stops the import, not the reading).
  */
 import { CifarkitError, DatasetImportError, ErrorCode, UsageError } from '../errors.js';
 import { GunzipChecked } from './gzip.js';
