@@ -177,7 +177,11 @@ function countingStream(bytes, size) {
 /**
  * Every inflater this runtime has (`fixtures.inflaters`, the first the default) reads the same
  * archives to the same datasets, refuses broken gzip with the same codes, and stops inflating
- * at the limit; without a native inflater, fflate is used. Returns [{ name, ok, detail }].
+ * at the limit. Returns [{ name, ok, detail }].
+ * fixtures: as for archiveChecks, plus
+ *   inflaters: string[]    the inflaters to check, the runtime's default first
+ *   untested?: string[]    inflaters the runtime has but the checks leave out (not expected to be absent)
+ *   readsAhead?: string[]  inflaters that read their input without backpressure (the bomb's "read less than half" is not asked of them)
  */
 export async function inflateChecks(api, fixtures) {
   const { archives, manifest, expected, describeDataset, inflaters } = fixtures;
