@@ -51,7 +51,7 @@ async function exportWithProgress(ds: Dataset, dir: string, format: string, opti
 }
 
 function warnNoMedia(format: string, options: ExportOptions): void {
-  if (options.saveMedia === false && !format.startsWith('imagenet') ) {
+  if (options.saveMedia === false && !format.startsWith('imagenet') && format !== 'cifar_binary') {
     note(`note: images were not written (as with datum); add '-- --save-media' to include them`);
   }
 }
