@@ -68,7 +68,7 @@ export const ErrorCode = {
   ARCHIVE_TOO_LARGE: 'ARCHIVE_TOO_LARGE',
   /** A file of the CIFAR binary version is malformed: a `.bin` length that is not a whole number of records, a bad label-names file. */
   CIFAR_BINARY_INVALID: 'CIFAR_BINARY_INVALID',
-  /** A download failed: an HTTP error, a connection that broke off, or bytes whose md5 is not the published one. */
+  /** A download failed: an HTTP error, an unreachable server, a transfer that kept breaking off (its bytes kept for a resume), or an abort. */
   DOWNLOAD_FAILED: 'DOWNLOAD_FAILED',
   /** A downloaded archive's md5 checksum is not the published one (nothing is kept). */
   CHECKSUM_MISMATCH: 'CHECKSUM_MISMATCH',

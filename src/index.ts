@@ -11,3 +11,4 @@ setFileSystem({ openPath, writeFiles });
 setEncoderThreads({ create: createEncoderPool, defaultWorkers });
 
 export * from './api.js';
+export { downloadCifar, CIFAR_ARCHIVES, type CifarArchive, type CifarDatasetName, type CifarVersion, type DownloadOptions, type DownloadResult } from './io/download.js';
