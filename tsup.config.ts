@@ -11,6 +11,6 @@ export default defineConfig({
   splitting: true,
   // Bundle the small runtime dependencies so dist/ is self-contained: a Deno file import or a
   // browser <script type="module"> needs nothing else.
-  noExternal: ['pickleparser', 'fflate', 'upng-js', 'pako', 'jpeg-js', 'xpath', '@xmldom/xmldom'],
+  noExternal: ['pickleparser', 'fflate', 'upng-js', 'pako', 'jpeg-js', 'xpath', '@xmldom/xmldom', 'hash-wasm'],
   external: [/^node:/],
 });
