@@ -20,6 +20,23 @@ interface DownloadArgs {
 
 const MB = 1024 * 1024;
 
+/** The options this command takes (both spellings yargs gives), and the global ones. */
+const KNOWN = new Set(['_', '$0', '--', 'dataset', 'version', 'o', 'output', 'url', 'md5', 'json', 'help', 'h', 'max-total-bytes', 'maxTotalBytes', 'max-entries', 'maxEntries']);
+
+/**
+ * The command line again, strictly: yargs reports an unknown option or a bad choice through the
+ * CLI's fail handler but may still run this handler, and this one goes to the network.
+ */
+function checkArgs(a: Record<string, unknown>): void {
+  const unknown = Object.keys(a).filter((k) => !KNOWN.has(k));
+  if (unknown.length > 0) throw new CliUsageError(`download: unknown option ${unknown.map((k) => (k.length === 1 ? `-${k}` : `--${k}`)).join(', ')}`);
+  const positional = (a._ as unknown[]).slice(1);
+  if (positional.length > 0) throw new CliUsageError(`download: unexpected argument ${positional.map(String).join(' ')}`);
+  for (const k of ['o', 'url', 'md5', 'version']) {
+    if (a[k] !== undefined && typeof a[k] !== 'string') throw new CliUsageError(`download: ${k.length === 1 ? "-" : "--"}${k} takes one value`);
+  }
+}
+
 /** A byte progress bar on stderr when it is a terminal; silent otherwise. */
 function byteBar(label: string, enabled: boolean): { update: (n: number, total: number | null) => void; stop: () => void } {
   if (!enabled || !process.stderr.isTTY) return { update() {}, stop() {} };
@@ -54,6 +71,7 @@ export const downloadCommand: CommandModule<object, DownloadArgs> = {
       .example('$0 download cifar10 -o data', 'data/cifar-10-python.tar.gz')
       .example('$0 download cifar100 --version binary', './cifar-100-binary.tar.gz') as unknown as Argv<DownloadArgs>,
   handler: async (a) => {
+    checkArgs(a as unknown as Record<string, unknown>);
     const options: DownloadOptions = { version: a.version as DownloadOptions['version'], dir: a.o };
     if (a.url !== undefined) options.url = a.url;
     if (a.md5 !== undefined) options.md5 = a.md5;
