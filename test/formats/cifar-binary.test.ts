@@ -234,3 +234,45 @@ describe('cifar_binary goes through filters and transforms like every format', (
     expect(files.get('train.bin')!.length).toBe(3 * 3073);
   });
 });
+
+describe('cifar_binary on hostile input', () => {
+  it('600 seeded mutations of the fixtures: a dataset or a CifarkitError with a known code, nothing else', async () => {
+    const { CifarkitError, ErrorCode } = await import('../../src/index.js');
+    const codes = new Set<string>(Object.values(ErrorCode));
+    const bases = [filesOf(join(FIXTURES, 'cifar10')), filesOf(join(FIXTURES, 'cifar100'))];
+    let x = 18;
+    const rnd = (n: number) => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) % n;
+    };
+    const outcomes = new Map<string, number>();
+    for (let i = 0; i < 600; i++) {
+      const files = Object.fromEntries(Object.entries(bases[rnd(2)]!).map(([k, v]) => [k, v.slice()]));
+      for (let m = 0; m <= rnd(3); m++) {
+        const names = Object.keys(files);
+        if (names.length === 0) break;
+        const name = names[rnd(names.length)]!;
+        const f = files[name]!;
+        switch (rnd(5)) {
+          case 0: files[name] = f.subarray(0, rnd(f.length + 1)); break; // truncate
+          case 1: for (let k = 0; k < 1 + rnd(8); k++) if (f.length) f[rnd(f.length)] = rnd(256); break; // flip bytes
+          case 2: files[name] = Uint8Array.from({ length: rnd(400) }, () => rnd(256)); break; // garbage
+          case 3: delete files[name]; break;
+          default: files[`extra${i}.bin`] = Uint8Array.from({ length: rnd(2) ? 3073 * rnd(3) : rnd(7000) }, () => rnd(256));
+        }
+      }
+      let outcome = 'ok';
+      try {
+        const ds = await Dataset.importFrom(files, rnd(4) === 0 ? undefined : 'cifar_binary');
+        for (const item of ds) if (item.media && item.media.data.length !== 3072) throw new Error(`item ${item.id}: ${item.media.data.length} bytes`);
+      } catch (err) {
+        if (!(err instanceof CifarkitError) || !codes.has(err.code)) throw new Error(`case ${i}: ${String(err)}`);
+        outcome = err.code;
+      }
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    }
+    for (const code of ['ok', 'CIFAR_BINARY_INVALID', 'LABEL_OUT_OF_RANGE']) expect(outcomes.get(code), code).toBeGreaterThan(0);
+  });
+});
