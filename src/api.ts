@@ -13,7 +13,8 @@ export { NdArray, DType } from './pickle/ndarray.js';
 export type { PyValue, PyDict } from './pickle/values.js';
 export { formatNames } from './formats/index.js';
 export type { MemoryFiles } from './formats/file-tree.js';
-export type { ExportOptions, ExportedFile } from './formats/format.js';
+export type { ExportOptions, ExportedFile, ChannelOrder, DatasetInfos } from './formats/format.js';
+export { WarningCode, type ImportWarning } from './warnings.js';
 export type { CifarExportOptions } from './formats/cifar/index.js';
 export type { MnistExportOptions } from './formats/mnist/index.js';
 export {

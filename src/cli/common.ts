@@ -40,7 +40,7 @@ export function describeError(err: unknown): string {
 
 /**
  * Exporter options after `--`, with Datumaro's names: --save-media, --image-ext, --save-dataset-meta,
- * and the format-specific --protocol / --python2 (cifar), --jpeg-quality, --no-compress (mnist).
+ * and the format-specific --protocol / --python2 / --channel-order (cifar), --jpeg-quality, --no-compress (mnist).
  */
 export function parseExportArgs(args: readonly string[]): ExportOptions {
   let failure: string | null = null;
@@ -51,6 +51,7 @@ export function parseExportArgs(args: readonly string[]): ExportOptions {
     .option('save-dataset-meta', { type: 'boolean', describe: 'also write dataset_meta.json' })
     .option('protocol', { type: 'number', describe: 'cifar: pickle protocol 2-5 (default 4)' })
     .option('python2', { type: 'boolean', describe: 'cifar: the original Python 2 layout' })
+    .option('channel-order', { type: 'string', choices: ['rgb', 'bgr'], describe: "cifar: the planes' order to write (bgr: as Datumaro writes converted images)" })
     .option('jpeg-quality', { type: 'number', describe: 'JPEG quality 1-100 (default 95)' })
     .option('compress', { type: 'boolean', describe: 'mnist: gzip the idx files (default true)' })
     .strict()
@@ -68,6 +69,7 @@ export function parseExportArgs(args: readonly string[]): ExportOptions {
   if (parsed.saveDatasetMeta !== undefined) out.saveDatasetMeta = parsed.saveDatasetMeta;
   if (parsed.protocol !== undefined) out.protocol = parsed.protocol;
   if (parsed.python2 !== undefined) out.python2 = parsed.python2;
+  if (parsed.channelOrder !== undefined) out.channelOrder = parsed.channelOrder;
   if (parsed.jpegQuality !== undefined) out.jpegQuality = parsed.jpegQuality;
   if (parsed.compress !== undefined) out.compress = parsed.compress;
   return out;

@@ -57,13 +57,26 @@ function warnNoMedia(format: string, options: ExportOptions): void {
   }
 }
 
+/** Warning lines printed for one import; the rest are counted. */
+const MAX_WARNING_LINES = 20;
+
+/** What an import worked around, on stderr: one line each (nothing was dropped). */
+function noteWarnings(ds: Dataset): void {
+  const warnings = ds.importWarnings;
+  for (const w of warnings.slice(0, MAX_WARNING_LINES)) note(`cifarkit: warning [${w.code}] ${w.message}`);
+  if (warnings.length > MAX_WARNING_LINES) note(`cifarkit: warning: ${warnings.length - MAX_WARNING_LINES} more like these`);
+}
+
 async function load(path: string, format: string | undefined, out: Out, extra: ImportOptions = {}): Promise<Dataset> {
   const bar = progress(`reading ${path}`, null, !out.json);
+  let ds: Dataset;
   try {
-    return await Dataset.importFrom(path, format, { ...importOptions, ...extra });
+    ds = await Dataset.importFrom(path, format, { ...importOptions, ...extra });
   } finally {
     bar.done();
   }
+  noteWarnings(ds);
+  return ds;
 }
 
 function applyFilter(ds: Dataset, expr: string | undefined, mode: FilterMode): Dataset {
@@ -84,7 +97,18 @@ function withLimits<T>(y: Argv<T>) {
       describe: `import limit: bytes an archive or .gz may inflate to (default ${DEFAULT_LIMITS.maxTotalBytes})`,
     })
     .option('max-entries', { type: 'number', global: true, describe: `import limit: entries an archive may hold (default ${DEFAULT_LIMITS.maxEntries})` })
+    .option('channel-order', {
+      type: 'string',
+      choices: ['rgb', 'bgr'],
+      global: true,
+      describe: "CIFAR input: its planes' order; bgr for Datumaro's exports of PNG/JPEG datasets (to write bgr: -- --channel-order bgr)",
+    })
     .middleware((a) => {
+      if (a.channelOrder !== undefined) {
+        // checked here: a global option's choices are not checked before the command runs
+        if (a.channelOrder !== 'rgb' && a.channelOrder !== 'bgr') throw new CliUsageError(`--channel-order must be rgb or bgr, got '${String(a.channelOrder)}'`);
+        importOptions.channelOrder = a.channelOrder;
+      }
       const limits: Partial<ImportLimits> = {};
       if (a.maxTotalBytes !== undefined) limits.maxTotalBytes = a.maxTotalBytes as number;
       if (a.maxEntries !== undefined) limits.maxEntries = a.maxEntries as number;
@@ -127,12 +151,12 @@ export function buildCli(argv: string[]): Argv {
           .option('f', { alias: 'output-format', ...formatOption, demandOption: true, describe: 'the format to write' })
           .option('e', { alias: 'filter', type: 'string', describe: 'keep only what this XPath selects (see filter)' })
           .option('filter-mode', { type: 'string', choices: FILTER_MODES, default: 'i', describe: 'i: items, a: annotations, i+a: both' })
-          .epilog('Exporter options go after --: --save-media, --image-ext .png|.jpg, --save-dataset-meta, --protocol 2-5 and --python2 (cifar), --jpeg-quality N, --no-compress (mnist).\nAs with datum, images are written only with --save-media.')
+          .epilog('Exporter options go after --: --save-media, --image-ext .png|.jpg, --save-dataset-meta, --protocol 2-5, --python2 and --channel-order rgb|bgr (cifar), --jpeg-quality N, --no-compress (mnist).\nAs with datum, images are written only with --save-media.')
           .example('$0 convert -if cifar -i cifar-10-batches-py -f imagenet -o out -- --save-media', 'CIFAR to ImageNet folders'),
       async (a) => {
         const out = { json: a.json as boolean, workers: a.workers as number | undefined };
+        const options = cliExportOptions(passThrough(a['--']), a.overwrite as boolean); // checked before any reading
         const ds = applyFilter(await load(a.i as string, a.if as string | undefined, out), a.e as string | undefined, a.filterMode as FilterMode);
-        const options = cliExportOptions(passThrough(a['--']), a.overwrite as boolean);
         const files = await exportWithProgress(ds, a.o as string, a.f as string, options, out);
         const result = { input: a.i, inputFormat: ds.format, output: a.o, format: a.f, items: ds.size, files };
         if (out.json) printJson(result);

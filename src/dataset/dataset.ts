@@ -5,7 +5,8 @@ import { archiveSource, isArchiveInput, type ArchiveInput } from '../archive/ind
 import { concatBytes } from '../bytes.js';
 import { DatasetExportError, ErrorCode, UsageError } from '../errors.js';
 import { isMemoryFiles, memoryTree, safeOutputPath, type DatasetSource, type MemoryFiles } from '../formats/file-tree.js';
-import type { ExportedFile, ExportOptions } from '../formats/format.js';
+import type { ChannelOrder, DatasetInfos, ExportedFile, ExportOptions } from '../formats/format.js';
+import type { ImportWarning } from '../warnings.js';
 import { resolveLimits, type ImportLimits } from '../limits.js';
 import { exportFiles, importSource } from '../formats/index.js';
 import { ENCODER_OPTION } from '../formats/common.js';
@@ -78,6 +79,12 @@ export interface ImportOptions {
    */
   limits?: Partial<ImportLimits>;
   /**
+   * CIFAR: the order of the colour planes in the files, 'rgb' (default: the CIFAR convention,
+   * torchvision) or 'bgr' (Datumaro's CIFAR exports of datasets it loaded from PNG/JPEG). With
+   * 'bgr' the images read back in their true colours. Other formats refuse 'bgr'.
+   */
+  channelOrder?: ChannelOrder;
+  /**
    * Take the md5 of each file named like an official CIFAR file (data_batch_1..5, test_batch,
    * batches.meta; train, test, meta) as it is read, for `validate`'s official-files check
    * (`summary.officialFiles`). Off by default: it costs one md5 pass over those files.
@@ -88,6 +95,12 @@ export interface ImportOptions {
 export interface FromIterableOptions {
   /** Label categories, or label names (or [name, parent] pairs). */
   labels?: LabelCategories | Iterable<string | readonly [string, string?]>;
+  /** Dataset-level facts for exporters (see `Dataset.infos`). */
+  infos?: Record<string, unknown>;
+}
+
+function frozenInfos(infos: Record<string, unknown> | undefined): DatasetInfos {
+  return Object.freeze({ ...(infos ?? {}) });
 }
 
 export class Dataset implements Iterable<DatasetItem> {
@@ -96,11 +109,19 @@ export class Dataset implements Iterable<DatasetItem> {
   private readonly itemList: DatasetItem[];
   private readonly subsetNames: string[];
   readonly labels: LabelCategories;
+  /**
+   * Dataset-level facts the source's files hold beyond items and labels, kept for a later export
+   * (Datumaro's `infos`). CIFAR: `coarse_label_names` (the meta's full CIFAR-100 superclass list,
+   * in its order), `num_cases_per_batch` and `num_vis` (batches.meta), `batch_labels` (subset ->
+   * its `batch_label`). Kept by `filter`, `transform` and (first dataset first) `merge`.
+   */
+  readonly infos: DatasetInfos;
 
-  private constructor(items: DatasetItem[], labels: LabelCategories, subsets: string[] | null, format: string | null) {
+  private constructor(items: DatasetItem[], labels: LabelCategories, subsets: string[] | null, format: string | null, infos: DatasetInfos = frozenInfos(undefined)) {
     this.itemList = items;
     this.labels = labels;
     this.format = format;
+    this.infos = infos;
     const names = subsets ? [...subsets] : [];
     for (const item of items) if (!names.includes(item.subset)) names.push(item.subset);
     this.subsetNames = names;
@@ -109,7 +130,10 @@ export class Dataset implements Iterable<DatasetItem> {
   /** A dataset from items in memory. */
   static fromIterable(items: Iterable<DatasetItem>, options: FromIterableOptions = {}): Dataset {
     const labels = options.labels instanceof LabelCategories ? options.labels : LabelCategories.fromIterable(options.labels ?? []);
-    return new Dataset([...items], labels, null, null);
+    if (options.infos !== undefined && (options.infos === null || typeof options.infos !== 'object' || Array.isArray(options.infos))) {
+      throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'infos must be an object of name -> value');
+    }
+    return new Dataset([...items], labels, null, null, frozenInfos(options.infos));
   }
 
   /**
@@ -118,6 +142,10 @@ export class Dataset implements Iterable<DatasetItem> {
    */
   static async importFrom(input: DatasetInput, format?: string, options: ImportOptions = {}): Promise<Dataset> {
     if (options === null || typeof options !== 'object') throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'importFrom options must be an object');
+    const { channelOrder } = options;
+    if (channelOrder !== undefined && channelOrder !== 'rgb' && channelOrder !== 'bgr') {
+      throw new UsageError(ErrorCode.INVALID_ARGUMENT, `channelOrder must be 'rgb' or 'bgr', got ${JSON.stringify(channelOrder) ?? String(channelOrder)}`);
+    }
     const limits = resolveLimits(options.limits);
     let source: DatasetSource;
     if (typeof input === 'string') {
@@ -137,8 +165,9 @@ export class Dataset implements Iterable<DatasetItem> {
     }
     const checksums: FileChecksum[] | null = options.checksums ? [] : null;
     if (checksums) source = { ...source, tree: checksummingTree(source.tree, checksums) };
-    const imported = await importSource(source, format);
-    const dataset = new Dataset(imported.items, imported.labels, imported.subsets, imported.format);
+    const imported = await importSource(source, format, channelOrder === undefined ? {} : { channelOrder });
+    const dataset = new Dataset(imported.items, imported.labels, imported.subsets, imported.format, frozenInfos(imported.infos));
+    dataset.warnings = Object.freeze([...(imported.warnings ?? [])]);
     // Reads run ahead of decoding and finish in any order: sorted, the list is the same every run.
     dataset.checksums = checksums && checksums.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     return dataset;
@@ -228,7 +257,7 @@ export class Dataset implements Iterable<DatasetItem> {
     return itemBatches(this.itemList, size, options);
   }
 
-  /** Subset names, in the order the source defines (CIFAR: by file name). */
+  /** Subset names, in the order the source defines (CIFAR: train, data_batch_N by N, test, test_batch, then the others by name). */
   subsets(): string[] {
     return [...this.subsetNames];
   }
@@ -273,14 +302,24 @@ export class Dataset implements Iterable<DatasetItem> {
   }
 
   private conflicts: readonly MergeConflict[] = [];
+  private warnings: readonly ImportWarning[] = [];
+
+  /**
+   * What `importFrom` worked around without failing, e.g. a CIFAR batch naming one file twice
+   * (every item is kept; the later ones get new ids, see `ImportWarning.renamedTo`). Empty for
+   * datasets not made by `importFrom` (filter, transform and merge results included).
+   */
+  get importWarnings(): readonly ImportWarning[] {
+    return this.warnings;
+  }
 
   /** The items `Dataset.merge` found twice, not identical, and kept the first of (empty otherwise). */
   get mergeConflicts(): readonly MergeConflict[] {
     return this.conflicts;
   }
 
-  private static fromParts(parts: DatasetParts, format: string | null): Dataset {
-    return new Dataset(parts.items, parts.labels, parts.subsets, format);
+  private static fromParts(parts: DatasetParts, format: string | null, infos: DatasetInfos): Dataset {
+    return new Dataset(parts.items, parts.labels, parts.subsets, format, infos);
   }
 
   /**
@@ -294,7 +333,7 @@ export class Dataset implements Iterable<DatasetItem> {
   filter(predicate: ItemPredicate, options?: { mode?: 'i' | 'items' }): Dataset;
   filter(predicate: AnnotationPredicate, options: { mode: Exclude<FilterMode, 'i' | 'items'> }): Dataset;
   filter(filter: string | ItemPredicate | AnnotationPredicate, options: FilterOptions = {}): Dataset {
-    return Dataset.fromParts(filterDataset(this, filter, options), this.format);
+    return Dataset.fromParts(filterDataset(this, filter, options), this.format, this.infos);
   }
 
   /**
@@ -306,7 +345,7 @@ export class Dataset implements Iterable<DatasetItem> {
   transform<N extends TransformName>(name: N, options: TransformOptionsMap[N]): Dataset;
   transform(name: string, options?: object): Dataset;
   transform(name: string, options: object = {}): Dataset {
-    return Dataset.fromParts(applyTransform(this, name, options), this.format);
+    return Dataset.fromParts(applyTransform(this, name, options), this.format, this.infos);
   }
 
   /**
@@ -321,7 +360,9 @@ export class Dataset implements Iterable<DatasetItem> {
     });
     const merged = mergeDatasets(datasets);
     const formats = new Set(datasets.map((ds) => ds.format));
-    const result = Dataset.fromParts(merged, formats.size === 1 ? datasets[0]!.format : null);
+    // infos: the first dataset's value of each name wins, as items do
+    const infos = Object.freeze(Object.assign({}, ...datasets.map((ds) => ds.infos).reverse()) as Record<string, unknown>);
+    const result = Dataset.fromParts(merged, formats.size === 1 ? datasets[0]!.format : null, infos);
     result.conflicts = merged.conflicts;
     return result;
   }

@@ -49,6 +49,26 @@ Deno.test('an archive path is read as a stream', async () => {
   if (ds.size !== 9 || ds.subsets().join() !== 'data_batch_1,data_batch_2,test_batch') throw new Error(`${ds.size} items, ${ds.subsets()}`);
 });
 
+// Run with --allow-read --allow-write only: dist/ must not read environment variables.
+Deno.test('export to a folder and read it back, with read and write permissions alone', async () => {
+  const parent = await Deno.makeTempDir({ prefix: 'cifarkit-deno-' });
+  try {
+    const source = new URL('py2-cifar10', GENERATED).pathname;
+    const ds = await api.Dataset.importFrom(source);
+    const out = `${parent}/out`;
+    await ds.export(out, 'cifar', { saveMedia: true });
+    const back = await api.Dataset.importFrom(out);
+    const [a, b] = [JSON.stringify(await describeDataset(ds)), JSON.stringify(await describeDataset(back))];
+    if (a !== b) throw new Error(`round trip differs: ${b.slice(0, 300)}`);
+    // The output folder gets the mode a plain mkdir gives under the same umask.
+    await Deno.mkdir(`${parent}/plain`);
+    const [made, plain] = [(await Deno.stat(out)).mode & 0o777, (await Deno.stat(`${parent}/plain`)).mode & 0o777];
+    if (made !== plain) throw new Error(`output folder mode ${made.toString(8)}, mkdir gives ${plain.toString(8)}`);
+  } finally {
+    await Deno.remove(parent, { recursive: true });
+    }
+});
+
 Deno.test('the binary version (.bin records, the official archive layout) imports under Deno', async () => {
   const ds = await api.Dataset.importFrom(new URL('../fixtures/binary/cifar-100-binary.tar.gz', import.meta.url).pathname);
   if (ds.format !== 'cifar_binary' || ds.size !== 5 || ds.subsets().join() !== 'test,train') throw new Error(`${ds.format}: ${ds.size} items, ${ds.subsets()}`);

@@ -112,7 +112,7 @@ function importBatch(raw: Uint8Array, owned: boolean, file: string, subset: stri
     chw = new Uint8Array(count * PIXEL_BYTES);
     for (let i = 0; i < count; i++) chw.set(raw.subarray(i * record + labelBytes, (i + 1) * record), i * PIXEL_BYTES);
   }
-  chwToHwcInPlace(chw, IMAGE_SIZE * IMAGE_SIZE, count);
+  chwToHwcInPlace(chw, IMAGE_SIZE * IMAGE_SIZE, count, false);
 
   const categories = cats.labels.items;
   const items: DatasetItem[] = new Array(count);
