@@ -7,6 +7,7 @@
  */
 import { DatasetImportError, ErrorCode } from '../../errors.js';
 import { basename, dirname, joinPath, type DatasetSource, type FileTree } from '../file-tree.js';
+import { compareSubsetNames } from '../cifar/layout.js';
 import { BATCH_EXT, COARSE_NAMES_FILE, FINE_NAMES_FILE, MAX_SEARCH_DEPTH, META_10_FILE } from './constants.js';
 
 export interface BinaryLayout {
@@ -16,7 +17,7 @@ export interface BinaryLayout {
   version: 10 | 100 | null;
   /** The label-name files that exist (paths), null where absent. */
   names: { meta10: string | null; fine: string | null; coarse: string | null };
-  /** The `.bin` files, sorted by name. */
+  /** The `.bin` files, in the Python version's subset order (training before test data: `train`, `data_batch_N` by N, `test`, `test_batch`, the rest by name). */
   batches: string[];
 }
 
@@ -30,6 +31,10 @@ export function subsetOf(path: string): string {
   return basename(path).slice(0, -BATCH_EXT.length);
 }
 
+function inSubsetOrder(paths: string[]): string[] {
+  return paths.sort((a, b) => compareSubsetNames(subsetOf(a), subsetOf(b)));
+}
+
 async function namesIn(tree: FileTree, dir: string): Promise<BinaryLayout['names'] & { batches: string[] }> {
   const entries = (await tree.list(dir)).filter((e) => e.kind === 'file');
   const has = (name: string) => (entries.some((e) => e.name === name) ? joinPath(dir, name) : null);
@@ -37,7 +42,7 @@ async function namesIn(tree: FileTree, dir: string): Promise<BinaryLayout['names
     meta10: has(META_10_FILE),
     fine: has(FINE_NAMES_FILE),
     coarse: has(COARSE_NAMES_FILE),
-    batches: entries.filter((e) => isBatchFile(e.name)).map((e) => joinPath(dir, e.name)),
+    batches: inSubsetOrder(entries.filter((e) => isBatchFile(e.name)).map((e) => joinPath(dir, e.name))),
   };
 }
 
