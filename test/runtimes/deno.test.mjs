@@ -71,7 +71,7 @@ Deno.test('export to a folder and read it back, with read and write permissions 
 
 Deno.test('the binary version (.bin records, the official archive layout) imports under Deno', async () => {
   const ds = await api.Dataset.importFrom(new URL('../fixtures/binary/cifar-100-binary.tar.gz', import.meta.url).pathname);
-  if (ds.format !== 'cifar_binary' || ds.size !== 5 || ds.subsets().join() !== 'test,train') throw new Error(`${ds.format}: ${ds.size} items, ${ds.subsets()}`);
+  if (ds.format !== 'cifar_binary' || ds.size !== 5 || ds.subsets().join() !== 'train,test') throw new Error(`${ds.format}: ${ds.size} items, ${ds.subsets()}`);
   if (ds.labels.items[5].parent !== 'fruit_and_vegetables') throw new Error(`parent ${ds.labels.items[5].parent}`);
 });
 
