@@ -43,6 +43,16 @@ export {
   type RemoveAttributesOptions,
   type RemoveDuplicatesOptions,
   type ItemRef,
+  type ReindexOptions,
+  type SortOptions,
+  type ProjectLabelsOptions,
+  type ResizeOptions,
+  type SplitOptions,
+  type RandomSamplerOptions,
+  type LabelRandomSamplerOptions,
+  type NdrOptions,
+  type CorrectOptions,
+  type DatumaroValidationReport,
 } from './dataset/transforms.js';
 export type { MergeConflict } from './dataset/merge.js';
 export {

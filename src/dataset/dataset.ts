@@ -339,8 +339,10 @@ export class Dataset implements Iterable<DatasetItem> {
   /**
    * A transformed dataset, by Datumaro's transform names: `remap_labels`, `rename`,
    * `random_split`, `map_subsets`, `remove_items`, `remove_images`, `remove_annotations`,
-   * `remove_attributes` (options: see their `*Options` types; `parseTransformArgs` turns a
-   * Datumaro command line into options). Images are shared, never copied.
+   * `remove_attributes`, `reindex`, `sort`, `id_from_image_name`, `project_labels`, `resize`,
+   * `split`, `random_sampler`, `label_random_sampler`, `ndr`, `correct`, and cifarkit's
+   * `remove_duplicates` (options: see their `*Options` types; `parseTransformArgs` turns a
+   * Datumaro command line into options). Images are shared, never copied (`resize` makes new ones).
    */
   transform<N extends TransformName>(name: N, options: TransformOptionsMap[N]): Dataset;
   transform(name: string, options?: object): Dataset;
