@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 // The library's small runtime dependencies are bundled so dist/ is self-contained: a Deno file
 // import or a browser <script type="module"> needs nothing else, and an installed package has no
 // runtime dependencies at all.
-const BUNDLED = ['pickleparser', 'fflate', 'upng-js', 'pako', 'jpeg-js', 'xpath', '@xmldom/xmldom'];
+const BUNDLED = ['pickleparser', 'fflate', 'upng-js', 'pako', 'jpeg-js', 'xpath', '@xmldom/xmldom', 'hash-wasm'];
 
 export default defineConfig([
   {

@@ -69,5 +69,10 @@ export {
   type AnomalyType,
   type DuplicatePair,
   type ItemKey,
+  OFFICIAL_FILE_MD5,
+  describeOfficialFiles,
+  type OfficialFilesCheck,
+  type FileChecksum,
+  type OfficialDataset,
 } from './validate/index.js';
 export { validationReportHtml, type ReportHtmlOptions } from './validate/html.js';

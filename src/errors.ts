@@ -66,6 +66,12 @@ export const ErrorCode = {
   ARCHIVE_TRUNCATED: 'ARCHIVE_TRUNCATED',
   /** An archive or a gzip-compressed file inflates to more bytes, or an archive holds more entries, than the import limits allow (`limits.maxTotalBytes`, `limits.maxEntries`); refused before allocating beyond them. */
   ARCHIVE_TOO_LARGE: 'ARCHIVE_TOO_LARGE',
+  /** A file of the CIFAR binary version is malformed: a `.bin` length that is not a whole number of records, a bad label-names file. */
+  CIFAR_BINARY_INVALID: 'CIFAR_BINARY_INVALID',
+  /** A download failed: an HTTP error, an unreachable server, a transfer that kept breaking off (its bytes kept for a resume), or an abort. */
+  DOWNLOAD_FAILED: 'DOWNLOAD_FAILED',
+  /** A downloaded archive's md5 checksum is not the published one (nothing is kept). */
+  CHECKSUM_MISMATCH: 'CHECKSUM_MISMATCH',
   /** A file of an archive source was read a second time: its bytes are released after the first read. */
   ARCHIVE_ENTRY_CONSUMED: 'ARCHIVE_ENTRY_CONSUMED',
 } as const;

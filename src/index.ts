@@ -14,3 +14,4 @@ setEncoderThreads({ create: createEncoderPool, defaultWorkers });
 setRuntimeGunzip(nodeGunzip);
 
 export * from './api.js';
+export { downloadCifar, CIFAR_ARCHIVES, type CifarArchive, type CifarDatasetName, type CifarVersion, type DownloadOptions, type DownloadResult } from './io/download.js';

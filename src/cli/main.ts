@@ -10,6 +10,7 @@ import { Dataset, DEFAULT_LIMITS, encodeImage, formatNames, parseTransformArgs, 
 import { writeFileAtomic } from '../io/node-fs.js';
 import { CliUsageError, cliExportOptions, describeError, exitCodeFor, EXIT_BAD_USAGE, EXIT_OK, progress } from './common.js';
 import { datasetInfo, formatInfo } from './commands/info.js';
+import { downloadCommand } from './commands/download.js';
 import { createProject, importSource, projectDataset } from './commands/project.js';
 import { formatValidation } from './commands/validate.js';
 
@@ -51,7 +52,7 @@ async function exportWithProgress(ds: Dataset, dir: string, format: string, opti
 }
 
 function warnNoMedia(format: string, options: ExportOptions): void {
-  if (options.saveMedia === false && !format.startsWith('imagenet') ) {
+  if (options.saveMedia === false && !format.startsWith('imagenet') && format !== 'cifar_binary') {
     note(`note: images were not written (as with datum); add '-- --save-media' to include them`);
   }
 }
@@ -66,11 +67,11 @@ function noteWarnings(ds: Dataset): void {
   if (warnings.length > MAX_WARNING_LINES) note(`cifarkit: warning: ${warnings.length - MAX_WARNING_LINES} more like these`);
 }
 
-async function load(path: string, format: string | undefined, out: Out): Promise<Dataset> {
+async function load(path: string, format: string | undefined, out: Out, extra: ImportOptions = {}): Promise<Dataset> {
   const bar = progress(`reading ${path}`, null, !out.json);
   let ds: Dataset;
   try {
-    ds = await Dataset.importFrom(path, format, importOptions);
+    ds = await Dataset.importFrom(path, format, { ...importOptions, ...extra });
   } finally {
     bar.done();
   }
@@ -271,12 +272,12 @@ export function buildCli(argv: string[]): Argv {
           .option('max-pairs', { type: 'number', describe: 'report at most this many duplicate pairs (default 100000)' })
           .option('report', { type: 'string', describe: 'also write an HTML page showing each duplicate pair side by side' })
           .option('overwrite', { type: 'boolean', default: false, describe: 'replace an existing --report file' })
-          .epilog('Exit code 0 when the check ran, whatever it found (as datum validate); 1 for unreadable data, 2 for bad usage.\nJSON: { summary, labels: [{ type, severity, description, item?, label?, count? }], duplicates: [{ a: {subset, id}, b: {subset, id}, distance, exact }] }')
+          .epilog('Exit code 0 when the check ran, whatever it found (as datum validate); 1 for unreadable data, 2 for bad usage.\nJSON: { summary (with officialFiles: { verdict, dataset, files, missing }), labels: [{ type, severity, description, item?, label?, count? }], duplicates: [{ a: {subset, id}, b: {subset, id}, distance, exact }] }')
           .example('$0 validate cifar-10-batches-py --report dups.html', 'labels and duplicates, with a page of the pairs')
           .example('$0 validate data --json --threshold 4', 'stricter near-duplicates, as JSON'),
       async (a) => {
         const out = { json: a.json as boolean };
-        const ds = await load(a.path as string, a.if as string | undefined, out);
+        const ds = await load(a.path as string, a.if as string | undefined, out, { checksums: true });
         const report = ds.validate({
           threshold: a.threshold as number | undefined,
           fewSamplesThr: a.fewSamplesThr as number | undefined,
@@ -313,6 +314,7 @@ export function buildCli(argv: string[]): Argv {
         print(`wrote ${a.o as string}: ${layout.width}x${layout.height}, ${layout.rows.length} rows`);
       },
     )
+    .command(downloadCommand)
     .command('project', 'Work with a project: a folder listing sources (create, import, export)', (y) =>
       y
         .command(

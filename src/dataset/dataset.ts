@@ -17,6 +17,7 @@ import { filterDataset, type AnnotationPredicate, type FilterMode, type FilterOp
 import { mergeDatasets, type MergeConflict } from './merge.js';
 import { applyTransform, type DatasetParts, type TransformName, type TransformOptionsMap } from './transforms.js';
 import { validateDataset, type ValidateOptions, type ValidationReport } from '../validate/index.js';
+import { checksummingTree, type FileChecksum } from '../validate/official.js';
 import { batches as itemBatches, toTensor as itemsToTensor, type Batch, type BatchOptions, type Tensor, type TensorOptions } from './tensor.js';
 
 /** Filesystem access, provided by the runtime entry point (Node/Deno); browsers have none. */
@@ -83,6 +84,12 @@ export interface ImportOptions {
    * 'bgr' the images read back in their true colours. Other formats refuse 'bgr'.
    */
   channelOrder?: ChannelOrder;
+  /**
+   * Take the md5 of each file named like an official CIFAR file (data_batch_1..5, test_batch,
+   * batches.meta; train, test, meta) as it is read, for `validate`'s official-files check
+   * (`summary.officialFiles`). Off by default: it costs one md5 pass over those files.
+   */
+  checksums?: boolean;
 }
 
 export interface FromIterableOptions {
@@ -153,9 +160,16 @@ export class Dataset implements Iterable<DatasetItem> {
     if (format !== undefined && typeof format !== 'string') {
       throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'the format must be a string such as "cifar"');
     }
+    if (options.checksums !== undefined && typeof options.checksums !== 'boolean') {
+      throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'importFrom option checksums must be true or false');
+    }
+    const checksums: FileChecksum[] | null = options.checksums ? [] : null;
+    if (checksums) source = { ...source, tree: checksummingTree(source.tree, checksums) };
     const imported = await importSource(source, format, channelOrder === undefined ? {} : { channelOrder });
     const dataset = new Dataset(imported.items, imported.labels, imported.subsets, imported.format, frozenInfos(imported.infos));
     dataset.warnings = Object.freeze([...(imported.warnings ?? [])]);
+    // Reads run ahead of decoding and finish in any order: sorted, the list is the same every run.
+    dataset.checksums = checksums && checksums.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     return dataset;
   }
 
@@ -274,7 +288,17 @@ export class Dataset implements Iterable<DatasetItem> {
    * subsets (64-bit DCT pHash, Hamming distance <= `threshold`, default 8). See `ValidateOptions`.
    */
   validate(options?: ValidateOptions): ValidationReport {
-    return validateDataset(this, options);
+    return validateDataset(this, options, this.checksums);
+  }
+
+  private checksums: FileChecksum[] | null = null;
+
+  /**
+   * The md5s that an import with `checksums: true` took (files with an official CIFAR name,
+   * sorted by path); null otherwise, and for datasets made by filter, transform or merge.
+   */
+  get fileChecksums(): readonly FileChecksum[] | null {
+    return this.checksums;
   }
 
   private conflicts: readonly MergeConflict[] = [];

@@ -7,6 +7,7 @@ import type { DatasetView } from '../formats/format.js';
 import { ErrorCode, UsageError } from '../errors.js';
 import { getBackend } from '../image/kernels.js';
 import { duplicatePairs, findDuplicates, type DuplicateOptions, type DuplicatePair } from './duplicates.js';
+import { officialFilesCheck, type FileChecksum, type OfficialFilesCheck } from './official.js';
 import { checkLabels, DEFAULT_FAR_FROM_MEAN_THR, DEFAULT_FEW_SAMPLES_THR, DEFAULT_IMBALANCE_RATIO_THR, type LabelAnomaly, type LabelCheckOptions } from './labels.js';
 
 export interface ValidateOptions extends LabelCheckOptions, DuplicateOptions {
@@ -42,6 +43,8 @@ export interface ValidationSummary {
   fewSamplesThr: number;
   imbalanceRatioThr: number;
   farFromMeanThr: number;
+  /** Whether the files are the untouched official CIFAR-10/100 (torchvision's per-file md5 list; needs an import with `checksums: true`). */
+  officialFiles: OfficialFilesCheck;
 }
 
 export interface ValidationReport {
@@ -54,8 +57,11 @@ export interface ValidationReport {
 
 const KNOWN = ['fewSamplesThr', 'imbalanceRatioThr', 'farFromMeanThr', 'threshold', 'maxPairs', 'duplicates'];
 
-/** Validates a dataset (see {@link ValidateOptions}); the report is plain JSON-able data. */
-export function validateDataset(dataset: DatasetView, options: ValidateOptions = {}): ValidationReport {
+/**
+ * Validates a dataset (see {@link ValidateOptions}); the report is plain JSON-able data.
+ * `checksums`: the md5s its import took (`Dataset.fileChecksums`), for `summary.officialFiles`.
+ */
+export function validateDataset(dataset: DatasetView, options: ValidateOptions = {}, checksums: readonly FileChecksum[] | null = null): ValidationReport {
   if (options === null || typeof options !== 'object') throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'validate: options must be an object');
   for (const k of Object.keys(options)) {
     if (!KNOWN.includes(k)) throw new UsageError(ErrorCode.INVALID_ARGUMENT, `validate: unknown option '${k}' (known: ${KNOWN.join(', ')})`);
@@ -87,11 +93,13 @@ export function validateDataset(dataset: DatasetView, options: ValidateOptions =
       fewSamplesThr: options.fewSamplesThr ?? DEFAULT_FEW_SAMPLES_THR,
       imbalanceRatioThr: options.imbalanceRatioThr ?? DEFAULT_IMBALANCE_RATIO_THR,
       farFromMeanThr: options.farFromMeanThr ?? DEFAULT_FAR_FROM_MEAN_THR,
+      officialFiles: officialFilesCheck(checksums),
     },
     labels: labels.anomalies,
     duplicates,
   };
 }
 
+export { OFFICIAL_FILE_MD5, describeOfficialFiles, type OfficialFilesCheck, type FileChecksum, type OfficialDataset } from './official.js';
 export { DEFAULT_THRESHOLD, DEFAULT_MAX_PAIRS, type DuplicatePair, type DuplicateOptions, type ItemKey } from './duplicates.js';
 export { DEFAULT_FEW_SAMPLES_THR, DEFAULT_IMBALANCE_RATIO_THR, DEFAULT_FAR_FROM_MEAN_THR, type LabelAnomaly, type AnomalyType, type LabelCheckOptions } from './labels.js';

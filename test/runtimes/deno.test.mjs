@@ -77,5 +77,43 @@ Deno.test('export to a folder and read it back, with read and write permissions 
     if (made !== plain) throw new Error(`output folder mode ${made.toString(8)}, mkdir gives ${plain.toString(8)}`);
   } finally {
     await Deno.remove(parent, { recursive: true });
+    }
+});
+
+Deno.test('the binary version (.bin records, the official archive layout) imports under Deno', async () => {
+  const ds = await api.Dataset.importFrom(new URL('../fixtures/binary/cifar-100-binary.tar.gz', import.meta.url).pathname);
+  if (ds.format !== 'cifar_binary' || ds.size !== 5 || ds.subsets().join() !== 'train,test') throw new Error(`${ds.format}: ${ds.size} items, ${ds.subsets()}`);
+  if (ds.labels.items[5].parent !== 'fruit_and_vegetables') throw new Error(`parent ${ds.labels.items[5].parent}`);
+});
+
+Deno.test('downloadCifar under Deno: a local server on 127.0.0.1, verified, resumed after a broken-off response', async () => {
+  const body = new Uint8Array(200_000).map((_, i) => (i * 31) & 0xff);
+  const expected = (await import('node:crypto')).createHash('md5').update(body).digest('hex');
+  let first = true;
+  const ranges = [];
+  const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen() {} }, (req) => {
+    const range = req.headers.get('range');
+    ranges.push(range);
+    const from = range ? Number(/bytes=(\d+)-/.exec(range)[1]) : 0;
+    if (first) {
+      first = false;
+      // Promise the whole body, send 50,000 bytes, then break the stream off (Deno logs the 'cut').
+      const stream = new ReadableStream({ start(c) { c.enqueue(body.subarray(0, 50_000)); setTimeout(() => c.error(new Error('cut')), 10); } });
+      return new Response(stream, { headers: { 'content-length': String(body.length) } });
+    }
+    return new Response(body.subarray(from), { status: 206, headers: { 'content-range': `bytes ${from}-${body.length - 1}/${body.length}` } });
+  });
+  const dir = await Deno.makeTempDir();
+  try {
+    const r = await api.downloadCifar('cifar10', { dir, url: `http://127.0.0.1:${server.addr.port}/a.tgz`, md5: expected });
+    const got = await Deno.readFile(r.path);
+    if (!r.resumed || got.length !== body.length || got.some((v, i) => v !== body[i])) throw new Error(JSON.stringify({ ...r, ranges }));
+    if (ranges[0] !== null || !/^bytes=\d+-$/.test(ranges[1])) throw new Error(`ranges ${ranges}`);
+    const names = [];
+    for await (const e of Deno.readDir(dir)) names.push(e.name);
+    if (names.join() !== 'cifar-10-python.tar.gz') throw new Error(`left: ${names}`);
+  } finally {
+    await server.shutdown();
+    await Deno.remove(dir, { recursive: true });
   }
 });

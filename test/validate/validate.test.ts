@@ -227,7 +227,7 @@ describe('the report', () => {
     expect(Object.keys(r)).toEqual(['summary', 'labels', 'duplicates']);
     expect(Object.keys(r.summary)).toEqual([
       'items', 'subsets', 'images', 'labelCounts', 'imbalanceRatio', 'errors', 'warnings', 'hash', 'threshold',
-      'exactDuplicates', 'nearDuplicates', 'acrossSubsets', 'duplicatesTruncated', 'backend', 'fewSamplesThr', 'imbalanceRatioThr', 'farFromMeanThr',
+      'exactDuplicates', 'nearDuplicates', 'acrossSubsets', 'duplicatesTruncated', 'backend', 'fewSamplesThr', 'imbalanceRatioThr', 'farFromMeanThr', 'officialFiles',
     ]);
     expect(r.summary).toMatchObject({ items: 57, subsets: { train: 7, test: 50 }, images: 57, hash: 'pHash-DCT-64', fewSamplesThr: 1, imbalanceRatioThr: 50, farFromMeanThr: 5 });
     expect(Object.keys(r.duplicates[0]!)).toEqual(['a', 'b', 'distance', 'exact']);

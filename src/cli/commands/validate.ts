@@ -1,5 +1,5 @@
 /** `cifarkit validate <path>`: the label report and duplicate images, as a short table or JSON. */
-import type { ValidationReport } from '../../index.js';
+import { describeOfficialFiles, type ValidationReport } from '../../index.js';
 
 /** At most this many lines of each list in the human output (all of them are in --json). */
 const SHOWN = 20;
@@ -16,6 +16,7 @@ export function formatValidation(path: string, r: ValidationReport): string {
       ? 'duplicates: not searched'
       : `duplicates: ${s.exactDuplicates} exact, ${s.nearDuplicates} near (pHash, distance <= ${s.threshold}), ${s.acrossSubsets} of them across subsets${s.duplicatesTruncated ? ', list cut short (--max-pairs)' : ''}`,
   );
+  lines.push(`official files: ${describeOfficialFiles(s.officialFiles)}`);
   if (r.labels.length) {
     lines.push('', `${'severity'.padEnd(9)}${'check'.padEnd(25)}finding`);
     for (const a of r.labels.slice(0, SHOWN)) lines.push(`${a.severity.padEnd(9)}${a.type.padEnd(25)}${a.description}`);

@@ -270,7 +270,7 @@ const IN_PLACE_STEP = 1 << 18;
  * scratch buffer and transposed back. With the block being a view of the file buffer, the import
  * then needs no memory beyond the file itself: one read, one transpose pass.
  */
-function chwToHwcInPlace(data: Uint8Array, pixels: number, count: number, swapRB: boolean): void {
+export function chwToHwcInPlace(data: Uint8Array, pixels: number, count: number, swapRB: boolean): void {
   const k = kernels();
   if (k.inPlace) {
     k.chwToHwc(data, data, pixels, count, swapRB);
