@@ -16,6 +16,7 @@ export type { MemoryFiles } from './formats/file-tree.js';
 export type { ExportOptions, ExportedFile } from './formats/format.js';
 export type { CifarExportOptions } from './formats/cifar/index.js';
 export type { MnistExportOptions } from './formats/mnist/index.js';
+export type { HfParquetExportOptions } from './formats/hf-parquet/index.js';
 export {
   CifarkitError,
   PickleError,
