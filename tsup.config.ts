@@ -11,6 +11,17 @@ export default defineConfig({
   splitting: true,
   // Bundle the small runtime dependencies so dist/ is self-contained: a Deno file import or a
   // browser <script type="module"> needs nothing else.
-  noExternal: ['pickleparser', 'fflate', 'upng-js', 'pako', 'jpeg-js', 'xpath', '@xmldom/xmldom'],
+  noExternal: ['pickleparser', 'fflate', 'upng-js', 'pako', 'jpeg-js', 'xpath', '@xmldom/xmldom', 'hyparquet', 'hyparquet-writer', 'hyparquet-compressors', 'hysnappy', 'fzstd'],
   external: [/^node:/],
+  esbuildPlugins: [
+    {
+      // hyparquet's package entry for Node ("default" in its exports map) imports 'fs' for its file
+      // helpers, which cifarkit does not use; a bare 'hyparquet' (hyparquet-writer imports one)
+      // takes the entry without it, as the "browser" condition would.
+      name: 'hyparquet-without-fs',
+      setup(build) {
+        build.onResolve({ filter: /^hyparquet$/ }, (args) => build.resolve('hyparquet/src/index.js', { kind: args.kind, resolveDir: args.resolveDir }));
+      },
+    },
+  ],
 });
