@@ -17,7 +17,7 @@ import type { Image } from '../../dataset/media.js';
 import { CifarkitError, DatasetImportError, ErrorCode } from '../../errors.js';
 import { decodeImage } from '../../image/codecs.js';
 import { DEFAULT_LIMITS, type ImportLimits } from '../../limits.js';
-import { basename, splitExt, type DatasetSource } from '../file-tree.js';
+import { splitExt, type DatasetSource } from '../file-tree.js';
 import type { ImportedDataset } from '../format.js';
 import { NO_LABEL } from './constants.js';
 import {
@@ -141,11 +141,10 @@ async function readTable(bytes: Uint8Array, file: string, split: string, limits:
   return { split, layout, file, rows, images };
 }
 
-/** The id of a row: its path without the extension (a relative path; else its base name), or null. */
+/** The id of a row: its image path without the extension (as CIFAR's filenames give ids), or null. */
 function idOfPath(path: string | null): string | null {
   if (path === null || path === '') return null;
-  const relative = !/^([a-zA-Z]:)?[\\/]/.test(path) && !path.includes('://') && !path.split(/[\\/]/).includes('..');
-  const id = splitExt(relative ? path : basename(path.replace(/\\/g, '/')))[0];
+  const id = splitExt(path)[0];
   return id === '' ? null : id;
 }
 
