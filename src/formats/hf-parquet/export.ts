@@ -7,8 +7,8 @@
  * Columns, as datasets' features store them:
  * - `img`: struct<bytes: binary, path: string>; the image encoded as PNG (lossless; `imageExt`
  *   '.jpg' gives JPEG, and an image imported from a JPEG stays one unless `imageExt` says
- *   otherwise), `path` = id + extension so that the ids come back; null without an image or
- *   with `saveMedia: false`;
+ *   otherwise), `path` = id + extension so that the ids come back; null without an image. The
+ *   images are the dataset here, so `saveMedia: false` does not apply (as for ImageNet);
  * - `label` (int64 ClassLabel, -1 when unlabelled) when no label has a parent; else CIFAR-100's
  *   `fine_label` and `coarse_label`, the coarse names being the sorted parents (as the CIFAR
  *   exporter writes `coarse_label_names`), -1 for a label without a parent;
@@ -71,7 +71,6 @@ export async function* exportHfParquet(dataset: DatasetView, options: HfParquetE
     throw new UsageError(ErrorCode.INVALID_ARGUMENT, `codec must be one of ${PARQUET_CODECS.join(', ')}, got ${String(codec)}`);
   }
   const settings = imageExportSettings(options, '.png');
-  const saveMedia = options.saveMedia !== false;
   const labels = dataset.labels.items;
   const names = labels.map((l) => l.name);
   const coarseNames = [...new Set(labels.map((l) => l.parent).filter((p) => p !== ''))].sort();
@@ -102,7 +101,7 @@ export async function* exportHfParquet(dataset: DatasetView, options: HfParquetE
       fine.push(label ? BigInt(label.label) : BigInt(NO_LABEL));
       const parent = label ? labels[label.label]!.parent : '';
       coarse.push(parent ? BigInt(coarseNames.indexOf(parent)) : BigInt(NO_LABEL));
-      if (!saveMedia || !item.media) {
+      if (!item.media) {
         images.push(null);
         continue;
       }

@@ -205,19 +205,20 @@ export async function importHfParquet(source: DatasetSource): Promise<ImportedDa
   fineNames.forEach((name, i) => labels.add(name, parents[i] ?? ''));
 
   // Items: shards of a split in file order; a row's id is its image path without the extension,
-  // or (no path: the Hub's CIFAR files, rows without an image) its index in the split. When that
-  // would give two rows one id, every row of the split is named by its index.
+  // or (no path: the Hub's CIFAR files, rows without an image) `<split>_<index in the split>`,
+  // unique across splits so that items can be moved between subsets (random_split, merge). When
+  // that would give two rows one id, every row of the split is named by its index.
   const splits = [...new Set(reads.map((r) => r.split))].sort(compareSplits);
   const items: DatasetItem[] = [];
   for (const split of splits) {
     const parts = reads.filter((r) => r.split === split);
     const ids: string[] = [];
-    for (const part of parts) for (const row of part.rows) ids.push(idOfPath(row.path) ?? String(ids.length));
+    for (const part of parts) for (const row of part.rows) ids.push(idOfPath(row.path) ?? `${split}_${ids.length}`);
     const unique = new Set(ids).size === ids.length;
     let n = 0;
     for (const part of parts) {
       part.rows.forEach((row, i) => {
-        const id = unique ? ids[n]! : String(n);
+        const id = unique ? ids[n]! : `${split}_${n}`;
         n++;
         items.push(new DatasetItem({ id, subset: split, media: part.images[i] ?? null, annotations: row.label === null ? [] : [new Label(row.label)] }));
       });
