@@ -40,7 +40,8 @@ export function describeError(err: unknown): string {
 
 /**
  * Exporter options after `--`, with Datumaro's names: --save-media, --image-ext, --save-dataset-meta,
- * and the format-specific --protocol / --python2 (cifar), --jpeg-quality, --no-compress (mnist).
+ * and the format-specific --protocol / --python2 (cifar), --jpeg-quality, --no-compress (mnist),
+ * --codec (hf_parquet).
  */
 export function parseExportArgs(args: readonly string[]): ExportOptions {
   let failure: string | null = null;
@@ -53,6 +54,7 @@ export function parseExportArgs(args: readonly string[]): ExportOptions {
     .option('python2', { type: 'boolean', describe: 'cifar: the original Python 2 layout' })
     .option('jpeg-quality', { type: 'number', describe: 'JPEG quality 1-100 (default 95)' })
     .option('compress', { type: 'boolean', describe: 'mnist: gzip the idx files (default true)' })
+    .option('codec', { type: 'string', choices: ['SNAPPY', 'GZIP', 'UNCOMPRESSED'], describe: 'hf_parquet: page compression (default SNAPPY)' })
     .strict()
     .exitProcess(false)
     .help(false)
@@ -70,6 +72,7 @@ export function parseExportArgs(args: readonly string[]): ExportOptions {
   if (parsed.python2 !== undefined) out.python2 = parsed.python2;
   if (parsed.jpegQuality !== undefined) out.jpegQuality = parsed.jpegQuality;
   if (parsed.compress !== undefined) out.compress = parsed.compress;
+  if (parsed.codec !== undefined) out.codec = parsed.codec;
   return out;
 }
 

@@ -2,7 +2,7 @@
  * hf_parquet through the built CLI: detected as input, chosen with -if / -f, with filters,
  * transforms and validate, as every format.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Dataset } from '../../src/index.js';
@@ -61,5 +61,21 @@ describe('hf_parquet in the CLI', () => {
     const r = cli('info', join(ROOT, 'test/fixtures/parquet/source/rows.json'), '-if', 'hf_parquet');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('PARQUET_INVALID');
+  });
+});
+
+describe('hf_parquet exporter options in the CLI', () => {
+  it('-- --codec GZIP writes gzip pages; images are written without --save-media and no note says otherwise', async () => {
+    const out = join(tempDir(), 'gz');
+    const r = cli('convert', '-i', PY2, '-f', 'hf_parquet', '-o', out, '--', '--codec', 'GZIP');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toContain('images were not written');
+    const { parquetMetadata } = await import('hyparquet/src/index.js');
+    const file = readdirSync(join(out, 'data'))[0]!;
+    const md = parquetMetadata(new Uint8Array(readFileSync(join(out, 'data', file))));
+    expect(new Set(md.row_groups.flatMap((g) => g.columns.map((c) => c.meta_data!.codec)))).toEqual(new Set(['GZIP']));
+    expect([...(await Dataset.importFrom(out))].every((i) => i.media !== null)).toBe(true);
+    const bad = cli('convert', '-i', PY2, '-f', 'hf_parquet', '-o', join(tempDir(), 'x'), '--', '--codec', 'LZO');
+    expect(bad.code).toBe(2);
   });
 });

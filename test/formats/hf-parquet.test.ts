@@ -314,3 +314,22 @@ describe('hf_parquet hostile input', () => {
     expect(datasets + [...codes.values()].reduce((a, b) => a + b, 0)).toBe(240);
   });
 });
+
+describe.each(BACKENDS)('hf_parquet with filters, transforms and validate [%s]', (backend) => {
+  it('filter, a transform, validate and export work on an imported Hub table as on any dataset', async () => {
+    await withBackend(backend, async () => {
+      const c = CASES.find((x) => x.case === 'hf-hyparquet-cifar100')!;
+      const ds = await Dataset.importFrom(inputOf(c));
+      const fish = ds.filter('/item[annotation/label="aquarium_fish"]');
+      expect(fish.size).toBe(c.items.filter((i) => i.label === 1).length);
+      const renamed = ds.transform('remap_labels', { mapping: { aquarium_fish: 'fish_class' } });
+      expect(renamed.labels.items.find((l) => l.name === 'fish_class')!.parent).toBe('fish');
+      // A planted train/test leak: the first test image copied into train.
+      const leak = new DatasetItem({ id: 'leak', subset: 'train', media: ds.getSubset('test')[0]!.media, annotations: [new Label(0)] });
+      const withLeak = await Dataset.importFrom(await Dataset.fromIterable([...ds, leak], { labels: ds.labels }).exportToFiles('hf_parquet'));
+      const report = withLeak.validate({ threshold: 0 });
+      expect(report.summary.items).toBe(c.items.length + 1);
+      expect(report.duplicates.filter((d) => d.exact).map((d) => [`${d.a.subset}/${d.a.id}`, `${d.b.subset}/${d.b.id}`])).toEqual([['test/test_0', 'train/leak']]);
+    });
+  });
+});
