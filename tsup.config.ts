@@ -12,7 +12,7 @@ export default defineConfig({
   splitting: true,
   // Bundle the small runtime dependencies so dist/ is self-contained: a Deno file import or a
   // browser <script type="module"> needs nothing else.
-  noExternal: ['pickleparser', 'fflate', 'upng-js', 'pako', 'jpeg-js', 'xpath', '@xmldom/xmldom', 'hyparquet', 'hyparquet-writer', 'hyparquet-compressors', 'hysnappy', 'fzstd'],
+  noExternal: ['pickleparser', 'fflate', 'upng-js', 'pako', 'jpeg-js', 'xpath', '@xmldom/xmldom', 'hyparquet', 'hyparquet-writer', 'hyparquet-compressors', 'fzstd'],
   external: [/^node:/],
   esbuildPlugins: [
     {

@@ -98,14 +98,16 @@ describe.each(BACKENDS)('hf_parquet fixtures [%s]', (backend) => {
 describe('hf_parquet detection', () => {
   const c10 = CASES.find((c) => c.case === 'hf-hyparquet-cifar10')!;
 
-  it('is decided by the parquet schema: a Hub file renamed to .bin is still detected, given as the path', async () => {
+  it('a lone .parquet file is detected by its schema; with the format named, any file name is read', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cifarkit-hf-'));
-    const path = join(dir, 'train-00000-of-00001.bin');
-    copyFileSync(trainFileOf(c10), path);
-    const ds = await Dataset.importFrom(path);
+    copyFileSync(trainFileOf(c10), join(dir, 'train-00000-of-00001.parquet'));
+    const ds = await Dataset.importFrom(join(dir, 'train-00000-of-00001.parquet'));
     expect(ds.format).toBe('hf_parquet');
     expect(ds.subsets()).toEqual(['train']);
     expect(ds.size).toBe(16);
+    copyFileSync(trainFileOf(c10), join(dir, 'train-00000-of-00001.bin'));
+    const named = await Dataset.importFrom(join(dir, 'train-00000-of-00001.bin'), 'hf_parquet');
+    expect(describeDs(named)).toEqual(describeDs(ds));
   });
 
   it('a parquet table without an image column is not this format', async () => {

@@ -10,7 +10,6 @@
  * `limits.maxTotalBytes` too.
  */
 import { parquetReadObjects } from 'hyparquet/src/index.js';
-import { compressors as allCompressors } from 'hyparquet-compressors';
 import { Label, LabelCategories } from '../../dataset/annotations.js';
 import { DatasetItem } from '../../dataset/item.js';
 import type { Image } from '../../dataset/media.js';
@@ -20,6 +19,7 @@ import { DEFAULT_LIMITS, type ImportLimits } from '../../limits.js';
 import { splitExt, type DatasetSource } from '../file-tree.js';
 import type { ImportedDataset } from '../format.js';
 import { NO_LABEL } from './constants.js';
+import { DECOMPRESSORS } from './decompressors.js';
 import {
   asParquetError,
   checkDeclaredSizes,
@@ -42,7 +42,7 @@ type Compressors = Record<string, (input: Uint8Array, outputLength: number) => U
 
 function compressorsFor(file: string): Compressors {
   const out: Compressors = {};
-  for (const [codec, fn] of Object.entries(allCompressors)) if (fn) out[codec] = checkedDecompressor(codec, fn, file);
+  for (const [codec, fn] of Object.entries(DECOMPRESSORS)) out[codec] = checkedDecompressor(codec, fn, file);
   return out;
 }
 

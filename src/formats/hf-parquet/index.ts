@@ -7,18 +7,21 @@ import { CifarkitError, ErrorCode } from '../../errors.js';
 import type { DatasetFormat } from '../format.js';
 import { exportHfParquet } from './export.js';
 import { importHfParquet } from './import.js';
-import { findParquetFiles, looksLikeParquet, readFooter, tableLayout } from './layout.js';
+import { basename } from '../file-tree.js';
+import { findParquetFiles, isParquetName, looksLikeParquet, readFooter, tableLayout } from './layout.js';
 
 export const hfParquetFormat: DatasetFormat = {
   name: 'hf_parquet',
   /**
-   * A `*.parquet` file (or, given as the path, any file) up to 3 folder levels down whose schema
-   * has an image column (datasets' Image: struct of `bytes` and `path`). Decided by the footer,
-   * not by the name: the first file that parses as such is enough; the rest are checked on import.
+   * A `*.parquet` file, given or up to 3 folder levels down, whose schema has an image column
+   * (datasets' Image: struct of `bytes` and `path`). The name makes a file a candidate (so that
+   * detection reads no other file: a lone CIFAR batch is not read twice); its footer decides. The
+   * first file that has one is enough; the rest are checked on import. With the format named,
+   * a file of any name is read.
    */
   async detect(source) {
     const { tree } = source;
-    for (const path of await findParquetFiles(source)) {
+    for (const path of (await findParquetFiles(source)).filter((p) => isParquetName(basename(p)))) {
       try {
         // peek: an archive tree hands each file over once, and the import reads it again.
         const bytes = tree.peek ? await tree.peek(path, Number.MAX_SAFE_INTEGER) : await tree.read(path);

@@ -29,7 +29,8 @@ export function schemaError(file: string, detail: string, where: { field?: strin
   return new DatasetImportError(ErrorCode.PARQUET_SCHEMA_INVALID, detail, { file, ...where });
 }
 
-function isParquetName(name: string): boolean {
+/** Whether a file name ends in `.parquet` (any case) and is not hidden. */
+export function isParquetName(name: string): boolean {
   return !name.startsWith('.') && name.toLowerCase().endsWith(PARQUET_EXT);
 }
 
