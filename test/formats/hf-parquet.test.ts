@@ -225,7 +225,7 @@ describe.each(BACKENDS)('hf_parquet export [%s]', (backend) => {
 // ---- hostile input -----------------------------------------------------------------------------
 
 /** A Hub-schema file written here with hyparquet-writer, for targeted breakage. */
-function hubFile(rows: { png: Uint8Array | null; label: bigint | null }[], names = ['cat', 'dog']): Uint8Array {
+function hubFile(rows: { png: Uint8Array | null; label: bigint | null }[], names: string[] | null = ['cat', 'dog']): Uint8Array {
   return new Uint8Array(
     parquetWriteBuffer({
       columnData: [
@@ -239,7 +239,7 @@ function hubFile(rows: { png: Uint8Array | null; label: bigint | null }[], names
         { name: 'path', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'OPTIONAL' },
         { name: 'label', type: 'INT64', repetition_type: 'OPTIONAL' },
       ],
-      kvMetadata: [{ key: 'huggingface', value: JSON.stringify({ info: { features: { img: { _type: 'Image' }, label: { names, _type: 'ClassLabel' } } } }) }],
+      kvMetadata: names ? [{ key: 'huggingface', value: JSON.stringify({ info: { features: { img: { _type: 'Image' }, label: { names, _type: 'ClassLabel' } } } }) }] : [],
     }),
   );
 }
@@ -263,6 +263,18 @@ describe('hf_parquet hostile input', () => {
     expect([...ok].map((i) => [i.annotations.length, i.media === null])).toEqual([
       [0, false],
       [0, true],
+    ]);
+  });
+
+  it('without the huggingface metadata the columns still read: classes named 0..max', async () => {
+    const png = await pngBytes();
+    const ds = await Dataset.importFrom({ 'x/test.parquet': hubFile([{ png, label: 3n }, { png, label: 1n }, { png, label: -1n }], null) });
+    expect(ds.format).toBe('hf_parquet');
+    expect(ds.labels.items.map((l) => l.name)).toEqual(['0', '1', '2', '3']);
+    expect([...ds].map((i) => [i.id, i.annotations[0]?.label ?? null])).toEqual([
+      ['test_0', 3],
+      ['test_1', 1],
+      ['test_2', null],
     ]);
   });
 
