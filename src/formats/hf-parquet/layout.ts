@@ -93,9 +93,9 @@ export function compareSplits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The relative path of `path` below `root` ('' root: the path itself). */
+/** The path of a file below the dataset folder `root` ('' for the tree's root: the path itself). */
 export function relativeTo(root: string, path: string): string {
-  return root === '' || root === path ? (root === path ? basename(path) : path) : path.slice(root.length + 1);
+  return root === '' ? path : path.slice(root.length + 1);
 }
 
 // ---- one file ------------------------------------------------------------------------------------
