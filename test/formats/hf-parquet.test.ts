@@ -347,3 +347,43 @@ describe.each(BACKENDS)('hf_parquet with filters, transforms and validate [%s]',
     });
   });
 });
+
+describe('hf_parquet declared sizes are checked before hyparquet allocates', () => {
+  it('row counts, chunk offsets and page value counts that disagree are refused', async () => {
+    const { checkDeclaredSizes, newBudget, readFooter, tableLayout } = await import('../../src/formats/hf-parquet/layout.js');
+    const { DEFAULT_LIMITS } = await import('../../src/limits.js');
+    const bytes = new Uint8Array(readFileSync(trainFileOf(CASES.find((c) => c.case === 'hf-hyparquet-cifar10')!)));
+    const check = (edit: (md: ReturnType<typeof readFooter>) => void, limits = DEFAULT_LIMITS) => () => {
+      const md = readFooter(bytes, 'f');
+      edit(md);
+      checkDeclaredSizes(bytes, tableLayout(md, 'f')!, 'f', limits, newBudget(limits));
+    };
+    expect(check(() => {})).not.toThrow();
+    // A footer that claims more rows than its groups hold, or a group that claims more rows than its pages.
+    await expectCifarkitError(check((md) => (md.num_rows += 1n)), 'PARQUET_INVALID', ['row groups hold']);
+    await expectCifarkitError(
+      check((md) => {
+        md.num_rows += 1n;
+        md.row_groups[0]!.num_rows += 1n;
+      }),
+      'PARQUET_INVALID',
+      ['values for 6 rows'],
+    );
+    // A billion rows: refused by maxEntries before any array of that length exists.
+    await expectCifarkitError(
+      check((md) => {
+        md.num_rows = 1_000_000_000n;
+        md.row_groups[0]!.num_rows = 1_000_000_000n - (md.row_groups.slice(1).reduce((n, g) => n + g.num_rows, 0n));
+      }),
+      'ARCHIVE_TOO_LARGE',
+      ['maxEntries'],
+    );
+    // A column chunk that lies outside the file.
+    await expectCifarkitError(check((md) => (md.row_groups[0]!.columns[0]!.meta_data!.data_page_offset = BigInt(bytes.length))), 'PARQUET_INVALID', ['not inside the file']);
+    await expectCifarkitError(check((md) => (md.row_groups[1]!.columns[0]!.meta_data!.total_compressed_size += 1_000_000n)), 'PARQUET_INVALID', ['not inside the file']);
+    // A chunk shorter than its pages.
+    await expectCifarkitError(check((md) => (md.row_groups[1]!.columns[0]!.meta_data!.total_compressed_size -= 10n)), 'PARQUET_INVALID', ['runs past its column chunk']);
+    // Pages that decompress beyond maxTotalBytes.
+    await expectCifarkitError(check(() => {}, { ...DEFAULT_LIMITS, maxTotalBytes: 1000 }), 'ARCHIVE_TOO_LARGE', ['maxTotalBytes']);
+  });
+});
