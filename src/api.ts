@@ -18,6 +18,7 @@ export type { ExportOptions, ExportedFile, ChannelOrder, DatasetInfos } from './
 export { WarningCode, type ImportWarning } from './warnings.js';
 export type { CifarExportOptions } from './formats/cifar/index.js';
 export type { MnistExportOptions } from './formats/mnist/index.js';
+export type { HfParquetExportOptions } from './formats/hf-parquet/index.js';
 export {
   CifarkitError,
   PickleError,

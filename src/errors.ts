@@ -72,6 +72,10 @@ export const ErrorCode = {
   DOWNLOAD_FAILED: 'DOWNLOAD_FAILED',
   /** A downloaded archive's md5 checksum is not the published one (nothing is kept). */
   CHECKSUM_MISMATCH: 'CHECKSUM_MISMATCH',
+  /** A parquet file cannot be read: not parquet (no `PAR1` magic), a broken footer or page, an unknown codec, a page that decompresses to a size other than its header says, or sizes beyond the import limits' reach. */
+  PARQUET_INVALID: 'PARQUET_INVALID',
+  /** A readable parquet file is not a Hugging Face image-classification table cifarkit reads: no image column (struct of `bytes` and `path`), labels that are not integer ClassLabel columns, broken `huggingface` metadata, or rows that contradict it (an image without bytes, one fine label under two coarse labels). */
+  PARQUET_SCHEMA_INVALID: 'PARQUET_SCHEMA_INVALID',
   /** A file of an archive source was read a second time: its bytes are released after the first read. */
   ARCHIVE_ENTRY_CONSUMED: 'ARCHIVE_ENTRY_CONSUMED',
 } as const;

@@ -40,7 +40,8 @@ export function describeError(err: unknown): string {
 
 /**
  * Exporter options after `--`, with Datumaro's names: --save-media, --image-ext, --save-dataset-meta,
- * and the format-specific --protocol / --python2 / --channel-order (cifar), --jpeg-quality, --no-compress (mnist).
+ * and the format-specific --protocol / --python2 / --channel-order (cifar), --jpeg-quality, --no-compress (mnist),
+ * --codec (hf_parquet).
  */
 export function parseExportArgs(args: readonly string[]): ExportOptions {
   let failure: string | null = null;
@@ -54,6 +55,7 @@ export function parseExportArgs(args: readonly string[]): ExportOptions {
     .option('channel-order', { type: 'string', choices: ['rgb', 'bgr'], describe: "cifar: the planes' order to write (bgr: as Datumaro writes converted images)" })
     .option('jpeg-quality', { type: 'number', describe: 'JPEG quality 1-100 (default 95)' })
     .option('compress', { type: 'boolean', describe: 'mnist: gzip the idx files (default true)' })
+    .option('codec', { type: 'string', choices: ['SNAPPY', 'GZIP', 'UNCOMPRESSED'], describe: 'hf_parquet: page compression (default SNAPPY)' })
     .strict()
     .exitProcess(false)
     .help(false)
@@ -72,6 +74,7 @@ export function parseExportArgs(args: readonly string[]): ExportOptions {
   if (parsed.channelOrder !== undefined) out.channelOrder = parsed.channelOrder;
   if (parsed.jpegQuality !== undefined) out.jpegQuality = parsed.jpegQuality;
   if (parsed.compress !== undefined) out.compress = parsed.compress;
+  if (parsed.codec !== undefined) out.codec = parsed.codec;
   return out;
 }
 

@@ -52,7 +52,7 @@ async function exportWithProgress(ds: Dataset, dir: string, format: string, opti
 }
 
 function warnNoMedia(format: string, options: ExportOptions): void {
-  if (options.saveMedia === false && !format.startsWith('imagenet') && format !== 'cifar_binary') {
+  if (options.saveMedia === false && !format.startsWith('imagenet') && format !== 'cifar_binary' && format !== 'hf_parquet') {
     note(`note: images were not written (as with datum); add '-- --save-media' to include them`);
   }
 }
@@ -151,7 +151,7 @@ export function buildCli(argv: string[]): Argv {
           .option('f', { alias: 'output-format', ...formatOption, demandOption: true, describe: 'the format to write' })
           .option('e', { alias: 'filter', type: 'string', describe: 'keep only what this XPath selects (see filter)' })
           .option('filter-mode', { type: 'string', choices: FILTER_MODES, default: 'i', describe: 'i: items, a: annotations, i+a: both' })
-          .epilog('Exporter options go after --: --save-media, --image-ext .png|.jpg, --save-dataset-meta, --protocol 2-5, --python2 and --channel-order rgb|bgr (cifar), --jpeg-quality N, --no-compress (mnist).\nAs with datum, images are written only with --save-media.')
+          .epilog('Exporter options go after --: --save-media, --image-ext .png|.jpg, --save-dataset-meta, --protocol 2-5, --python2 and --channel-order rgb|bgr (cifar), --jpeg-quality N, --no-compress (mnist), --codec SNAPPY|GZIP|UNCOMPRESSED (hf_parquet).\nAs with datum, images are written only with --save-media.')
           .example('$0 convert -if cifar -i cifar-10-batches-py -f imagenet -o out -- --save-media', 'CIFAR to ImageNet folders'),
       async (a) => {
         const out = { json: a.json as boolean, workers: a.workers as number | undefined };

@@ -2,6 +2,7 @@
 import { DatasetExportError, DatasetImportError, ErrorCode, UsageError } from '../errors.js';
 import { cifarFormat } from './cifar/index.js';
 import { cifarBinaryFormat } from './cifar-binary/index.js';
+import { hfParquetFormat } from './hf-parquet/index.js';
 import type { DatasetSource } from './file-tree.js';
 import type { DatasetFormat, DatasetView, ExportedFile, ExportOptions, FormatImportOptions, ImportedDataset } from './format.js';
 import { imagenetFormat, imagenetWithSubsetDirsFormat } from './imagenet/index.js';
@@ -9,14 +10,15 @@ import { imagenetTxtFormat } from './imagenet-txt/index.js';
 import { mnistFormat } from './mnist/index.js';
 
 /**
- * In detection order. The formats recognised by file names (mnist: `*-labels-idx1-ubyte[.gz]`;
+ * In detection order. hf_parquet comes first: it claims only files whose parquet footer has an
+ * image column, and cifar would take a lone parquet file for a batch file. The formats recognised by file names (mnist: `*-labels-idx1-ubyte[.gz]`;
  * cifar_binary: `batches.meta.txt` or `fine_label_names.txt` beside `*.bin`, or a `.bin` file;
  * imagenet_txt: a `*.txt` list of `<image> <label>` lines) come before cifar, whose detector
  * takes any single file for a lone batch file; none of them claims a CIFAR folder. The
  * image-folder formats come last (Datumaro gives them its lowest confidence), subset folders
  * before plain ImageNet because every subset-folder tree is also a valid (nested) ImageNet tree.
  */
-const FORMATS: readonly DatasetFormat[] = [mnistFormat, cifarBinaryFormat, imagenetTxtFormat, cifarFormat, imagenetWithSubsetDirsFormat, imagenetFormat];
+const FORMATS: readonly DatasetFormat[] = [hfParquetFormat, mnistFormat, cifarBinaryFormat, imagenetTxtFormat, cifarFormat, imagenetWithSubsetDirsFormat, imagenetFormat];
 
 /** Names of the formats cifarkit can import. */
 export const formatNames: readonly string[] = FORMATS.map((f) => f.name);

@@ -1,6 +1,6 @@
 /**
  * Property tests (fast-check): export → import of random CIFAR datasets is the identity, on both
- * pixel backends and in every pickle layout the exporter writes; writePickle → readPickle is the
+ * pixel backends and in every pickle layout the exporter writes, and through Hugging Face parquet; writePickle → readPickle is the
  * identity over random values the writer supports, for every protocol it writes.
  */
 import fc from 'fast-check';
@@ -115,6 +115,43 @@ describe('CIFAR export → import is the identity', () => {
         );
       });
     }
+  }
+});
+
+describe('Python pickles ↔ Hugging Face parquet (hf_parquet) are pixel- and label-exact', () => {
+  const categories = (ds: Dataset) => ds.labels.items.map((c) => [c.name, c.parent]);
+  for (const backend of BACKENDS) {
+    it(`${backend}: pickles → parquet → import gives the pickles' dataset (ids, labels, superclasses, pixels)`, async () => {
+      await withBackend(backend, () =>
+        fc.assert(
+          fc.asyncProperty(datasetArb, async (spec) => {
+            const python = await Dataset.importFrom(await build(spec).exportToFiles('cifar', { saveMedia: true }), 'cifar');
+            const parquet = await Dataset.importFrom(await python.exportToFiles('hf_parquet'), 'hf_parquet');
+            expect(categories(parquet)).toEqual(categories(python));
+            expect(parquet.subsets()).toEqual([...python.subsets()].sort());
+            expect(describeDs(parquet).sort(byKey)).toEqual(describeDs(python).sort(byKey));
+          }),
+          { numRuns: 25, seed: 18 },
+        ),
+      );
+    });
+
+    it(`${backend}: parquet keeps grayscale, and parquet → pickles gives what pickles alone give`, async () => {
+      await withBackend(backend, () =>
+        fc.assert(
+          fc.asyncProperty(datasetArb, async (spec) => {
+            const ds = build(spec);
+            const parquet = await Dataset.importFrom(await ds.exportToFiles('hf_parquet'), 'hf_parquet');
+            expect(describeDs(parquet).sort(byKey)).toEqual(describeDs(ds).sort(byKey));
+            const viaParquet = await Dataset.importFrom(await parquet.exportToFiles('cifar', { saveMedia: true }), 'cifar');
+            const direct = await Dataset.importFrom(await ds.exportToFiles('cifar', { saveMedia: true }), 'cifar');
+            expect(categories(viaParquet)).toEqual(categories(direct));
+            expect(describeDs(viaParquet).sort(byKey)).toEqual(describeDs(direct).sort(byKey));
+          }),
+          { numRuns: 25, seed: 19 },
+        ),
+      );
+    });
   }
 });
 

@@ -62,6 +62,23 @@ export async function runCases(api, cases, backends = ['wasm', 'js']) {
             if (diff) detail = `after export -> import: ${diff}`;
           }
           if (detail === null) {
+            // Written as Hugging Face parquet (hyparquet-writer, PNG through the codecs) and read
+            // again: the same dataset, but that an item without an image is named by its row.
+            const subsetsOk = subsets.every((s) => /^[\p{L}\p{M}\p{N}_]+(\.[\p{L}\p{M}\p{N}_]+)*$/u.test(s));
+            const emptyImage = items.some((i) => i.h === 0 || i.w === 0);
+            if (subsetsOk && !emptyImage) {
+              const again = await api.Dataset.importFrom(await ds.exportToFiles('hf_parquet'), 'hf_parquet');
+              const rows = new Map();
+              const want = items.map((i) => {
+                const row = rows.get(i.subset) ?? 0;
+                rows.set(i.subset, row + 1);
+                return i.sha256 === null ? { ...i, id: `${i.subset}_${row}` } : i;
+              });
+              const diff = firstDifference(await describeDataset(again), { labels, subsets, items: want });
+              if (diff) detail = `after export -> import as hf_parquet: ${diff}`;
+            }
+          }
+          if (detail === null) {
             // The XPath filter (xpath + xmldom) works here: labelled items are exactly those with an annotation.
             const labelled = items.filter((i) => i.label !== null).length;
             const kept = ds.filter('/item[annotation]').size;

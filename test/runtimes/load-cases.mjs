@@ -25,12 +25,16 @@ export function sourcePaths(c) {
   return Object.keys(c.files).map((p) => [p, single ? c.input : `${c.input}/${p}`]);
 }
 
-/** All cases: every <case>.expected.json, then every entry of bad/errors.json. */
+/** The Hugging Face parquet fixtures (their `input` is relative to GENERATED too: '../parquet/...'). */
+export const PARQUET = new URL('../fixtures/parquet/', import.meta.url);
+
+/** All cases: every <case>.expected.json (generated/, then parquet/), then every entry of bad/errors.json. */
 export async function loadCases() {
   const root = GENERATED.pathname;
   const cases = [];
-  for (const name of (await readdir(root)).filter((f) => f.endsWith('.expected.json')).sort()) {
-    const expected = JSON.parse(await readFile(join(root, name), 'utf8'));
+  const expectedFiles = async (dir) => (await readdir(dir)).filter((f) => f.endsWith('.expected.json')).sort().map((f) => join(dir, f));
+  for (const file of [...(await expectedFiles(root)), ...(await expectedFiles(PARQUET.pathname))]) {
+    const expected = JSON.parse(await readFile(file, 'utf8'));
     const path = join(root, expected.input);
     cases.push({ name: expected.case, expected, input: expected.input, inputIsDir: (await stat(path)).isDirectory(), files: await filesAt(path) });
   }
