@@ -4,8 +4,8 @@
  * Each fenced block is preceded by a comment `<!-- test: … -->`:
  * - `run`: the block is run here — `sh` blocks by bash (`set -e`, with `cifarkit` on PATH), `ts`
  *   blocks as ES modules by Node (`cifarkit` resolves to this checkout) — in one folder holding
- *   the small sample datasets `cifar-10-batches-py/`, `cifar-100-python/` and
- *   `cifar-10-python.tar.gz`, in README order;
+ *   the small sample datasets `cifar-10-batches-py/`, `cifar-100-python/`,
+ *   `cifar-10-python.tar.gz` and `cifar-10-binary.tar.gz`, in README order;
  * - `test/…` or `.ci/…`: a file of the repository whose tests cover the block (it must exist);
  * - `ci`: the README's two commands, which .ci/run runs exactly as written.
  * A block with no such comment fails the suite.
@@ -51,6 +51,7 @@ function sandbox(): string {
   cpSync(join(FIXTURES, 'generated/py2-cifar10/cifar-10-batches-py'), join(dir, 'cifar-10-batches-py'), { recursive: true });
   cpSync(join(FIXTURES, 'generated/py2-cifar100/cifar-100-python'), join(dir, 'cifar-100-python'), { recursive: true });
   cpSync(join(FIXTURES, 'archives/cifar-10-python.tar.gz'), join(dir, 'cifar-10-python.tar.gz'));
+  cpSync(join(FIXTURES, 'binary/cifar-10-binary.tar.gz'), join(dir, 'cifar-10-binary.tar.gz'));
   mkdirSync(join(dir, 'node_modules'));
   symlinkSync(ROOT, join(dir, 'node_modules/cifarkit'), 'dir');
   mkdirSync(join(dir, '.bin'));
