@@ -139,11 +139,12 @@ function sample(): Dataset {
   const img = (h: number, w: number, c: number, seed: number) => Image.fromHWC(Uint8Array.from({ length: h * w * c }, (_, i) => (i * 31 + seed * 7) & 0xff), h, w, c);
   return Dataset.fromIterable(
     [
-      new DatasetItem({ id: 'none', subset: 'test', media: null, annotations: [new Label(1)] }),
-      new DatasetItem({ id: 'b', subset: 'test', media: img(1, 1, 3, 4), annotations: [new Label(1)] }),
+      // Training data first: the order an import gives the splits back in.
       new DatasetItem({ id: 'a/1', subset: 'train', media: img(32, 32, 3, 1), annotations: [new Label(0)] }),
       new DatasetItem({ id: 'кот 2', subset: 'train', media: img(5, 7, 3, 2), annotations: [new Label(2)] }),
       new DatasetItem({ id: 'gray', subset: 'train', media: img(3, 4, 1, 3), annotations: [] }),
+      new DatasetItem({ id: 'none', subset: 'test', media: null, annotations: [new Label(1)] }),
+      new DatasetItem({ id: 'b', subset: 'test', media: img(1, 1, 3, 4), annotations: [new Label(1)] }),
     ],
     { labels: [['apple', 'fruit'], ['bus', 'vehicle'], ['pear', 'fruit']] },
   );
@@ -154,7 +155,7 @@ describe.each(BACKENDS)('hf_parquet export [%s]', (backend) => {
     await withBackend(backend, async () => {
       const ds = sample();
       const files = await ds.exportToFiles('hf_parquet');
-      expect([...files.keys()]).toEqual(['data/test-00000-of-00001.parquet', 'data/train-00000-of-00001.parquet']);
+      expect([...files.keys()]).toEqual(['data/train-00000-of-00001.parquet', 'data/test-00000-of-00001.parquet']);
       const bytes = files.get('data/train-00000-of-00001.parquet')!;
       const md = parquetMetadata(bytes);
       expect(JSON.parse(md.key_value_metadata!.find((k) => k.key === 'huggingface')!.value!)).toEqual({
@@ -185,7 +186,7 @@ describe.each(BACKENDS)('hf_parquet export [%s]', (backend) => {
       // The item without an image has no path to keep its id: it is named by its row.
       const back = await Dataset.importFrom(files, 'hf_parquet');
       const want = describeDs(ds);
-      want.items[0]!.id = 'test_0';
+      want.items[3]!.id = 'test_0';
       expect(describeDs(back)).toEqual(want);
     });
   });
@@ -343,7 +344,7 @@ describe.each(BACKENDS)('hf_parquet with filters, transforms and validate [%s]',
       const withLeak = await Dataset.importFrom(await Dataset.fromIterable([...ds, leak], { labels: ds.labels }).exportToFiles('hf_parquet'));
       const report = withLeak.validate({ threshold: 0 });
       expect(report.summary.items).toBe(c.items.length + 1);
-      expect(report.duplicates.filter((d) => d.exact).map((d) => [`${d.a.subset}/${d.a.id}`, `${d.b.subset}/${d.b.id}`])).toEqual([['test/test_0', 'train/leak']]);
+      expect(report.duplicates.filter((d) => d.exact).map((d) => [`${d.a.subset}/${d.a.id}`, `${d.b.subset}/${d.b.id}`])).toEqual([['train/leak', 'test/test_0']]);
     });
   });
 });

@@ -2,6 +2,7 @@
  * Finding the parquet files of a Hugging Face dataset, naming their splits, and reading one
  * file's footer and schema safely (hyparquet, with every declared size checked first).
  */
+import { compareSubsetNames } from '../cifar/layout.js';
 import { parquetMetadata, parquetSchema, type FileMetaData, type SchemaTree } from 'hyparquet/src/index.js';
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { CifarkitError, DatasetImportError, ErrorCode } from '../../errors.js';
@@ -88,9 +89,9 @@ export function splitOfPath(relative: string): string {
   return keywordSplit(stem) ?? stem;
 }
 
-/** Splits by name (code points), as the CIFAR and MNIST importers order theirs: 'test' before 'train'. */
+/** Splits in the order the CIFAR importers give their subsets: training data first (`train`, then `test`, then the rest by code point). */
 export function compareSplits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareSubsetNames(a, b);
 }
 
 /** The path of a file below the dataset folder `root` ('' for the tree's root: the path itself). */
