@@ -7,7 +7,7 @@ import { DatasetExportError, ErrorCode, UsageError } from '../errors.js';
 import { isMemoryFiles, memoryTree, safeOutputPath, type DatasetSource, type MemoryFiles } from '../formats/file-tree.js';
 import type { ExportedFile, ExportOptions } from '../formats/format.js';
 import { resolveLimits, type ImportLimits } from '../limits.js';
-import { exportFiles, importSource } from '../formats/index.js';
+import { detectFormats, exportFiles, importSource } from '../formats/index.js';
 import { ENCODER_OPTION } from '../formats/common.js';
 import type { EncoderPool } from '../image/encoder-pool.js';
 import { LabelCategories } from './annotations.js';
@@ -63,6 +63,15 @@ function requireFileSystem(what: string): FileSystemAccess {
   return fileSystem;
 }
 
+async function openSource(input: DatasetInput, options: ImportOptions, what: string): Promise<DatasetSource> {
+  if (options === null || typeof options !== 'object') throw new UsageError(ErrorCode.INVALID_ARGUMENT, `${what} options must be an object`);
+  const limits = resolveLimits(options.limits);
+  if (typeof input === 'string') return requireFileSystem('file paths').openPath(input, { limits });
+  if (isArchiveInput(input)) return archiveSource(input, { limits });
+  if (isMemoryFiles(input)) return { tree: memoryTree(input), start: '', limits };
+  throw new UsageError(ErrorCode.INVALID_ARGUMENT, `${what} takes a path, a Record or Map of path -> bytes, a list of File objects, or an archive (Uint8Array, Blob, Response, ReadableStream, URL)`);
+}
+
 /**
  * What `Dataset.importFrom` accepts: a path (Node, Deno; a folder, a file of a dataset, or an
  * archive), in-memory files, or an archive (.tar, .tar.gz/.tgz, .zip) as bytes, a Blob/File, a
@@ -110,23 +119,24 @@ export class Dataset implements Iterable<DatasetItem> {
    * `Record<string, Uint8Array>`, `Map`, or `File[]`/`FileList`. The format is detected when omitted.
    */
   static async importFrom(input: DatasetInput, format?: string, options: ImportOptions = {}): Promise<Dataset> {
-    if (options === null || typeof options !== 'object') throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'importFrom options must be an object');
-    const limits = resolveLimits(options.limits);
-    let source: DatasetSource;
-    if (typeof input === 'string') {
-      source = await requireFileSystem('file paths').openPath(input, { limits });
-    } else if (isArchiveInput(input)) {
-      source = await archiveSource(input, { limits });
-    } else if (isMemoryFiles(input)) {
-      source = { tree: memoryTree(input), start: '', limits };
-    } else {
-      throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'importFrom takes a path, a Record or Map of path -> bytes, a list of File objects, or an archive (Uint8Array, Blob, Response, ReadableStream, URL)');
-    }
+    const source = await openSource(input, options, 'importFrom');
     if (format !== undefined && typeof format !== 'string') {
       throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'the format must be a string such as "cifar"');
     }
     const imported = await importSource(source, format);
     return new Dataset(imported.items, imported.labels, imported.subsets, imported.format);
+  }
+
+  /**
+   * The formats whose detectors recognise the input (same inputs as `importFrom`), in detection
+   * order: the first is the one `importFrom` would use; empty when none does.
+   */
+  static async detect(input: DatasetInput, options: ImportOptions = {}): Promise<string[]> {
+    const source = await openSource(input, options, 'detect');
+    if ((await source.tree.kind(source.start)) === null) {
+      throw new UsageError(ErrorCode.FILE_NOT_FOUND, 'no such file or folder', { file: source.tree.display(source.start) || source.tree.label });
+    }
+    return detectFormats(source);
   }
 
   /**

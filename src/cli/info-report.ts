@@ -1,5 +1,5 @@
 /** `cifarkit info|stats <path>`: what is in a dataset. */
-import { Dataset } from '../../index.js';
+import { Dataset } from '../index.js';
 
 export interface DatasetInfo {
   path: string;

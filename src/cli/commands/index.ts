@@ -1,0 +1,16 @@
+/**
+ * The commands of `cifarkit`, in the order --help lists them. A new command is a module in this
+ * folder exporting a `CliCommand`, and one line here.
+ */
+import type { CliCommand } from '../command.js';
+import { convert } from './convert.js';
+import { detect } from './detect.js';
+import { dinfo } from './dinfo.js';
+import { filter } from './filter.js';
+import { merge } from './merge.js';
+import { preview } from './preview.js';
+import { projectCommand } from './project.js';
+import { transform } from './transform.js';
+import { validate } from './validate.js';
+
+export const COMMANDS: readonly CliCommand[] = [convert, detect, dinfo, filter, merge, transform, validate, preview, projectCommand];
