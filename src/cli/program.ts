@@ -5,7 +5,7 @@
  * mistake is one line on stderr naming the option, and exit code 2.
  */
 import yargs, { type Argv, type Options } from 'yargs';
-import { DEFAULT_LIMITS, type ImportLimits, type ImportOptions } from '../index.js';
+import { CifarkitError, DEFAULT_LIMITS, type ImportLimits, type ImportOptions } from '../index.js';
 import type { Args, CliCommand, Context, Logger, LogLevel, Work } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { CliUsageError, describeError, exitCodeFor, EXIT_BAD_USAGE, EXIT_OK } from './common.js';
@@ -155,7 +155,9 @@ export function buildParser(argv: readonly string[], state: ParseState, version:
     .exitProcess(false)
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
-      if (state.failure === null) state.failure = err ? describeError(err).replace(/^cifarkit: /, '') : msg ?? 'bad usage';
+      if (state.failure !== null) return;
+      if (err instanceof CifarkitError || err instanceof CliUsageError) state.failure = describeError(err).replace(/^cifarkit: /, '');
+      else state.failure = msg ?? err?.message ?? 'bad usage';
     });
 }
 

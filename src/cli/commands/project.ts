@@ -35,14 +35,14 @@ function addSource(name: 'import' | 'add', describe: string): CliCommand {
     options: {
       format: { alias: 'f', ...formatChoice, describe: 'its format (detected when omitted)' },
       ...(name === 'import' ? { name: { alias: 'n', type: 'string', requiresArg: true, describe: 'source name (default source-N)' } } : {}),
-      'no-check': { type: 'boolean', default: false, describe: 'do not read the source now (then -f is required)' },
+      check: { type: 'boolean', default: true, describe: 'read the source now (--no-check: do not; then -f is required)' },
       ...project,
     },
     prepare(a, ctx) {
       noPassThrough(a, `project ${name}`);
       const path = String(a.path);
       const format = str(a, 'format');
-      const check = !a['no-check'];
+      const check = Boolean(a.check);
       if (!check && format === undefined) throw new CliUsageError('--no-check needs -f/--format (the source is not read to detect it)');
       const sourceName = str(a, 'name');
       if (sourceName !== undefined && !/^[\w.-]+$/.test(sourceName)) throw new CliUsageError(`-n/--name '${sourceName}': use letters, digits, '.', '_' and '-'`);
