@@ -58,4 +58,5 @@ export {
   type DuplicatePair,
   type ItemKey,
 } from './validate/index.js';
+export { datasetStatistics, type DatasetStatistics, type SubsetImageStatistics, type StatisticsOptions } from './stats/index.js';
 export { validationReportHtml, type ReportHtmlOptions } from './validate/html.js';

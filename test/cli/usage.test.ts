@@ -100,7 +100,7 @@ beforeAll(() => {
 });
 
 describe.each(Object.entries(CASES))('%s: bad usage is exit 2 and changes nothing', (_, cases) => {
-  it.each(cases)('%s', (_what, args, message, code = 2) => {
+  it.each(cases.map((c) => [c[0], c] as const))('%s', (_what, [, args, message, code = 2]) => {
     const before = snapshotTree(work);
     const r = cliIn(work, ...args);
     expect(r.code, r.stderr).toBe(code);

@@ -10,7 +10,8 @@ import { filter } from './filter.js';
 import { merge } from './merge.js';
 import { preview } from './preview.js';
 import { projectCommand } from './project.js';
+import { stats } from './stats.js';
 import { transform } from './transform.js';
 import { validate } from './validate.js';
 
-export const COMMANDS: readonly CliCommand[] = [convert, detect, dinfo, filter, merge, transform, validate, preview, projectCommand];
+export const COMMANDS: readonly CliCommand[] = [convert, detect, dinfo, filter, merge, stats, transform, validate, preview, projectCommand];
