@@ -83,12 +83,13 @@ export function exportArgsHelp(): string {
 
 /**
  * Parses and checks the exporter options after `--` for `format` (no I/O): unknown options,
- * options of another format, and bad values are usage errors.
+ * options of another format, and bad values are usage errors. With `format` undefined (not known
+ * before the input is read) every format's options are accepted; check again once it is known.
  */
-export function parseExportArgs(args: readonly string[], format: string): ExportOptions {
+export function parseExportArgs(args: readonly string[], format: string | undefined): ExportOptions {
   let failure: string | null = null;
   let y = yargs([...args]).parserConfiguration({ 'camel-case-expansion': false, 'short-option-groups': false });
-  const known = EXPORT_ARGS.filter((a) => !a.formats || a.formats.includes(format));
+  const known = EXPORT_ARGS.filter((a) => !a.formats || format === undefined || a.formats.includes(format));
   for (const a of known) y = y.option(a.name, { type: a.type, ...(a.type === 'boolean' ? {} : { requiresArg: true }) });
   const parsed = y
     .strict()
@@ -122,7 +123,7 @@ export function parseExportArgs(args: readonly string[], format: string): Export
 }
 
 /** Exporter options of the CLI: like `datum`, images are written only with --save-media. */
-export function cliExportOptions(args: readonly string[], format: string, overwrite: boolean): ExportOptions {
+export function cliExportOptions(args: readonly string[], format: string | undefined, overwrite: boolean): ExportOptions {
   return { saveMedia: false, ...parseExportArgs(args, format), overwrite };
 }
 

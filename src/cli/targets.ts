@@ -45,6 +45,17 @@ export function targetFromArgs(a: Args, positional = 'target'): Target {
   return { kind: 'path', path: t.path, format };
 }
 
+/**
+ * Where a command without -o writes: the dataset folder itself (datum saves in place; the
+ * non-empty folder then needs --overwrite). A project is never overwritten in place.
+ */
+export async function inPlaceOutput(target: Target, command: string): Promise<string> {
+  if (target.kind === 'project' || (target.kind === 'auto' && (await isProject(target.path)))) {
+    throw new CliUsageError(`${command} of a project needs -o/--output-dir (cifarkit does not rewrite a project's sources in place)`);
+  }
+  return target.path;
+}
+
 /** How a target is named in messages and reports. */
 export function targetName(t: Target): string {
   return t.kind === 'project' ? t.dir : t.path;

@@ -47,6 +47,20 @@ const CASES: Record<string, readonly Case[]> = {
     ['an unknown format in <path>:<format>', ['dinfo', 'data:kitti'], "unknown format 'kitti'"],
     ['arguments after --', ['info', 'data', '--', 'x'], 'dinfo takes no arguments after --'],
   ],
+  stats: [
+    ['a misspelt option', ['stats', 'data', '--subste', 'x'], 'unknown option --subste (did you mean -s/--subset?)'],
+    ['a bad boolean', ['stats', 'data', '--image-stats', 'maybe'], "unexpected argument 'maybe'"],
+  ],
+  compare: [
+    ['one dataset', ['compare', 'data'], 'Not enough non-option arguments'],
+    ['an unknown format', ['compare', 'data', 'data:kitti'], "unknown format 'kitti'"],
+    ["datum's report options", ['compare', 'data', 'data', '-m', 'table'], 'unknown option -m'],
+  ],
+  patch: [
+    ['no patch', ['patch', 'data'], 'Not enough non-option arguments'],
+    ['a bad exporter value', ['patch', 'data', 'data', '-o', 'out2', '--', '--jpeg-quality', '101'], '--jpeg-quality needs an integer from 1 to 100'],
+    ['in place onto a project', ['patch', '.', 'data', '--overwrite'], 'patch of a project needs -o/--output-dir'],
+  ],
   filter: [
     ['no -e', ['filter', 'data', '-o', 'out2'], 'missing required option -e/--filter'],
     ['a bad mode', ['filter', 'data', '-e', '/item', '-m', 'q', '-o', 'out2'], "invalid -m/--mode 'q'"],

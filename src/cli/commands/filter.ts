@@ -4,7 +4,7 @@ import type { CliCommand } from '../command.js';
 import { formatChoice, filterExpression, filterModeOption, inputFormat, int, json, noPassThrough, outputDir, overwrite, parseFilterMode, project, str, workers } from '../options.js';
 import { annotationCount } from '../options.js';
 import { CliUsageError } from '../common.js';
-import { checkOutputDir, exportWithProgress, loadTarget, targetFromArgs, targetName } from '../targets.js';
+import { checkOutputDir, exportWithProgress, inPlaceOutput, loadTarget, targetFromArgs, targetName } from '../targets.js';
 
 export const filter: CliCommand = {
   command: 'filter [target]',
@@ -34,8 +34,7 @@ export const filter: CliCommand = {
     let out = str(a, 'output-dir');
     if (dryRun && out !== undefined) throw new CliUsageError('--dry-run writes nothing: drop -o/--output-dir');
     if (!dryRun) {
-      if (out === undefined && target.kind === 'project') throw new CliUsageError('filtering a project needs -o/--output-dir');
-      out ??= targetName(target);
+      out ??= await inPlaceOutput(target, 'filter');
       await checkOutputDir(out, Boolean(a.overwrite));
     }
     return async () => {

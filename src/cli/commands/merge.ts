@@ -1,7 +1,7 @@
 /** `cifarkit merge <targets..>`: datum merge (the union policy). */
 import { Dataset } from '../../index.js';
 import type { CliCommand } from '../command.js';
-import { cliExportOptions, CliUsageError, exportArgsHelp } from '../common.js';
+import { CliUsageError, exportArgsHelp, parseExportArgs } from '../common.js';
 import { formatChoice, int, json, outputDir, overwrite, passThrough, project, str, workers } from '../options.js';
 import { checkOutputDir, exportWithProgress, loadTarget, nextFreeName, targetName, targetOf, type Target } from '../targets.js';
 
@@ -25,10 +25,10 @@ export const merge: CliCommand = {
     if (targets.length === 1) targets.unshift({ kind: 'project', dir: str(a, 'project') ?? '.' });
     if (targets.length < 2) throw new CliUsageError('merge needs at least two datasets');
     const chosen = str(a, 'format');
-    // The exporter options are checked against the format given, or against cifar's when the
-    // format comes from the first input (checked again once it is known).
+    // Checked against the format given, or (when it comes from the first input) against every
+    // format's options now and again once the format is known.
     const rest = passThrough(a);
-    cliExportOptions(rest, chosen ?? 'cifar', false);
+    parseExportArgs(rest, chosen);
     const threads = int(a, 'workers', '--workers', 1);
     const out = str(a, 'output-dir') ?? (await nextFreeName('merged'));
     await checkOutputDir(out, Boolean(a.overwrite));
@@ -37,7 +37,7 @@ export const merge: CliCommand = {
       for (const t of targets) inputs.push(await loadTarget(t, ctx));
       const merged = Dataset.merge(...inputs);
       const format = chosen ?? inputs[0]!.format ?? 'cifar';
-      const options = { saveMedia: true, ...cliExportOptions(rest, format, Boolean(a.overwrite)) };
+      const options = { saveMedia: true, ...parseExportArgs(rest, format), overwrite: Boolean(a.overwrite) };
       const files = await exportWithProgress(merged, out, format, options, ctx, threads);
       const names = targets.map(targetName);
       const conflicts = merged.mergeConflicts.map((c) => ({ ...c, sources: c.sources.map((s) => names[s]) }));

@@ -3,7 +3,7 @@ import { parseTransformArgs, transformNames, transformUsage } from '../../index.
 import type { CliCommand } from '../command.js';
 import { CliUsageError } from '../common.js';
 import { formatChoice, inputFormat, int, json, outputDir, overwrite, passThrough, project, str, workers } from '../options.js';
-import { checkOutputDir, exportWithProgress, loadTarget, targetFromArgs, targetName } from '../targets.js';
+import { checkOutputDir, exportWithProgress, inPlaceOutput, loadTarget, targetFromArgs, targetName } from '../targets.js';
 
 export const transform: CliCommand = {
   command: 'transform [target]',
@@ -32,8 +32,7 @@ export const transform: CliCommand = {
     const target = targetFromArgs(a);
     const threads = int(a, 'workers', '--workers', 1);
     const given = str(a, 'output-dir');
-    if (given === undefined && target.kind === 'project') throw new CliUsageError('transforming a project needs -o/--output-dir');
-    const out = given ?? targetName(target);
+    const out = given ?? (await inPlaceOutput(target, 'transform'));
     await checkOutputDir(out, Boolean(a.overwrite));
     return async () => {
       const ds = await loadTarget(target, ctx);
