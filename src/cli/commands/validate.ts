@@ -5,7 +5,7 @@
 import { writeFileAtomic } from '../../io/node-fs.js';
 import { validationReportHtml } from '../../index.js';
 import type { CliCommand } from '../command.js';
-import { CliUsageError } from '../common.js';
+import { CliUsageError, progress } from '../common.js';
 import { inputFormat, int, json, num, overwrite, passThrough, project, str } from '../options.js';
 import { checkOutputFile, loadTarget, targetFromArgs, targetName } from '../targets.js';
 import { formatValidation } from '../validate-report.js';
@@ -90,7 +90,14 @@ export const validate: CliCommand = {
         if (!ds.subsets().includes(subset)) throw new CliUsageError(`-s/--subset: the dataset has no subset '${subset}' (it has: ${ds.subsets().join(', ')})`);
         ds = ds.filter((item) => item.subset === subset);
       }
-      const result = ds.validate(options);
+      // ds.validate reports no progress of its own: the bar names the step while it runs.
+      const bar = progress(`validating ${ds.size} items`, null, ctx.progress);
+      let result: ReturnType<typeof ds.validate>;
+      try {
+        result = ds.validate(options);
+      } finally {
+        bar.done();
+      }
       if (report !== undefined) await writeFileAtomic(report, new TextEncoder().encode(validationReportHtml(ds, result)), { overwrite: Boolean(a.overwrite) });
       if (a.json) ctx.printJson(result);
       else ctx.print(formatValidation(targetName(target), result));
