@@ -13,6 +13,11 @@ export const inputPath = {
   'input-path': { alias: 'i', type: 'string', default: '.', requiresArg: true, describe: 'the dataset: a folder, an archive or a file of it (default: current folder)' },
 } as const satisfies Record<string, Options>;
 
+/** The dataset as an option, for filter and transform (datum takes it as the target positional). */
+export const inputPathAlternative = {
+  'input-path': { alias: 'i', type: 'string', requiresArg: true, describe: 'the dataset, as the target positional' },
+} as const satisfies Record<string, Options>;
+
 export const inputFormat = {
   'input-format': { alias: 'if', ...formatChoice, describe: 'its format (detected when omitted)' },
 } as const satisfies Record<string, Options>;

@@ -36,7 +36,12 @@ export function targetOf(spec: string | undefined, projectDir: string | undefine
  * the same as `<path>:<format>`) and -p/--project.
  */
 export function targetFromArgs(a: Args, positional = 'target'): Target {
-  const spec = a[positional] === undefined ? undefined : String(a[positional]);
+  let spec = a[positional] === undefined ? undefined : String(a[positional]);
+  // filter and transform also take the dataset as -i/--input-path (cifarkit's earlier spelling).
+  if (a['input-path'] !== undefined) {
+    if (spec !== undefined) throw new CliUsageError(`give the dataset once: '${spec}' or -i/--input-path ${String(a['input-path'])}`);
+    spec = String(a['input-path']);
+  }
   const t = targetOf(spec, a.project === undefined ? undefined : String(a.project));
   const format = a['input-format'] === undefined ? undefined : String(a['input-format']);
   if (format === undefined) return t;

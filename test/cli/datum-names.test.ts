@@ -105,6 +105,18 @@ describe('targets and spellings', () => {
     expect([none.code, none.stdout.trim()]).toEqual([1, 'Unable to detect the format']);
   });
 
+  it("filter and transform also take the dataset as -i/--input-path (cifarkit's earlier spelling), not both ways at once", () => {
+    const work = workWithPets();
+    const f = cliIn(work, 'filter', '-e', FILTER, '-i', 'pets', '--dry-run', '--json');
+    expect(f.code, f.stderr).toBe(0);
+    expect(JSON.parse(f.stdout).kept).toBe(SHIPS);
+    const t = cliIn(work, 'transform', '-t', 'rename', '-i', 'pets', '-o', 'renamed', '--', '-e', '|^|x_|');
+    expect(t.code, t.stderr).toBe(0);
+    const both = cliIn(work, 'filter', 'pets', '-i', 'pets', '-e', FILTER, '--dry-run');
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('give the dataset once');
+  });
+
   it('--version prints the package version', () => {
     const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
     const r = cliIn(ROOT, '--version');

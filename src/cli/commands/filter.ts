@@ -1,8 +1,7 @@
 /** `cifarkit filter [target]`: datum filter — keep the items (or annotations) an XPath selects. */
 import { Dataset } from '../../index.js';
 import type { CliCommand } from '../command.js';
-import { formatChoice, filterExpression, filterModeOption, inputFormat, int, json, noPassThrough, outputDir, overwrite, parseFilterMode, project, str, workers } from '../options.js';
-import { annotationCount } from '../options.js';
+import { annotationCount, filterExpression, filterModeOption, formatChoice, inputFormat, inputPathAlternative, int, json, noPassThrough, outputDir, overwrite, parseFilterMode, project, str, workers } from '../options.js';
 import { CliUsageError } from '../common.js';
 import { checkOutputDir, exportWithProgress, inPlaceOutput, loadTarget, targetFromArgs, targetName } from '../targets.js';
 
@@ -17,6 +16,7 @@ export const filter: CliCommand = {
     ...outputDir('output folder (default: the input folder itself, with --overwrite)'),
     ...overwrite,
     'output-format': { alias: 'f', ...formatChoice, describe: 'format to write (default: the input format)' },
+    ...inputPathAlternative,
     ...inputFormat,
     ...project,
     ...workers,

@@ -2,7 +2,7 @@
 import { parseTransformArgs, transformNames, transformUsage } from '../../index.js';
 import type { CliCommand } from '../command.js';
 import { CliUsageError } from '../common.js';
-import { formatChoice, inputFormat, int, json, outputDir, overwrite, passThrough, project, str, workers } from '../options.js';
+import { formatChoice, inputFormat, inputPathAlternative, int, json, outputDir, overwrite, passThrough, project, str, workers } from '../options.js';
 import { checkOutputDir, exportWithProgress, inPlaceOutput, loadTarget, targetFromArgs, targetName } from '../targets.js';
 
 export const transform: CliCommand = {
@@ -14,6 +14,7 @@ export const transform: CliCommand = {
     ...outputDir('output folder (default: the input folder itself, with --overwrite)'),
     ...overwrite,
     'output-format': { alias: 'f', ...formatChoice, describe: 'format to write (default: the input format)' },
+    ...inputPathAlternative,
     ...inputFormat,
     ...project,
     ...workers,
