@@ -90,7 +90,10 @@ export function usageMessage(msg: string, argv: readonly string[], cmd: CliComma
     return parts.join('; ');
   }
   const command = /^Did you mean (.*)\?$/s.exec(msg);
-  if (command) return `unknown command '${argv.find((t) => !t.startsWith('-')) ?? ''}' (did you mean ${command[1]}?)`;
+  if (command) {
+    const typed = argv.filter((t) => !t.startsWith('-')).reduce((best, t) => (distance(t, command[1]!) < distance(best, command[1]!) ? t : best), argv[0] ?? '');
+    return `unknown command '${typed}' (did you mean ${command[1]}?)`;
+  }
   if (/^Unknown command/.test(msg)) return msg.replace(/\s+/g, ' ');
   const missing = /^Missing required arguments?: (.*)$/s.exec(msg);
   if (missing) return `missing required option ${missing[1]!.split('\n')[0]!.split(', ').map((n) => spell(n, cmd)).join(', ')}`;

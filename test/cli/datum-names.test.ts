@@ -144,15 +144,15 @@ describe('project commands default -p to the current folder', () => {
     step('project', 'create');
     expect(step('project', 'import', 'pets', '-f', 'cifar', '-n', 'pets')).toContain("imported 'pets': cifar, 9 items");
     step('convert', '-i', 'pets', '-f', 'imagenet', '-o', 'pets-in');
-    expect(step('project', 'add', 'pets-in', '--no-check', '-f', 'imagenet')).toContain("added 'source-2': imagenet from pets-in");
+    expect(step('project', 'add', 'pets-in', '--no-check', '-f', 'imagenet')).toContain("added 'pets-in': imagenet from pets-in");
     expect(JSON.parse(step('project', 'info', '--json')).sources.map((s: { name: string; format: string }) => [s.name, s.format])).toEqual([
       ['pets', 'cifar'],
-      ['source-2', 'imagenet'],
+      ['pets-in', 'imagenet'],
     ]);
     expect(JSON.parse(step('dinfo', '--json')).items).toBe(18);
     step('project', 'export', 'pets', '-f', 'imagenet_txt');
     expect((await Dataset.importFrom(join(work, 'export-imagenet_txt'))).size).toBe(9);
-    expect(step('project', 'remove', 'source-2')).toContain("removed 'source-2'");
+    expect(step('project', 'remove', 'pets-in')).toContain("removed 'pets-in'");
     expect(JSON.parse(step('dinfo', '--json')).items).toBe(9);
     const missing = cliIn(work, 'project', 'remove', 'nope');
     expect(missing.code).toBe(2);

@@ -88,6 +88,7 @@ const CASES: Record<string, readonly Case[]> = {
     ['--scale 0', ['preview', 'data', '-o', 'p.png', '--scale', '0'], '--scale needs an integer from 1 to 16'],
   ],
   project: [
+    ['a misspelt subcommand', ['project', 'creat'], "unknown command 'creat' (did you mean create?)"],
     ['no subcommand', ['project'], 'name a project command: create, import, add, remove, export, info'],
     ['create: an unknown option', ['project', 'create', '--overwirte'], 'unknown option --overwirte (did you mean --overwrite?)'],
     ['import: no path', ['project', 'import', '-f', 'cifar'], 'Not enough non-option arguments'],

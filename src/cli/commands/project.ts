@@ -44,7 +44,8 @@ function addSource(name: 'import' | 'add', describe: string): CliCommand {
       const format = str(a, 'format');
       const check = Boolean(a.check);
       if (!check && format === undefined) throw new CliUsageError('--no-check needs -f/--format (the source is not read to detect it)');
-      const sourceName = str(a, 'name');
+      // datum: import names a source -n (default source-N), add after its folder.
+      const sourceName = name === 'add' ? nodePath.basename(nodePath.resolve(path)) : str(a, 'name');
       if (sourceName !== undefined && !/^[\w.-]+$/.test(sourceName)) throw new CliUsageError(`-n/--name '${sourceName}': use letters, digits, '.', '_' and '-'`);
       return async () => {
         const { source, dataset } = await importSource(projectDir(a), path, format, sourceName, ctx.importOptions, check);
@@ -134,5 +135,5 @@ const info: CliCommand = {
 export const projectCommand: CliCommand = {
   command: 'project',
   describe: 'Work with a project: a folder listing sources (create, import, add, remove, export, info)',
-  subcommands: [create, addSource('import', 'Add a dataset to the project as a source'), addSource('add', 'Add a dataset to the project as a source (as import)'), remove, exportCommand, info],
+  subcommands: [create, addSource('import', 'Add a dataset to the project as a source'), addSource('add', 'Add a dataset to the project as a source named after its folder'), remove, exportCommand, info],
 };
