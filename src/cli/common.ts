@@ -1,6 +1,7 @@
 /**
  * Shared pieces of the CLI: exit codes, error reporting, exporter arguments, progress bars.
- * The CLI calls the public API only (../index.ts); files are touched through src/io.
+ * The CLI calls the public API only (../index.ts); files are read and written through src/io
+ * (targets.ts lists folders with node:fs for datum's output names and the non-empty check).
  */
 import { SingleBar } from 'cli-progress';
 import yargs from 'yargs';

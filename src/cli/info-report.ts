@@ -1,4 +1,4 @@
-/** `cifarkit info|stats <path>`: what is in a dataset. */
+/** `cifarkit dinfo [target]` (alias `info`): what is in a dataset, as a table or JSON. */
 import { Dataset } from '../index.js';
 
 export interface DatasetInfo {

@@ -1,4 +1,4 @@
-/** `cifarkit validate <path>`: the label report and duplicate images, as a short table or JSON. */
+/** `cifarkit validate [target]`: the label report and duplicate images, as a short table or JSON. */
 import type { ValidationReport } from '../index.js';
 
 /** At most this many lines of each list in the human output (all of them are in --json). */
