@@ -13,14 +13,18 @@ export function heapBase(): usize {
 
 /**
  * Planar CHW -> interleaved HWC for `count` consecutive images of `pixels` (= H*W) pixels each.
- * `src` and `dst` must not overlap.
+ * `src` and `dst` must not overlap. With `swapRB` non-zero the planes are read as B, G, R
+ * (Datumaro's CIFAR files of images it loaded from PNG/JPEG): the output is still R, G, B.
  */
-export function chwToHwc(src: usize, dst: usize, pixels: i32, count: i32): void {
+export function chwToHwc(src: usize, dst: usize, pixels: i32, count: i32, swapRB: i32): void {
   const plane = <usize>pixels;
+  // The plane order costs nothing per pixel: only which plane the "R" pointer starts at.
+  const first: usize = swapRB ? 2 * plane : 0;
+  const last: usize = swapRB ? 0 : 2 * plane;
   for (let n = 0; n < count; n++) {
-    const r = src;
+    const r = src + first;
     const g = src + plane;
-    const b = src + 2 * plane;
+    const b = src + last;
     let out = dst;
     let i: usize = 0;
     // 4 pixels per step: three 32-bit stores instead of twelve byte stores.
@@ -40,13 +44,15 @@ export function chwToHwc(src: usize, dst: usize, pixels: i32, count: i32): void 
   }
 }
 
-/** Interleaved HWC -> planar CHW, the inverse of chwToHwc. */
-export function hwcToChw(src: usize, dst: usize, pixels: i32, count: i32): void {
+/** Interleaved HWC -> planar CHW, the inverse of chwToHwc (`swapRB`: write the planes B, G, R). */
+export function hwcToChw(src: usize, dst: usize, pixels: i32, count: i32, swapRB: i32): void {
   const plane = <usize>pixels;
+  const first: usize = swapRB ? 2 * plane : 0;
+  const last: usize = swapRB ? 0 : 2 * plane;
   for (let n = 0; n < count; n++) {
-    const r = dst;
+    const r = dst + first;
     const g = dst + plane;
-    const b = dst + 2 * plane;
+    const b = dst + last;
     let inp = src;
     let i: usize = 0;
     for (; i + 4 <= plane; i += 4) {

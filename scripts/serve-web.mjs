@@ -1,5 +1,5 @@
 // Serves the dataset viewer (web/) on http://127.0.0.1:<port> (default 5173; --port N, 0 = any free port).
-// web/app.js is bundled by esbuild on each request (platform browser, 'cifarkit' through the
+// web/app.js and web/worker.js are bundled by esbuild on each request (platform browser, 'cifarkit' through the
 // package's exports map, so it needs `npm run build` first: `npm run web` does both).
 // Everything is served from localhost; the page loads nothing from the network.
 import { createServer } from 'node:http';
@@ -22,10 +22,10 @@ const TYPES = {
   '.tar': 'application/x-tar',
 };
 
-/** The page's script: web/app.js and its imports (cifarkit, fflate) as one browser ESM bundle. */
-export async function bundleApp() {
+/** A script of the page: web/app.js, or web/worker.js and its imports (cifarkit, fflate), as one browser ESM bundle. */
+export async function bundleApp(entry = 'app.js') {
   const result = await build({
-    entryPoints: [join(WEB, 'app.js')],
+    entryPoints: [join(WEB, entry)],
     bundle: true,
     platform: 'browser',
     format: 'esm',
@@ -46,8 +46,8 @@ export async function startServer({ port = 5173, host = '127.0.0.1', log = () =>
     try {
       const pathname = decodeURIComponent(new URL(req.url, 'http://x').pathname);
       if (req.method !== 'GET' && req.method !== 'HEAD') return res.writeHead(405, headers).end();
-      if (pathname === '/app.js') {
-        const text = await bundleApp();
+      if (pathname === '/app.js' || pathname === '/worker.js') {
+        const text = await bundleApp(pathname.slice(1));
         return res.writeHead(200, { ...headers, 'content-type': TYPES['.js'] }).end(text);
       }
       const rel = pathname === '/' ? 'index.html' : pathname.slice(1);
@@ -84,7 +84,7 @@ function parsePort(argv) {
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const port = parsePort(process.argv.slice(2));
   try {
-    await bundleApp(); // fail early (e.g. dist/ not built) rather than on the first page load
+    await bundleApp('worker.js'); // fail early (e.g. dist/ not built) rather than on the first page load
   } catch (e) {
     console.error(`cannot bundle web/app.js: ${e.message}\n(run \`npm run build\` first, or use \`npm run web\`)`);
     process.exit(1);

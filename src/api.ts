@@ -1,6 +1,7 @@
 /** The public API shared by every runtime entry point (re-exports only). */
 export { Dataset, type DatasetInput, type FromIterableOptions, type ImportOptions } from './dataset/dataset.js';
 export { DEFAULT_LIMITS, type ImportLimits } from './limits.js';
+export { setInflater, getInflater, type InflaterName } from './archive/inflate.js';
 export { DatasetItem, type DatasetItemInit } from './dataset/item.js';
 export { Label, LabelCategories, type Annotation, type LabelCategory } from './dataset/annotations.js';
 export { Image, type ImageOptions, type ImageDataInput } from './dataset/media.js';
@@ -13,7 +14,8 @@ export { NdArray, DType } from './pickle/ndarray.js';
 export type { PyValue, PyDict } from './pickle/values.js';
 export { formatNames } from './formats/index.js';
 export type { MemoryFiles } from './formats/file-tree.js';
-export type { ExportOptions, ExportedFile } from './formats/format.js';
+export type { ExportOptions, ExportedFile, ChannelOrder, DatasetInfos } from './formats/format.js';
+export { WarningCode, type ImportWarning } from './warnings.js';
 export type { CifarExportOptions } from './formats/cifar/index.js';
 export type { MnistExportOptions } from './formats/mnist/index.js';
 export {
@@ -42,6 +44,16 @@ export {
   type RemoveAttributesOptions,
   type RemoveDuplicatesOptions,
   type ItemRef,
+  type ReindexOptions,
+  type SortOptions,
+  type ProjectLabelsOptions,
+  type ResizeOptions,
+  type SplitOptions,
+  type RandomSamplerOptions,
+  type LabelRandomSamplerOptions,
+  type NdrOptions,
+  type CorrectOptions,
+  type DatumaroValidationReport,
 } from './dataset/transforms.js';
 export type { MergeConflict } from './dataset/merge.js';
 export {

@@ -1,10 +1,11 @@
 /**
  * Dataset archives as sources: the official `cifar-10-python.tar.gz` / `cifar-100-python.tar.gz`
  * as downloaded, and .tar, .tgz, .zip alike, read from bytes, a Blob/File, a fetch Response, a
- * web ReadableStream or a URL. Web-standard APIs and fflate only; no filesystem.
+ * web ReadableStream or a URL. Web-standard APIs and fflate only (node:zlib when the Node/Deno
+ * entry point installs it); no filesystem.
  *
- * Memory: a .tar(.gz) is read as a stream (fflate's streaming Gunzip, then a streaming tar
- * reader): only the regular files' bytes are kept, one buffer per entry; the inflated tar is
+ * Memory: a .tar(.gz) is read as a stream (the runtime's native gunzip or fflate's, see
+ * inflate.ts, then a streaming tar reader): only the regular files' bytes are kept, one buffer per entry; the inflated tar is
  * never held whole. The returned tree hands each file's bytes over once and forgets them, so a
  * dataset decoded batch by batch does not coexist with all of its raw files. A .zip is read
  * through its central directory (see zip.ts), holding the compressed bytes while inflating.
@@ -17,7 +18,7 @@ import { concatBytes } from '../bytes.js';
 import { DatasetImportError, ErrorCode, UsageError } from '../errors.js';
 import { DEFAULT_LIMITS, resolveLimits } from '../limits.js';
 import type { DatasetSource } from '../formats/file-tree.js';
-import { GunzipChecked } from './gzip.js';
+import { gunzipStream } from './inflate.js';
 import { archiveLabel, inputChunks, isArchiveInput, type ArchiveInput } from './input.js';
 import { checksumOk, TarReader, type ArchiveLimits } from './tar.js';
 import { ArchiveTreeBuilder, type ArchiveTree, type SkippedEntry } from './tree.js';
@@ -107,11 +108,20 @@ export async function archiveSource(input: ArchiveInput, options: ArchiveSourceO
       readZip(parts.length === 1 ? first : concatBytes(parts), tree, label, limits);
     } else {
       const tar = new TarReader(tree, label, limits);
-      const gunzip = kind === 'gzip' ? new GunzipChecked(label, (c) => tar.push(c)) : null;
-      const feed = gunzip ? (c: Uint8Array) => gunzip.push(c) : (c: Uint8Array) => tar.push(c);
-      feed(first);
-      for await (const chunk of chunks) feed(chunk);
-      gunzip?.end();
+      if (kind === 'gzip') {
+        // The tar reader counts the inflated bytes against the limits as they arrive.
+        await gunzipStream(
+          (async function* () {
+            yield first;
+            yield* chunks;
+          })(),
+          label,
+          (c) => tar.push(c),
+        );
+      } else {
+        tar.push(first);
+        for await (const chunk of chunks) tar.push(chunk);
+      }
       tar.end();
     }
     return { tree: tree.build(), start: '', limits };

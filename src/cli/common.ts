@@ -74,6 +74,13 @@ export const EXPORT_ARGS: readonly ExportArg[] = [
   { name: 'jpeg-quality', type: 'number', describe: 'JPEG quality 1-100 (default 95)', apply: (v: number, o) => (o.jpegQuality = intIn('jpeg-quality', 1, 100, v)) },
   { name: 'protocol', type: 'number', formats: ['cifar'], describe: 'cifar: pickle protocol 2-5 (default 4)', apply: (v: number, o) => (o.protocol = intIn('protocol', 2, 5, v)) },
   { name: 'python2', type: 'boolean', formats: ['cifar'], describe: 'cifar: the original Python 2 layout', apply: (v: boolean, o) => (o.python2 = v) },
+  {
+    name: 'channel-order',
+    type: 'string',
+    formats: ['cifar'],
+    describe: "cifar: the planes' order to write, rgb or bgr (bgr: as Datumaro writes converted images)",
+    apply: (v: string, o) => (o.channelOrder = oneOf('channel-order', ['rgb', 'bgr'], v)),
+  },
   { name: 'compress', type: 'boolean', formats: ['mnist'], describe: 'mnist: gzip the idx files (default true; --no-compress)', apply: (v: boolean, o) => (o.compress = v) },
 ];
 

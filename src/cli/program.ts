@@ -13,7 +13,7 @@ import { int } from './options.js';
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error', 'critical'];
 
-/** Options of every command (datum's --loglevel; cifarkit's import limits). */
+/** Options of every command (datum's --loglevel; cifarkit's import limits and CIFAR plane order). */
 const GLOBAL_OPTIONS: Record<string, Options> = {
   loglevel: { type: 'string', choices: LOG_LEVELS as LogLevel[], default: 'info', requiresArg: true, global: true, describe: 'logging level' },
   'max-total-bytes': {
@@ -23,6 +23,13 @@ const GLOBAL_OPTIONS: Record<string, Options> = {
     describe: `import limit: bytes an archive or .gz may inflate to (default ${DEFAULT_LIMITS.maxTotalBytes})`,
   },
   'max-entries': { type: 'number', requiresArg: true, global: true, describe: `import limit: entries an archive may hold (default ${DEFAULT_LIMITS.maxEntries})` },
+  'channel-order': {
+    type: 'string',
+    choices: ['rgb', 'bgr'],
+    requiresArg: true,
+    global: true,
+    describe: "CIFAR input: its planes' order; bgr for Datumaro's exports of PNG/JPEG datasets (to write bgr: -- --channel-order bgr)",
+  },
 };
 
 /** The state of one parse: the command yargs matched (its builder ran) and the one it chose. */
@@ -179,6 +186,7 @@ function makeContext(args: Args): Context {
   if (maxTotalBytes !== undefined) limits.maxTotalBytes = maxTotalBytes;
   if (maxEntries !== undefined) limits.maxEntries = maxEntries;
   const importOptions: ImportOptions = { limits };
+  if (args['channel-order'] !== undefined) importOptions.channelOrder = args['channel-order'] as 'rgb' | 'bgr';
   const level = (args.loglevel as LogLevel | undefined) ?? 'info';
   return {
     log: makeLogger(level),

@@ -69,17 +69,30 @@ export function targetName(t: Target): string {
 /** Reads a target with a progress bar of the reading. */
 export async function loadTarget(target: Target, ctx: Context): Promise<Dataset> {
   const bar = progress(`reading ${targetName(target)}`, null, ctx.progress);
+  let ds: Dataset;
   try {
     if (target.kind === 'path' || (target.kind === 'auto' && !(await isProject(target.path)))) {
       const format = target.kind === 'path' ? target.format : undefined;
-      const ds = await Dataset.importFrom(target.path, format, ctx.importOptions);
+      ds = await Dataset.importFrom(target.path, format, ctx.importOptions);
       ctx.log.debug(`read ${target.path} as ${ds.format ?? '?'}: ${ds.size} items`);
-      return ds;
+    } else {
+      ds = (await projectDataset(targetName(target), ctx.importOptions)).dataset;
     }
-    return (await projectDataset(targetName(target), ctx.importOptions)).dataset;
   } finally {
     bar.done();
   }
+  noteWarnings(ds);
+  return ds;
+}
+
+/** Warning lines printed for one import; the rest are counted. */
+const MAX_WARNING_LINES = 20;
+
+/** What an import worked around, on stderr: one line each (nothing was dropped). */
+function noteWarnings(ds: Dataset): void {
+  const warnings = ds.importWarnings;
+  for (const w of warnings.slice(0, MAX_WARNING_LINES)) process.stderr.write(`cifarkit: warning [${w.code}] ${w.message}\n`);
+  if (warnings.length > MAX_WARNING_LINES) process.stderr.write(`cifarkit: warning: ${warnings.length - MAX_WARNING_LINES} more like these\n`);
 }
 
 /**

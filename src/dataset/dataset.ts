@@ -5,7 +5,8 @@ import { archiveSource, isArchiveInput, type ArchiveInput } from '../archive/ind
 import { concatBytes } from '../bytes.js';
 import { DatasetExportError, ErrorCode, UsageError } from '../errors.js';
 import { isMemoryFiles, memoryTree, safeOutputPath, type DatasetSource, type MemoryFiles } from '../formats/file-tree.js';
-import type { ExportedFile, ExportOptions } from '../formats/format.js';
+import type { ChannelOrder, DatasetInfos, ExportedFile, ExportOptions } from '../formats/format.js';
+import type { ImportWarning } from '../warnings.js';
 import { resolveLimits, type ImportLimits } from '../limits.js';
 import { detectFormats, exportFiles, importSource } from '../formats/index.js';
 import { ENCODER_OPTION } from '../formats/common.js';
@@ -85,11 +86,23 @@ export interface ImportOptions {
    * `DEFAULT_LIMITS`). Raise them for data you trust, lower them for data you do not.
    */
   limits?: Partial<ImportLimits>;
+  /**
+   * CIFAR: the order of the colour planes in the files, 'rgb' (default: the CIFAR convention,
+   * torchvision) or 'bgr' (Datumaro's CIFAR exports of datasets it loaded from PNG/JPEG). With
+   * 'bgr' the images read back in their true colours. Other formats refuse 'bgr'.
+   */
+  channelOrder?: ChannelOrder;
 }
 
 export interface FromIterableOptions {
   /** Label categories, or label names (or [name, parent] pairs). */
   labels?: LabelCategories | Iterable<string | readonly [string, string?]>;
+  /** Dataset-level facts for exporters (see `Dataset.infos`). */
+  infos?: Record<string, unknown>;
+}
+
+function frozenInfos(infos: Record<string, unknown> | undefined): DatasetInfos {
+  return Object.freeze({ ...(infos ?? {}) });
 }
 
 export class Dataset implements Iterable<DatasetItem> {
@@ -98,11 +111,19 @@ export class Dataset implements Iterable<DatasetItem> {
   private readonly itemList: DatasetItem[];
   private readonly subsetNames: string[];
   readonly labels: LabelCategories;
+  /**
+   * Dataset-level facts the source's files hold beyond items and labels, kept for a later export
+   * (Datumaro's `infos`). CIFAR: `coarse_label_names` (the meta's full CIFAR-100 superclass list,
+   * in its order), `num_cases_per_batch` and `num_vis` (batches.meta), `batch_labels` (subset ->
+   * its `batch_label`). Kept by `filter`, `transform` and (first dataset first) `merge`.
+   */
+  readonly infos: DatasetInfos;
 
-  private constructor(items: DatasetItem[], labels: LabelCategories, subsets: string[] | null, format: string | null) {
+  private constructor(items: DatasetItem[], labels: LabelCategories, subsets: string[] | null, format: string | null, infos: DatasetInfos = frozenInfos(undefined)) {
     this.itemList = items;
     this.labels = labels;
     this.format = format;
+    this.infos = infos;
     const names = subsets ? [...subsets] : [];
     for (const item of items) if (!names.includes(item.subset)) names.push(item.subset);
     this.subsetNames = names;
@@ -111,7 +132,10 @@ export class Dataset implements Iterable<DatasetItem> {
   /** A dataset from items in memory. */
   static fromIterable(items: Iterable<DatasetItem>, options: FromIterableOptions = {}): Dataset {
     const labels = options.labels instanceof LabelCategories ? options.labels : LabelCategories.fromIterable(options.labels ?? []);
-    return new Dataset([...items], labels, null, null);
+    if (options.infos !== undefined && (options.infos === null || typeof options.infos !== 'object' || Array.isArray(options.infos))) {
+      throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'infos must be an object of name -> value');
+    }
+    return new Dataset([...items], labels, null, null, frozenInfos(options.infos));
   }
 
   /**
@@ -119,12 +143,19 @@ export class Dataset implements Iterable<DatasetItem> {
    * `Record<string, Uint8Array>`, `Map`, or `File[]`/`FileList`. The format is detected when omitted.
    */
   static async importFrom(input: DatasetInput, format?: string, options: ImportOptions = {}): Promise<Dataset> {
+    if (options === null || typeof options !== 'object') throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'importFrom options must be an object');
+    const { channelOrder } = options;
+    if (channelOrder !== undefined && channelOrder !== 'rgb' && channelOrder !== 'bgr') {
+      throw new UsageError(ErrorCode.INVALID_ARGUMENT, `channelOrder must be 'rgb' or 'bgr', got ${JSON.stringify(channelOrder) ?? String(channelOrder)}`);
+    }
     const source = await openSource(input, options, 'importFrom');
     if (format !== undefined && typeof format !== 'string') {
       throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'the format must be a string such as "cifar"');
     }
-    const imported = await importSource(source, format);
-    return new Dataset(imported.items, imported.labels, imported.subsets, imported.format);
+    const imported = await importSource(source, format, channelOrder === undefined ? {} : { channelOrder });
+    const dataset = new Dataset(imported.items, imported.labels, imported.subsets, imported.format, frozenInfos(imported.infos));
+    dataset.warnings = Object.freeze([...(imported.warnings ?? [])]);
+    return dataset;
   }
 
   /**
@@ -223,7 +254,7 @@ export class Dataset implements Iterable<DatasetItem> {
     return itemBatches(this.itemList, size, options);
   }
 
-  /** Subset names, in the order the source defines (CIFAR: by file name). */
+  /** Subset names, in the order the source defines (CIFAR: train, data_batch_N by N, test, test_batch, then the others by name). */
   subsets(): string[] {
     return [...this.subsetNames];
   }
@@ -258,14 +289,24 @@ export class Dataset implements Iterable<DatasetItem> {
   }
 
   private conflicts: readonly MergeConflict[] = [];
+  private warnings: readonly ImportWarning[] = [];
+
+  /**
+   * What `importFrom` worked around without failing, e.g. a CIFAR batch naming one file twice
+   * (every item is kept; the later ones get new ids, see `ImportWarning.renamedTo`). Empty for
+   * datasets not made by `importFrom` (filter, transform and merge results included).
+   */
+  get importWarnings(): readonly ImportWarning[] {
+    return this.warnings;
+  }
 
   /** The items `Dataset.merge` found twice, not identical, and kept the first of (empty otherwise). */
   get mergeConflicts(): readonly MergeConflict[] {
     return this.conflicts;
   }
 
-  private static fromParts(parts: DatasetParts, format: string | null): Dataset {
-    return new Dataset(parts.items, parts.labels, parts.subsets, format);
+  private static fromParts(parts: DatasetParts, format: string | null, infos: DatasetInfos): Dataset {
+    return new Dataset(parts.items, parts.labels, parts.subsets, format, infos);
   }
 
   /**
@@ -279,19 +320,21 @@ export class Dataset implements Iterable<DatasetItem> {
   filter(predicate: ItemPredicate, options?: { mode?: 'i' | 'items' }): Dataset;
   filter(predicate: AnnotationPredicate, options: { mode: Exclude<FilterMode, 'i' | 'items'> }): Dataset;
   filter(filter: string | ItemPredicate | AnnotationPredicate, options: FilterOptions = {}): Dataset {
-    return Dataset.fromParts(filterDataset(this, filter, options), this.format);
+    return Dataset.fromParts(filterDataset(this, filter, options), this.format, this.infos);
   }
 
   /**
    * A transformed dataset, by Datumaro's transform names: `remap_labels`, `rename`,
    * `random_split`, `map_subsets`, `remove_items`, `remove_images`, `remove_annotations`,
-   * `remove_attributes` (options: see their `*Options` types; `parseTransformArgs` turns a
-   * Datumaro command line into options). Images are shared, never copied.
+   * `remove_attributes`, `reindex`, `sort`, `id_from_image_name`, `project_labels`, `resize`,
+   * `split`, `random_sampler`, `label_random_sampler`, `ndr`, `correct`, and cifarkit's
+   * `remove_duplicates` (options: see their `*Options` types; `parseTransformArgs` turns a
+   * Datumaro command line into options). Images are shared, never copied (`resize` makes new ones).
    */
   transform<N extends TransformName>(name: N, options: TransformOptionsMap[N]): Dataset;
   transform(name: string, options?: object): Dataset;
   transform(name: string, options: object = {}): Dataset {
-    return Dataset.fromParts(applyTransform(this, name, options), this.format);
+    return Dataset.fromParts(applyTransform(this, name, options), this.format, this.infos);
   }
 
   /**
@@ -306,7 +349,9 @@ export class Dataset implements Iterable<DatasetItem> {
     });
     const merged = mergeDatasets(datasets);
     const formats = new Set(datasets.map((ds) => ds.format));
-    const result = Dataset.fromParts(merged, formats.size === 1 ? datasets[0]!.format : null);
+    // infos: the first dataset's value of each name wins, as items do
+    const infos = Object.freeze(Object.assign({}, ...datasets.map((ds) => ds.infos).reverse()) as Record<string, unknown>);
+    const result = Dataset.fromParts(merged, formats.size === 1 ? datasets[0]!.format : null, infos);
     result.conflicts = merged.conflicts;
     return result;
   }

@@ -5,6 +5,8 @@ import { kernels } from '../image/kernels.js';
 export interface ImageOptions {
   /** The file extension the image's source names ('.png'); exporters keep it unless told otherwise. */
   ext?: string;
+  /** The path of the file the image was read from, when it was read from one (`id_from_image_name` uses its name). */
+  path?: string;
 }
 
 /** What `Image.fromImageData` reads: a canvas `ImageData`, or any object of its shape. */
@@ -24,6 +26,8 @@ function checkDimension(name: string, v: number): void {
 export class Image {
   /** The file extension the image's source names ('.png', '.jpg'), or '' when unknown. */
   readonly ext: string;
+  /** The path of the image's file in its dataset ('' when it did not come from a file of its own, as CIFAR's). */
+  readonly path: string;
 
   /**
    * @param data HWC bytes, `height * width * channels` long (a view is kept, not a copy)
@@ -39,6 +43,7 @@ export class Image {
     options: ImageOptions = {},
   ) {
     this.ext = options.ext ?? '';
+    this.path = options.path ?? '';
     if (!(data instanceof Uint8Array)) throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'Image data must be a Uint8Array');
     checkDimension('height', height);
     checkDimension('width', width);

@@ -1,29 +1,65 @@
 /**
  * Dataset transforms, named and configured as Datumaro's (`datum transform -t <name> -- <args>`,
  * `Dataset.transform(name, **options)`): remap_labels, rename, random_split, map_subsets,
- * remove_items, remove_images, remove_annotations, remove_attributes; and cifarkit's
- * remove_duplicates.
+ * remove_items, remove_images, remove_annotations, remove_attributes, reindex, sort,
+ * id_from_image_name, project_labels, resize, split, random_sampler, label_random_sampler, ndr,
+ * correct; and cifarkit's remove_duplicates. The newer ones live in ./transforms/, one file each,
+ * and are registered below.
  *
  * Each takes JS options (see the `*Options` types) or, through {@link parseTransformArgs}, the
  * argument list of Datumaro's command line. Transforms never copy pixels: an item that keeps its
- * image keeps the same `Image` object (and so the same buffer).
+ * image keeps the same `Image` object (and so the same buffer); only resize makes new images.
  */
 import { CifarkitError, ErrorCode, UsageError } from '../errors.js';
 import type { DatasetView } from '../formats/format.js';
 import { Label, LabelCategories, type Annotation } from './annotations.js';
 import { DatasetItem } from './item.js';
 import { duplicatesToDrop } from '../validate/duplicates.js';
+import {
+  assertUnique,
+  checkKeys,
+  colonPair,
+  copyLabels,
+  ID_ARG,
+  invalid,
+  isNumber,
+  isString,
+  itemRefs,
+  labelOf,
+  pairList,
+  presentSubsets,
+  refMatcher,
+  show,
+  withItem,
+  type ArgSpec,
+  type DatasetParts,
+  type ItemRef,
+  type TransformEntry,
+} from './transforms/common.js';
+import { PythonRandom } from './transforms/python-random.js';
+import { CORRECT, type CorrectOptions, type DatumaroValidationReport } from './transforms/correct.js';
+import { ID_FROM_IMAGE_NAME } from './transforms/id-from-image-name.js';
+import { NDR, type NdrOptions } from './transforms/ndr.js';
+import { PROJECT_LABELS, type ProjectLabelsOptions } from './transforms/project-labels.js';
+import { REINDEX, type ReindexOptions } from './transforms/reindex.js';
+import { RESIZE, type ResizeOptions } from './transforms/resize.js';
+import { LABEL_RANDOM_SAMPLER, RANDOM_SAMPLER, type LabelRandomSamplerOptions, type RandomSamplerOptions } from './transforms/samplers.js';
+import { SORT, type SortOptions } from './transforms/sort.js';
+import { SPLIT, type SplitOptions } from './transforms/split.js';
 
-/** What every dataset operation (filter, transform, merge) produces. */
-export interface DatasetParts {
-  items: DatasetItem[];
-  labels: LabelCategories;
-  /** Subset names in order (only subsets that have items). */
-  subsets: string[];
-}
-
-/** An item reference: `[id]` (in every subset) or `[id, subset]`. */
-export type ItemRef = readonly [id: string, subset?: string];
+export { copyLabels, presentSubsets, type DatasetParts, type ItemRef } from './transforms/common.js';
+export type {
+  CorrectOptions,
+  DatumaroValidationReport,
+  LabelRandomSamplerOptions,
+  NdrOptions,
+  ProjectLabelsOptions,
+  RandomSamplerOptions,
+  ReindexOptions,
+  ResizeOptions,
+  SortOptions,
+  SplitOptions,
+};
 
 /** `remap_labels`: rename, join or delete labels; annotations follow by name. */
 export interface RemapLabelsOptions {
@@ -111,126 +147,21 @@ export interface TransformOptionsMap {
   remove_annotations: ItemRefsOptions;
   remove_attributes: RemoveAttributesOptions;
   remove_duplicates: RemoveDuplicatesOptions;
+  reindex: ReindexOptions;
+  sort: SortOptions;
+  id_from_image_name: Record<string, never>;
+  project_labels: ProjectLabelsOptions;
+  resize: ResizeOptions;
+  split: SplitOptions;
+  random_sampler: RandomSamplerOptions;
+  label_random_sampler: LabelRandomSamplerOptions;
+  ndr: NdrOptions;
+  correct: CorrectOptions;
 }
 
 export type TransformName = keyof TransformOptionsMap;
 
 // ---- Shared helpers -------------------------------------------------------------------------
-
-/** A copy of label categories (datasets never share a mutable `LabelCategories`). */
-export function copyLabels(labels: LabelCategories): LabelCategories {
-  return LabelCategories.fromIterable(labels.items.map((l) => ({ name: l.name, parent: l.parent })));
-}
-
-/** `order` restricted to the subsets that have items, then any other subset of `items` by first use. */
-export function presentSubsets(order: Iterable<string>, items: Iterable<DatasetItem>): string[] {
-  const used = new Set<string>();
-  for (const item of items) used.add(item.subset);
-  const out: string[] = [];
-  for (const name of order) if (used.has(name) && !out.includes(name)) out.push(name);
-  for (const name of used) if (!out.includes(name)) out.push(name);
-  return out;
-}
-
-function invalid(transform: string, option: string, detail: string, cause?: unknown): UsageError {
-  return new UsageError(ErrorCode.INVALID_ARGUMENT, `${transform}: option '${option}' ${detail}`, cause === undefined ? {} : { cause });
-}
-
-function show(v: unknown): string {
-  if (typeof v === 'string') return `'${v}'`;
-  if (Array.isArray(v)) return 'an array';
-  if (v === null) return 'null';
-  return typeof v === 'object' ? 'an object' : typeof v === 'function' ? 'a function' : String(v);
-}
-
-function checkKeys(transform: string, options: object, known: readonly string[]): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new UsageError(ErrorCode.INVALID_ARGUMENT, `${transform}: unknown option '${key}' (known: ${known.join(', ') || 'none'})`);
-    }
-  }
-}
-
-/** A `Record` or a list of pairs, as an ordered list of pairs (later pairs win, as in Python's `dict()`). */
-function pairList<V>(transform: string, option: string, value: unknown, check: (v: unknown) => v is V, what: string): [string, V][] {
-  let entries: unknown[];
-  if (Array.isArray(value)) entries = value;
-  else if (value !== null && typeof value === 'object' && !(value instanceof Map)) entries = Object.entries(value);
-  else throw invalid(transform, option, `must be an object or a list of [name, ${what}] pairs, got ${show(value)}`);
-  const map = new Map<string, V>();
-  for (const entry of entries) {
-    if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string' || !check(entry[1])) {
-      throw invalid(transform, option, `must map names to ${what}s; got the entry ${JSON.stringify(entry) ?? show(entry)}`);
-    }
-    map.set(entry[0], entry[1] as V);
-  }
-  return [...map];
-}
-
-const isString = (v: unknown): v is string => typeof v === 'string';
-const isNumber = (v: unknown): v is number => typeof v === 'number';
-
-function itemRefs(transform: string, option: string, value: unknown): ItemRef[] {
-  if (!Array.isArray(value)) throw invalid(transform, option, `must be a list of [id, subset] pairs, got ${show(value)}`);
-  return value.map((ref) => {
-    if (!Array.isArray(ref) || ref.length < 1 || ref.length > 2 || typeof ref[0] !== 'string' || (ref[1] !== undefined && typeof ref[1] !== 'string')) {
-      throw invalid(transform, option, `must be a list of [id, subset] pairs (subset optional), got the entry ${JSON.stringify(ref) ?? show(ref)}`);
-    }
-    return ref[1] === undefined ? ([ref[0]] as const) : ([ref[0], ref[1]] as const);
-  });
-}
-
-function refMatcher(refs: readonly ItemRef[]): (item: DatasetItem) => boolean {
-  const exact = new Set<string>();
-  const anySubset = new Set<string>();
-  for (const [id, subset] of refs) {
-    if (subset === undefined) anySubset.add(id);
-    else exact.add(key(subset, id));
-  }
-  return (item) => anySubset.has(item.id) || exact.has(key(item.subset, item.id));
-}
-
-function key(subset: string, id: string): string {
-  return `${subset}\u0000${id}`;
-}
-
-/** Refuses a result where two different source items end up with the same (subset, id). */
-function assertUnique(transform: string, pairs: readonly (readonly [DatasetItem, DatasetItem])[]): void {
-  const seen = new Map<string, DatasetItem>();
-  for (const [source, result] of pairs) {
-    const k = key(result.subset, result.id);
-    const first = seen.get(k);
-    if (first === undefined) seen.set(k, source);
-    else if (key(first.subset, first.id) !== key(source.subset, source.id)) {
-      throw new UsageError(
-        ErrorCode.DUPLICATE_ITEM,
-        `${transform} would give two items the id '${result.id}' in subset '${result.subset}': '${first.id}' (subset '${first.subset}') and '${source.id}' (subset '${source.subset}')`,
-        { item: result.id },
-      );
-    }
-  }
-}
-
-function withItem(item: DatasetItem, change: Partial<{ id: string; subset: string; media: DatasetItem['media']; annotations: Annotation[]; attributes: Record<string, unknown> }>): DatasetItem {
-  return new DatasetItem({
-    id: change.id ?? item.id,
-    subset: change.subset ?? item.subset,
-    media: 'media' in change ? change.media : item.media,
-    annotations: change.annotations ?? item.annotations,
-    attributes: change.attributes ?? item.attributes,
-  });
-}
-
-function labelOf(dataset: DatasetView, transform: string, item: DatasetItem, index: number): string {
-  const cat = dataset.labels.items[index];
-  if (!cat) {
-    throw new UsageError(ErrorCode.LABEL_OUT_OF_RANGE, `${transform}: label index ${index} is outside the ${dataset.labels.length} label categories`, {
-      item: item.id,
-    });
-  }
-  return cat.name;
-}
-
 // ---- remap_labels ---------------------------------------------------------------------------
 
 function remapLabels(dataset: DatasetView, options: RemapLabelsOptions): DatasetParts {
@@ -520,95 +451,6 @@ function rename(dataset: DatasetView, options: RenameOptions): DatasetParts {
 
 // ---- random_split ---------------------------------------------------------------------------
 
-/**
- * CPython's `random.Random` as far as `seed(int)` and `shuffle(list)` go: MT19937 seeded by
- * `init_by_array` with the 32-bit words of |seed|, `_randbelow` by rejection on `getrandbits`.
- */
-class PythonRandom {
-  private readonly mt = new Uint32Array(624);
-  private index = 624;
-
-  constructor(seed: number) {
-    let n = BigInt(Math.abs(seed));
-    const key: number[] = [];
-    do {
-      key.push(Number(n & 0xffffffffn));
-      n >>= 32n;
-    } while (n > 0n);
-    this.initByArray(key);
-  }
-
-  private initGenrand(s: number): void {
-    const mt = this.mt;
-    mt[0] = s >>> 0;
-    for (let i = 1; i < 624; i++) {
-      const prev = mt[i - 1]! ^ (mt[i - 1]! >>> 30);
-      mt[i] = (Math.imul(1812433253, prev) + i) >>> 0;
-    }
-    this.index = 624;
-  }
-
-  private initByArray(key: number[]): void {
-    const mt = this.mt;
-    this.initGenrand(19650218);
-    let i = 1;
-    let j = 0;
-    for (let k = Math.max(624, key.length); k > 0; k--) {
-      const prev = mt[i - 1]! ^ (mt[i - 1]! >>> 30);
-      mt[i] = ((mt[i]! ^ Math.imul(prev, 1664525)) + key[j]! + j) >>> 0;
-      i++;
-      j++;
-      if (i >= 624) {
-        mt[0] = mt[623]!;
-        i = 1;
-      }
-      if (j >= key.length) j = 0;
-    }
-    for (let k = 623; k > 0; k--) {
-      const prev = mt[i - 1]! ^ (mt[i - 1]! >>> 30);
-      mt[i] = ((mt[i]! ^ Math.imul(prev, 1566083941)) - i) >>> 0;
-      i++;
-      if (i >= 624) {
-        mt[0] = mt[623]!;
-        i = 1;
-      }
-    }
-    mt[0] = 0x80000000;
-  }
-
-  private next32(): number {
-    const mt = this.mt;
-    if (this.index >= 624) {
-      for (let k = 0; k < 624; k++) {
-        const y = (mt[k]! & 0x80000000) | (mt[(k + 1) % 624]! & 0x7fffffff);
-        mt[k] = mt[(k + 397) % 624]! ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
-      }
-      this.index = 0;
-    }
-    let y = mt[this.index++]!;
-    y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
-    y ^= y >>> 18;
-    return y >>> 0;
-  }
-
-  /** A uniform integer in [0, n), 2 <= n < 2**32. */
-  randbelow(n: number): number {
-    const k = 32 - Math.clz32(n); // n.bit_length()
-    for (;;) {
-      const r = this.next32() >>> (32 - k);
-      if (r < n) return r;
-    }
-  }
-
-  shuffle<T>(list: T[]): void {
-    for (let i = list.length - 1; i > 0; i--) {
-      const j = this.randbelow(i + 1);
-      [list[i], list[j]] = [list[j]!, list[i]!];
-    }
-  }
-}
 
 /** Which split (index into `splits`) each of `n` items goes to, as Datumaro's RandomSplit. */
 export function randomSplitAssignment(n: number, ratios: readonly number[], seed: number): number[] {
@@ -735,45 +577,6 @@ function removeDuplicates(dataset: DatasetView, options: RemoveDuplicatesOptions
 
 // ---- The registry ---------------------------------------------------------------------------
 
-interface TransformEntry {
-  summary: string;
-  run(dataset: DatasetView, options: never): DatasetParts;
-  /** Command-line options, as Datumaro's. */
-  args: ArgSpec[];
-}
-
-interface ArgSpec {
-  flags: string[];
-  /** The option key it fills. */
-  key: string;
-  metavar: string;
-  help: string;
-  repeat?: boolean;
-  /** Parses one value (throws a message string on bad input). */
-  parse(value: string): unknown;
-}
-
-function colonPair(value: string, what: string): [string, string] {
-  const parts = value.split(':');
-  if (parts.length !== 2) throw `expected '${what}' (one ':'), got '${value}'`;
-  return [parts[0]!, parts[1]!];
-}
-
-/** `<id>:<subset>` at the last ':' (ids may contain ':'); `<id>` alone means every subset. */
-function idArg(value: string): ItemRef {
-  const at = value.lastIndexOf(':');
-  if (value === '' || at === 0) throw `expected '<id>:<subset>' or '<id>', got '${value}'`;
-  return at < 0 ? [value] : [value.slice(0, at), value.slice(at + 1)];
-}
-
-const ID_ARG: ArgSpec = {
-  flags: ['--id'],
-  key: 'ids',
-  metavar: '<id>:<subset>',
-  help: "an item, as '<id>:<subset>' ('<id>' alone: in every subset) (repeatable)",
-  repeat: true,
-  parse: idArg,
-};
 
 const TRANSFORMS: Record<TransformName, TransformEntry> = {
   remap_labels: {
@@ -895,6 +698,16 @@ const TRANSFORMS: Record<TransformName, TransformEntry> = {
       },
     ],
   },
+  reindex: REINDEX,
+  sort: SORT,
+  id_from_image_name: ID_FROM_IMAGE_NAME,
+  project_labels: PROJECT_LABELS,
+  resize: RESIZE,
+  split: SPLIT,
+  random_sampler: RANDOM_SAMPLER,
+  label_random_sampler: LABEL_RANDOM_SAMPLER,
+  ndr: NDR,
+  correct: CORRECT,
 };
 
 /** The names of the transforms `Dataset.transform` knows. */
@@ -948,6 +761,11 @@ export function parseTransformArgs(name: string, argv: readonly string[]): objec
         ErrorCode.INVALID_ARGUMENT,
         arg.startsWith('-') ? `${name}: unknown option '${arg}' (known: ${known})` : `${name}: unexpected argument '${arg}' (options: ${known})`,
       );
+    }
+    if (spec.flag) {
+      if (value !== undefined) throw new UsageError(ErrorCode.INVALID_ARGUMENT, `${name}: option '${spec.flags.at(-1)}' takes no value`);
+      options[spec.key] = true;
+      continue;
     }
     if (value === undefined) {
       value = argv[++i];

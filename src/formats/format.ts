@@ -1,19 +1,41 @@
 /** What a dataset format plugs into cifarkit. */
 import type { LabelCategories } from '../dataset/annotations.js';
 import type { DatasetItem } from '../dataset/item.js';
+import type { ImportWarning } from '../warnings.js';
 import type { DatasetSource } from './file-tree.js';
+
+/**
+ * The order of the colour planes in a CIFAR file: 'rgb' (the CIFAR convention, torchvision,
+ * the original files) or 'bgr' (what Datumaro writes for images it loaded from PNG/JPEG).
+ */
+export type ChannelOrder = 'rgb' | 'bgr';
+
+/** Dataset-level facts a format keeps for a later export (Datumaro's `infos`): name -> value. */
+export type DatasetInfos = Readonly<Record<string, unknown>>;
 
 export interface ImportedDataset {
   labels: LabelCategories;
   items: DatasetItem[];
   /** Subset names in the order the format defines. */
   subsets: string[];
+  /** What the source's files hold beyond items and labels (CIFAR: the meta fields, see cifar/export.ts). */
+  infos?: DatasetInfos;
+  /** What the import worked around (duplicate ids, ...): nothing was dropped. */
+  warnings?: ImportWarning[];
+}
+
+/** Options an importer may honour (checked by `Dataset.importFrom`). */
+export interface FormatImportOptions {
+  /** The plane order of the source's pixels; only formats with `channelOrder: true` accept 'bgr'. */
+  channelOrder?: ChannelOrder;
 }
 
 /** The read-only view of a dataset that exporters get. */
 export interface DatasetView extends Iterable<DatasetItem> {
   readonly labels: LabelCategories;
   readonly size: number;
+  /** Dataset-level facts from the import (see {@link DatasetInfos}); absent: none. */
+  readonly infos?: DatasetInfos;
   subsets(): string[];
   getSubset(name: string): DatasetItem[];
 }
@@ -57,8 +79,10 @@ export interface DatasetFormat {
   readonly name: string;
   /** Whether the source looks like this format (cheap: no full read). */
   detect(source: DatasetSource): Promise<boolean>;
+  /** Whether the importer and exporter take `channelOrder: 'bgr'` (planar pixels whose plane order is a choice). */
+  readonly channelOrder?: boolean;
   /** Reads the dataset; throws a CifarkitError on bad input. */
-  import(source: DatasetSource): Promise<ImportedDataset>;
+  import(source: DatasetSource, options?: FormatImportOptions): Promise<ImportedDataset>;
   /** Writes the dataset as files, one at a time (so a writer can stream them to disk). */
   export?(dataset: DatasetView, options: ExportOptions): AsyncIterable<ExportedFile>;
 }

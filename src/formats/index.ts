@@ -2,7 +2,7 @@
 import { DatasetExportError, DatasetImportError, ErrorCode, UsageError } from '../errors.js';
 import { cifarFormat } from './cifar/index.js';
 import type { DatasetSource } from './file-tree.js';
-import type { DatasetFormat, DatasetView, ExportedFile, ExportOptions, ImportedDataset } from './format.js';
+import type { DatasetFormat, DatasetView, ExportedFile, ExportOptions, FormatImportOptions, ImportedDataset } from './format.js';
 import { imagenetFormat, imagenetWithSubsetDirsFormat } from './imagenet/index.js';
 import { imagenetTxtFormat } from './imagenet-txt/index.js';
 import { mnistFormat } from './mnist/index.js';
@@ -38,8 +38,11 @@ export async function detectFormats(source: DatasetSource): Promise<string[]> {
   return found;
 }
 
-/** Imports a source in the named format, or the detected one when `format` is omitted. */
-export async function importSource(source: DatasetSource, format?: string): Promise<ImportedDataset & { format: string }> {
+/**
+ * Imports a source in the named format, or the detected one when `format` is omitted.
+ * `options.channelOrder` 'bgr' is refused (INVALID_ARGUMENT) for a format whose pixels have no plane order.
+ */
+export async function importSource(source: DatasetSource, format?: string, options: FormatImportOptions = {}): Promise<ImportedDataset & { format: string }> {
   let name = format;
   if (name === undefined) {
     if ((await source.tree.kind(source.start)) === null) {
@@ -57,7 +60,10 @@ export async function importSource(source: DatasetSource, format?: string): Prom
   if ((await source.tree.kind(source.start)) === null) {
     throw new UsageError(ErrorCode.FILE_NOT_FOUND, 'no such file or folder', { file: source.tree.display(source.start) || source.tree.label });
   }
-  return { ...(await f.import(source)), format: f.name };
+  if (options.channelOrder === 'bgr' && !f.channelOrder) {
+    throw new UsageError(ErrorCode.INVALID_ARGUMENT, `channelOrder 'bgr' applies to the planar CIFAR format, not to '${f.name}' (whose images are RGB by definition)`);
+  }
+  return { ...(await f.import(source, options)), format: f.name };
 }
 
 /** The files of the dataset in the named format, produced one at a time. */
@@ -76,4 +82,4 @@ export async function* exportFiles(dataset: DatasetView, format: string, options
   }
 }
 
-export type { DatasetFormat, DatasetView, ExportedFile, ExportOptions, ImportedDataset } from './format.js';
+export type { ChannelOrder, DatasetFormat, DatasetInfos, DatasetView, ExportedFile, ExportOptions, FormatImportOptions, ImportedDataset } from './format.js';

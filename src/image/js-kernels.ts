@@ -6,28 +6,35 @@ import type { PixelKernels } from './kernels.js';
 
 export const jsKernels: PixelKernels = {
   name: 'js',
-  chwToHwc(src, dst, pixels, count) {
+  chwToHwc(src, dst, pixels, count, swapRB = false) {
+    // swapRB only moves where the planes start, as in the wasm kernels.
+    const first = swapRB ? 2 * pixels : 0;
+    const last = swapRB ? 0 : 2 * pixels;
     for (let n = 0; n < count; n++) {
       const base = n * 3 * pixels;
+      const r = base + first;
       const g = base + pixels;
-      const b = base + 2 * pixels;
+      const b = base + last;
       let o = base;
       for (let i = 0; i < pixels; i++) {
-        dst[o] = src[base + i]!;
+        dst[o] = src[r + i]!;
         dst[o + 1] = src[g + i]!;
         dst[o + 2] = src[b + i]!;
         o += 3;
       }
     }
   },
-  hwcToChw(src, dst, pixels, count) {
+  hwcToChw(src, dst, pixels, count, swapRB = false) {
+    const first = swapRB ? 2 * pixels : 0;
+    const last = swapRB ? 0 : 2 * pixels;
     for (let n = 0; n < count; n++) {
       const base = n * 3 * pixels;
+      const r = base + first;
       const g = base + pixels;
-      const b = base + 2 * pixels;
+      const b = base + last;
       let s = base;
       for (let i = 0; i < pixels; i++) {
-        dst[base + i] = src[s]!;
+        dst[r + i] = src[s]!;
         dst[g + i] = src[s + 1]!;
         dst[b + i] = src[s + 2]!;
         s += 3;

@@ -14,10 +14,13 @@ export type BackendName = 'wasm' | 'js';
  */
 export interface PixelKernels {
   readonly name: BackendName;
-  /** Planar CHW (R plane, G plane, B plane) -> interleaved HWC, for `count` consecutive images. */
-  chwToHwc(src: Uint8Array, dst: Uint8Array, pixels: number, count: number): void;
-  /** Interleaved HWC -> planar CHW, for `count` consecutive images. */
-  hwcToChw(src: Uint8Array, dst: Uint8Array, pixels: number, count: number): void;
+  /**
+   * Planar CHW (R plane, G plane, B plane) -> interleaved HWC RGB, for `count` consecutive images.
+   * `swapRB`: the planes are B, G, R (Datumaro's CIFAR files of converted images); the output is RGB.
+   */
+  chwToHwc(src: Uint8Array, dst: Uint8Array, pixels: number, count: number, swapRB?: boolean): void;
+  /** Interleaved HWC RGB -> planar CHW, for `count` consecutive images; `swapRB`: planes B, G, R. */
+  hwcToChw(src: Uint8Array, dst: Uint8Array, pixels: number, count: number, swapRB?: boolean): void;
   /** Interleaved RGB -> interleaved RGBA with alpha 255 (canvas `ImageData` order), `pixels` pixels. */
   rgbToRgba(src: Uint8Array, dst: Uint8Array, pixels: number): void;
   /** Interleaved RGBA -> interleaved RGB: alpha is dropped, not composited. */

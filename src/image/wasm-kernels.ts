@@ -11,8 +11,8 @@ import { KERNELS_SIMD_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm/kernels.ge
 export interface KernelExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  chwToHwc(src: number, dst: number, pixels: number, count: number): void;
-  hwcToChw(src: number, dst: number, pixels: number, count: number): void;
+  chwToHwc(src: number, dst: number, pixels: number, count: number, swapRB: number): void;
+  hwcToChw(src: number, dst: number, pixels: number, count: number, swapRB: number): void;
   rgbToRgba(src: number, dst: number, pixels: number): void;
   rgbaToRgb(src: number, dst: number, pixels: number): void;
   // assembly/hash.ts, used by src/validate/hash-kernels.ts
@@ -91,7 +91,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     if (heap.buffer !== wasm.memory.buffer) heap = new Uint8Array(wasm.memory.buffer);
   }
 
-  function runImages(kernel: PlanarKernel, src: Uint8Array, dst: Uint8Array, pixels: number, count: number): void {
+  function runImages(kernel: PlanarKernel, src: Uint8Array, dst: Uint8Array, pixels: number, count: number, swapRB: boolean): void {
     const imageBytes = 3 * pixels;
     if (imageBytes === 0 || count === 0) return;
     const perChunk = Math.max(1, Math.floor(CHUNK_BYTES / imageBytes));
@@ -103,7 +103,7 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
       const from = done * imageBytes;
       const len = n * imageBytes;
       heap.set(src.subarray(from, from + len), base);
-      wasm[kernel](base, out, pixels, n);
+      wasm[kernel](base, out, pixels, n, swapRB ? 1 : 0);
       dst.set(heap.subarray(out, out + len), from);
     }
   }
@@ -130,8 +130,8 @@ export function createWasmKernels(options: WasmKernelOptions = {}): WasmKernels 
     exports: wasm,
     // runImages copies each chunk of whole images in before it writes that chunk out.
     inPlace: true,
-    chwToHwc: (src, dst, pixels, count) => runImages('chwToHwc', src, dst, pixels, count),
-    hwcToChw: (src, dst, pixels, count) => runImages('hwcToChw', src, dst, pixels, count),
+    chwToHwc: (src, dst, pixels, count, swapRB = false) => runImages('chwToHwc', src, dst, pixels, count, swapRB),
+    hwcToChw: (src, dst, pixels, count, swapRB = false) => runImages('hwcToChw', src, dst, pixels, count, swapRB),
     rgbToRgba: (src, dst, pixels) => runPixels('rgbToRgba', 3, 4, src, dst, pixels),
     rgbaToRgb: (src, dst, pixels) => runPixels('rgbaToRgb', 4, 3, src, dst, pixels),
   };

@@ -3,7 +3,7 @@
  * The only module of the package that touches a filesystem.
  */
 import { close as fsClose, createReadStream, open as fsOpen, writev as fsWritev } from 'node:fs';
-import { mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import * as nodePath from 'node:path';
 import { archiveSource, isArchiveFileName } from '../archive/index.js';
@@ -155,7 +155,7 @@ export async function writeFiles(dir: string, files: AsyncIterable<ExportedFile>
   const parent = nodePath.dirname(target);
   const base = nodePath.basename(target);
   await mkdir(parent, { recursive: true });
-  const staging = await mkdtemp(nodePath.join(parent, stagingPrefix(base)));
+  const staging = await makeStagingFolder(parent, stagingPrefix(base));
   let count = 0;
   // Writes run concurrently (the thread pool creates small files in parallel, and the exporter
   // prepares the next file while the previous one is written), bounded in files and in bytes.
@@ -229,6 +229,25 @@ export async function writeFiles(dir: string, files: AsyncIterable<ExportedFile>
     throw new UsageError(ErrorCode.WRITE_FAILED, `writing the output failed: ${(err as Error).message}`, { file: dir, cause: err });
   }
   return count;
+}
+
+/**
+ * A new, empty staging folder `<prefix>XXXXXX` in `parent`. Made with mkdir rather than mkdtemp:
+ * mkdtemp's folder is mode 0700 whatever the umask, and the staging folder becomes the output,
+ * which must get the permissions a plain mkdir gives (0777 less the umask).
+ */
+async function makeStagingFolder(parent: string, prefix: string): Promise<string> {
+  const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  for (let attempt = 0; ; attempt++) {
+    const random = crypto.getRandomValues(new Uint8Array(6));
+    const path = nodePath.join(parent, prefix + Array.from(random, (b) => letters[b % letters.length]).join(''));
+    try {
+      await mkdir(path);
+      return path;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 100) throw err;
+    }
+  }
 }
 
 /** Writes one file all or nothing (a temporary file in the same folder, then a rename). */

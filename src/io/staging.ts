@@ -10,8 +10,10 @@
  * - removes the other leftovers of processes that are no longer running (a live process's
  *   staging folder is left alone: it may be exporting right now).
  *
- * `CIFARKIT_TEST_KILL_AT` (tests only) names a point where the process SIGKILLs itself, so the
- * kill tests are deterministic: `file:N` (once the Nth file of an export is handed to the writer; writes run concurrently),
+ * The kill tests make the process SIGKILL itself at a named point, so they are deterministic: a
+ * test wrapper sets `globalThis[Symbol.for('cifarkit.test.killAt')]` before loading the CLI
+ * (nothing in a normal run sets it; no environment variable is read, so Deno needs no --allow-env).
+ * The points: `file:N` (once the Nth file of an export is handed to the writer; writes run concurrently),
  * `before-swap`, `between-renames`, `before-cleanup`, `atomic-before-rename`.
  */
 import { readdir, rename, rm, stat } from 'node:fs/promises';
@@ -85,8 +87,9 @@ export async function removeStaleTemps(target: string): Promise<void> {
   }
 }
 
-/** Tests only: SIGKILLs this process at the named point when `CIFARKIT_TEST_KILL_AT` says so. */
+const KILL_AT = Symbol.for('cifarkit.test.killAt');
+
+/** Tests only: SIGKILLs this process at the named point when the kill tests' hook names it. */
 export function killPoint(point: string): void {
-  const at = process.env.CIFARKIT_TEST_KILL_AT;
-  if (at !== undefined && at === point) process.kill(process.pid, 'SIGKILL');
+  if ((globalThis as { [KILL_AT]?: unknown })[KILL_AT] === point) process.kill(process.pid, 'SIGKILL');
 }

@@ -179,7 +179,10 @@ describe('broken archives', () => {
     await expectCifarkitError(() => archiveSource(gz.subarray(0, 12)), 'ARCHIVE_TRUNCATED', ['gzip']);
   });
   it('gzip whose trailer is cut or wrong', async () => {
-    await expectCifarkitError(() => archiveSource(gz.subarray(0, gz.length - 3)), 'ARCHIVE_CORRUPT', ['gzip trailer', 'CRC-32']);
+    // Cut inside the trailer: fflate reports its deflate data complete, so the trailer check fails;
+    // node:zlib and DecompressionStream report the stream cut short (see src/archive/inflate.ts).
+    if (api.getInflater() === 'fflate') await expectCifarkitError(() => archiveSource(gz.subarray(0, gz.length - 3)), 'ARCHIVE_CORRUPT', ['gzip trailer', 'CRC-32']);
+    else await expectCifarkitError(() => archiveSource(gz.subarray(0, gz.length - 3)), 'ARCHIVE_TRUNCATED', ['the gzip stream ends early']);
     const flipped = gz.slice();
     flipped[flipped.length - 6]! ^= 1;
     await expectCifarkitError(() => archiveSource(flipped), 'ARCHIVE_CORRUPT', ['CRC-32']);

@@ -21,6 +21,7 @@ const CASES: Record<string, readonly Case[]> = {
     ['no command', [], 'name a command'],
     ['a bad --loglevel', ['dinfo', 'data', '--loglevel', 'loud'], "invalid value 'loud' for --loglevel"],
     ['a bad limit', ['dinfo', 'data', '--max-entries', 'many'], '--max-entries needs a number'],
+    ['a bad --channel-order', ['convert', '-i', 'data', '-f', 'cifar', '-o', 'out2', '--channel-order', 'grb'], "invalid value 'grb' for --channel-order"],
   ],
   convert: [
     ['a misspelt option, after the work options', ['convert', '-i', 'data', '-f', 'cifar', '-o', 'out2', '--ouput', 'foo'], 'unknown option --ouput (did you mean -f/--output-format or -o/--output-dir?)'],
@@ -28,6 +29,7 @@ const CASES: Record<string, readonly Case[]> = {
     ['an unknown format', ['convert', '-i', 'data', '-f', 'kitti', '-o', 'out2'], "invalid value 'kitti' for -f/--output-format"],
     ['a bad exporter value after --', ['convert', '-i', 'data', '-f', 'cifar', '-o', 'out2', '--', '--protocol', '7'], '--protocol needs an integer from 2 to 5'],
     ['an exporter option of another format', ['convert', '-i', 'data', '-f', 'imagenet', '-o', 'out2', '--', '--protocol', '4'], '--protocol applies to cifar, not imagenet'],
+    ['a bad exporter --channel-order', ['convert', '-i', 'data', '-f', 'cifar', '-o', 'out2', '--', '--channel-order', 'BGR'], "--channel-order: 'BGR' is not one of rgb, bgr"],
     ['an unknown exporter option', ['convert', '-i', 'data', '-f', 'cifar', '-o', 'out2', '--', '--bogus'], 'unknown exporter option --bogus'],
     ['a bad --image-ext', ['convert', '-i', 'data', '-f', 'imagenet', '--', '--image-ext', '.gif'], "--image-ext: '.gif' is not one of .png, .jpg, .jpeg"],
     ['a bad filter mode', ['convert', '-i', 'data', '-f', 'imagenet', '-e', '/item', '--filter-mode', 'x'], "invalid --filter-mode 'x'"],

@@ -345,7 +345,7 @@ describe('remove_items, remove_images, remove_annotations, remove_attributes', (
 
 describe('transform names and options', () => {
   it('an unknown transform: TRANSFORM_UNKNOWN listing the known ones', async () => {
-    const err = await expectCifarkitError(() => zoo().transform('resize', {}), 'TRANSFORM_UNKNOWN', ["'resize'", 'remap_labels', 'random_split', 'remove_images']);
+    const err = await expectCifarkitError(() => zoo().transform('tile', {}), 'TRANSFORM_UNKNOWN', ["'tile'", 'remap_labels', 'random_split', 'remove_images']);
     expect(err.name).toBe('UsageError');
     await expectCifarkitError(() => parseTransformArgs('shuffle', []), 'TRANSFORM_UNKNOWN', ["'shuffle'"]);
     await expectCifarkitError(() => zoo().transform('map_subsets', 'train:a' as never), 'INVALID_ARGUMENT', ['options must be an object']);
@@ -362,8 +362,20 @@ describe('transform names and options', () => {
       'remove_annotations',
       'remove_attributes',
       'remove_duplicates',
+      'reindex',
+      'sort',
+      'id_from_image_name',
+      'project_labels',
+      'resize',
+      'split',
+      'random_sampler',
+      'label_random_sampler',
+      'ndr',
+      'correct',
     ]);
     expect(transformUsage('remap_labels')).toContain('-l, --label <src>:<dst>');
+    expect(transformUsage('resize')).toContain('-dw, --width <int>');
+    expect(transformUsage('reindex')).toContain('--reindex-each-subset');
     expect(transformUsage('random_split')).toContain('--seed <int>');
   });
 

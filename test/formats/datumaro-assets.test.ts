@@ -57,14 +57,14 @@ describe.each(BACKENDS)('Datumaro-written CIFAR (%s backend)', (backend) => {
       { name: 'automobile', parent: 'ground_object' },
       { name: 'bird', parent: 'air_object' },
     ]);
-    expect(ds.subsets()).toEqual(['test', 'train']);
+    expect(ds.subsets()).toEqual(['train', 'test']); // training data first, as torchvision
     expect(summary(ds)).toEqual([
-      { subset: 'test', id: 'image_1', labels: [0], size: [32, 32] },
-      { subset: 'test', id: 'image_2', labels: [1], size: [32, 32] },
-      { subset: 'test', id: 'image_3', labels: [2], size: [2, 2] },
       { subset: 'train', id: 'image_1', labels: [0], size: [7, 8] },
       { subset: 'train', id: 'image_2', labels: [1], size: [4, 5] },
       { subset: 'train', id: 'image_3', labels: [2], size: [4, 5] },
+      { subset: 'test', id: 'image_1', labels: [0], size: [32, 32] },
+      { subset: 'test', id: 'image_2', labels: [1], size: [32, 32] },
+      { subset: 'test', id: 'image_3', labels: [2], size: [2, 2] },
     ]);
     expect([...ds.get('image_3', 'test')!.media!.data]).toEqual(IMAGE_5_HWC);
     expect(ds.get('image_1', 'train')!.media!.data.every((v) => v === 1)).toBe(true);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { jsKernels } from '../../src/image/js-kernels.js';
 import { createWasmKernels } from '../../src/image/wasm-kernels.js';
 import { noise } from '../helpers.js';
-import { referenceHwc } from './reference.js';
+import { referenceHwc, referenceSwapPlanes } from './reference.js';
 
 // Around one image, several 256 KiB chunks (1024 x 300 = 900 KiB), and an image larger than a chunk.
 const SHAPES: [number, number][] = [
@@ -29,6 +29,11 @@ describe.each([
     k.chwToHwc(buf, buf, pixels, count);
     expect(Buffer.from(buf).equals(Buffer.from(referenceHwc(chw, pixels, count)))).toBe(true);
     k.hwcToChw(buf, buf, pixels, count);
+    expect(Buffer.from(buf).equals(Buffer.from(chw))).toBe(true);
+    // B, G, R planes (swapRB) in place too: the CIFAR importer's path for Datumaro's files
+    k.chwToHwc(buf, buf, pixels, count, true);
+    expect(Buffer.from(buf).equals(Buffer.from(referenceHwc(referenceSwapPlanes(chw, pixels, count), pixels, count)))).toBe(true);
+    k.hwcToChw(buf, buf, pixels, count, true);
     expect(Buffer.from(buf).equals(Buffer.from(chw))).toBe(true);
   });
 });

@@ -9,6 +9,18 @@ export function referenceHwc(chw: Uint8Array, pixels: number, count: number): Ui
   return out;
 }
 
+/** The same images with their first and last planes exchanged (CHW R,G,B <-> B,G,R), plane by plane. */
+export function referenceSwapPlanes(chw: Uint8Array, pixels: number, count: number): Uint8Array {
+  const out = new Uint8Array(chw.length);
+  for (let n = 0; n < count; n++) {
+    const base = n * 3 * pixels;
+    out.set(chw.subarray(base + 2 * pixels, base + 3 * pixels), base);
+    out.set(chw.subarray(base + pixels, base + 2 * pixels), base + pixels);
+    out.set(chw.subarray(base, base + pixels), base + 2 * pixels);
+  }
+  return out;
+}
+
 /** RGB -> RGBA with alpha 255. */
 export function referenceRgba(rgb: Uint8Array, pixels: number): Uint8Array {
   const out = new Uint8Array(pixels * 4).fill(255);

@@ -8,7 +8,7 @@ import { wasmFeatures, type PixelKernels } from '../../src/image/kernels.js';
 import { createWasmKernels } from '../../src/image/wasm-kernels.js';
 import { KERNELS_SIMD_WASM_BASE64, KERNELS_WASM_BASE64 } from '../../src/image/wasm/kernels.generated.js';
 import { noise } from '../helpers.js';
-import { referenceHwc, referenceRgb, referenceRgba, same } from './reference.js';
+import { referenceHwc, referenceRgb, referenceRgba, referenceSwapPlanes, same } from './reference.js';
 
 const decode = (b64: string): Uint8Array => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 
@@ -86,6 +86,19 @@ describe.each(FLAVOURS)('pixel kernels (%s) give the reference bytes', (_, creat
     const back = new Uint8Array(chw.length);
     k.hwcToChw(hwc, back, pixels, count);
     expect(same(back, chw)).toBe(true);
+  });
+
+  it.each(shapes)('CHW in B, G, R order (swapRB) <-> HWC RGB for %i pixels x %i images', (pixels, count) => {
+    const bgr = noise(3 * pixels * count, pixels * 5 + count);
+    const rgb = referenceSwapPlanes(bgr, pixels, count);
+    const hwc = new Uint8Array(bgr.length);
+    k.chwToHwc(bgr, hwc, pixels, count, true);
+    expect(same(hwc, referenceHwc(rgb, pixels, count))).toBe(true);
+    const back = new Uint8Array(bgr.length);
+    k.hwcToChw(hwc, back, pixels, count, true);
+    expect(same(back, bgr)).toBe(true);
+    k.hwcToChw(hwc, back, pixels, count, false);
+    expect(same(back, rgb)).toBe(true);
   });
 
   it.each([...PIXELS, BIG_RUN])('RGB <-> RGBA for %i pixels', (pixels) => {

@@ -83,10 +83,13 @@ export async function runCases(api, cases, backends = ['wasm', 'js']) {
           }
           if (detail === null) {
             // Converted to ImageNet-txt (images through the PNG codec) and back: the same dataset,
-            // but for CIFAR-100's superclasses, which ImageNet-txt has no place for.
+            // but for CIFAR-100's superclasses, which ImageNet-txt has no place for, and the
+            // subset order (ImageNet-txt's lists come by name; CIFAR puts train before test).
             const txt = await api.Dataset.importFrom(await ds.exportToFiles('imagenet_txt', { imageExt: '.png' }), 'imagenet_txt');
             const flat = labels.map((l) => ({ name: l.name, parent: '' }));
-            const diff = firstDifference(await describeDataset(txt), { labels: flat, subsets, items });
+            const byName = [...subsets].sort();
+            const txtItems = byName.flatMap((s) => items.filter((i) => i.subset === s));
+            const diff = firstDifference(await describeDataset(txt), { labels: flat, subsets: byName, items: txtItems });
             if (diff) detail = `after conversion to imagenet_txt: ${diff}`;
           }
         }

@@ -95,6 +95,30 @@ try {
         results.push({ name: `archive: ${r.name}`, backend: '-', ok: r.ok, detail: r.detail });
       }
     }
+    // Native inflate: DecompressionStream (the default here) and fflate; then fflate without DecompressionStream.
+    {
+      const { inflateChecks } = await import('/test/archive/runtime-cases.mjs');
+      const { describeDataset } = await import('/test/runtimes/cases.mjs');
+      const archives = {};
+      for (const [name, url] of archiveManifest.files) archives[name] = new Uint8Array(await (await fetch(url)).arrayBuffer());
+      const fixtures = { archives, manifest: archiveManifest.manifest, expected: archiveManifest.expected, describeDataset };
+      for (const r of await inflateChecks(api, { ...fixtures, inflaters: ['DecompressionStream', 'fflate'] })) {
+        results.push({ name: `inflate: ${r.name}`, backend: '-', ok: r.ok, detail: r.detail });
+      }
+      const saved = globalThis.DecompressionStream;
+      delete globalThis.DecompressionStream;
+      try {
+        let detail = api.getInflater() === 'fflate' ? null : `without DecompressionStream the inflater is ${api.getInflater()}`;
+        if (detail === null) {
+          const ds = await api.Dataset.importFrom(archives['cifar-10-python.tar.gz']);
+          const { labels, subsets, items } = archiveManifest.expected['py2-cifar10'];
+          if (JSON.stringify(await describeDataset(ds)) !== JSON.stringify({ labels, subsets, items })) detail = 'the fflate fallback reads a different dataset';
+        }
+        results.push({ name: 'inflate: fflate is used when DecompressionStream is absent', backend: '-', ok: detail === null, detail });
+      } finally {
+        globalThis.DecompressionStream = saved;
+      }
+    }
     // File objects, as an <input type="file" multiple> gives them.
     {
       const c = cases.find((x) => x.name === 'datumaro-cifar10');

@@ -1,6 +1,8 @@
 // The dataset viewer (web/) in headless Chromium (Debian's /usr/bin/chromium, driven by
 // playwright-core): loads the bundled sample through the page's inputs, checks what the page
-// shows (counts, histogram, canvas pixels, filters), and the exported zips (read back in Node).
+// shows (counts, histogram, canvas pixels, filters, search, sort, the detail view, keyboard use,
+// axe-core's accessibility rules), and the exported zips (read back in Node). The full-size
+// CIFAR-10 run is test/runtimes/web-full.mjs.
 // Needs `npm run build` (dist/). Run: node test/runtimes/web.mjs
 // Writes screenshots to test-results/web.png (the sample loaded) and web-error.png (an error shown).
 import { existsSync } from 'node:fs';
@@ -25,7 +27,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SAMPLE = join(ROOT, 'web/sample/cifar10-sample.tar.gz');
 const SCREENSHOT = join(ROOT, 'test-results/web.png');
-const PER_CLASS = 3; // the page is opened with ?perClass=3, so "Show more" has work to do
+const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
 
 if (!['archive', 'folder'].includes(INPUT)) {
   console.error(`CIFARKIT_WEB_INPUT must be 'archive' or 'folder', got '${INPUT}'`);
@@ -118,7 +120,7 @@ try {
   });
 
   await check('the page loads (bundle served, no errors, inputs labelled)', async () => {
-    await page.goto(`${url}?perClass=${PER_CLASS}`);
+    await page.goto(url);
     await page.waitForFunction(() => document.documentElement.dataset.ready === 'true', null, { timeout: 10_000 });
     eq(await page.locator('h1').textContent(), 'cifarkit dataset viewer', 'title');
     assert(await page.locator('#dataset').isHidden(), 'the dataset section shows before anything is loaded');
@@ -151,9 +153,26 @@ try {
         labels: text('info-labels'),
         subsets: Object.fromEntries([...document.querySelectorAll('#info-subsets li')].map((li) => [li.dataset.subset, li.querySelector('.count').textContent])),
         histogram: [...document.querySelectorAll('#histogram tbody tr')].map((tr) => [tr.dataset.label, tr.querySelector('.count').textContent]),
-        groups: [...document.querySelectorAll('#grid .class-group')].map((g) => [g.dataset.label, g.querySelectorAll('canvas').length]),
+        count: text('shown-count'),
       };
     });
+
+  /** The thumbnails drawn in the grid, in view order: [id, subset, accessible name]. */
+  const cells = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll('#grid .cell')]
+        .sort((a, b) => a.dataset.pos - b.dataset.pos)
+        .map((c) => [c.querySelector('canvas').dataset.id, c.querySelector('canvas').dataset.subset, c.querySelector('button').getAttribute('aria-label')]),
+    );
+
+  /** Waits until the grid shows `n` images (its count line) and every cell drawn has its pixels. */
+  async function gridSettles(n) {
+    await page.waitForFunction(
+      (n) => document.getElementById('shown-count').textContent.startsWith(`${n} of `) && [...document.querySelectorAll('#grid .cell')].every((c) => c.dataset.drawn === 'true'),
+      n,
+      { timeout: 10_000 },
+    );
+  }
 
   async function checkShown(source) {
     await check(`${source}: info shows format, item, label and subset counts`, async () => {
@@ -169,9 +188,21 @@ try {
     await check(`${source}: histogram numbers per label`, async () => {
       eq((await shown()).histogram, LABELS.map((l, i) => [l, String(PER_LABEL[i])]), 'histogram');
     });
-    await check(`${source}: grid shows every class, at most ${PER_CLASS} images each`, async () => {
-      eq((await shown()).groups, LABELS.map((l, i) => [l, Math.min(PER_CLASS, PER_LABEL[i])]), 'groups');
+    await check(`${source}: the grid shows every image in file order, named by label and id`, async () => {
+      await gridSettles(ITEMS.length);
+      eq((await shown()).count, `${ITEMS.length} of ${ITEMS.length} images.`, 'count line');
+      const got = await cells();
+      assert(got.length > 0 && got.length <= ITEMS.length, `${got.length} cells`);
+      eq(got, ITEMS.slice(0, got.length).map((i) => [i.id, i.subset, `${LABELS[i.label]}: ${i.id} (${i.subset})`]), 'cells');
     });
+  }
+
+  /** Types into the search box and waits for the grid. */
+  async function search(text, n) {
+    await page.locator('#search').fill(text);
+    // The search runs shortly after the typing stops: wait for its count line.
+    await page.waitForFunction((text) => document.getElementById('shown-count').textContent.includes(`id containing "${text}"`) === (text !== ''), text, { timeout: 10_000 });
+    await gridSettles(n);
   }
 
   /** The pixels (RGB) of the canvas of an item, read back from the page. */
@@ -201,6 +232,7 @@ try {
 
   await check('canvas pixels of known images equal the sample colours (every pixel)', async () => {
     for (const item of [ITEMS.find((i) => i.id === 'cat_1'), ITEMS.find((i) => i.id === 'truck_2' && i.subset === 'test_batch')]) {
+      await search(item.id, 1);
       const px = await canvasPixels(item.id, item.subset);
       assert(px, `no canvas for ${item.id} (${item.subset})`);
       eq([px.width, px.height, px.alpha], [32, 32, 255], `${item.id} size and alpha`);
@@ -210,40 +242,95 @@ try {
       eq(px.css, 'pixelated', `${item.id} image-rendering`);
       assert(px.cssWidth >= 96, `${item.id} is not scaled up (${px.cssWidth} px wide)`);
     }
+    await search('', ITEMS.length);
   });
 
-  await check('class filter: the "cat" chip shows only cats', async () => {
-    await page.locator('#class-filter button', { hasText: /^cat \(/ }).click();
-    eq((await shown()).groups, [['cat', Math.min(PER_CLASS, PER_LABEL[3])]], 'groups');
+  await check('class filter: the "cat" chip shows only cats, and keeps the focus (click and Enter)', async () => {
+    const chip = page.locator('#class-filter button', { hasText: /^cat \(/ });
+    await chip.click();
+    await gridSettles(PER_LABEL[3]);
+    eq(await cells(), ITEMS.filter((i) => i.label === 3).map((i) => [i.id, i.subset, `cat: ${i.id} (${i.subset})`]), 'cat cells');
     eq(await page.locator('#class-filter button[aria-pressed="true"]').textContent(), `cat (${PER_LABEL[3]})`, 'pressed chip');
-    await page.locator('#class-filter button', { hasText: /^all \(/ }).click();
-    eq((await shown()).groups.length, LABELS.length, 'groups after "all"');
+    eq(await page.evaluate(() => document.activeElement?.textContent), `cat (${PER_LABEL[3]})`, 'focus after a click');
+    const all = page.locator('#class-filter button', { hasText: /^all \(/ });
+    await all.focus();
+    await page.keyboard.press('Enter');
+    await gridSettles(ITEMS.length);
+    eq(await page.evaluate(() => document.activeElement?.textContent), `all (${ITEMS.length})`, 'focus after Enter');
   });
 
-  await check('"Show more" adds the next images of a class, then goes away', async () => {
-    const group = page.locator('#grid .class-group[data-label="airplane"]');
-    const more = group.getByRole('button', { name: 'Show more airplane images' });
-    const counts = [await group.locator('canvas').count()];
-    while (await more.isVisible()) {
-      await more.click();
-      counts.push(await group.locator('canvas').count());
-      assert(counts.length < 10, 'Show more never ends');
-    }
-    const want = [];
-    for (let n = PER_CLASS; ; n += PER_CLASS) {
-      want.push(Math.min(n, PER_LABEL[0]));
-      if (n >= PER_LABEL[0]) break;
-    }
-    eq(counts, want, 'airplane canvases after each click');
-    const ids = await group.locator('canvas').evaluateAll((cs) => cs.map((c) => c.dataset.id));
-    eq(ids, ITEMS.filter((i) => i.label === 0).map((i) => i.id), 'airplane ids in order');
+  await check('histogram: a label button and its bar filter the grid', async () => {
+    await page.locator('#histogram button', { hasText: /^dog$/ }).click();
+    await gridSettles(PER_LABEL[5]);
+    eq(await page.locator('#histogram button[aria-pressed="true"]').textContent(), 'dog', 'pressed histogram label');
+    await page.locator('#histogram tr[data-label="bird"] .bar-cell').click();
+    await gridSettles(PER_LABEL[2]);
+    eq((await cells()).map((c) => c[0]), ITEMS.filter((i) => i.label === 2).map((i) => i.id), 'bird cells');
+    await page.locator('#histogram tr[data-label="bird"] .bar-cell').click(); // again: all
+    await gridSettles(ITEMS.length);
   });
 
-  await check('subset filter: test_batch shows one image per class', async () => {
-    await page.locator('#subset-filter').selectOption('test_batch');
-    eq((await shown()).groups, LABELS.map((l) => [l, 1]), 'groups');
-    await page.locator('#subset-filter').selectOption('');
-    eq((await shown()).groups.length, LABELS.length, 'groups after "all subsets"');
+  await check('subset filter, search and sort', async () => {
+    await page.locator('#subset-filter').selectOption({ label: `test_batch (${PER_SUBSET.test_batch})` });
+    await gridSettles(PER_SUBSET.test_batch);
+    eq((await cells()).map((c) => c[1]), ITEMS.filter((i) => i.subset === 'test_batch').map(() => 'test_batch'), 'subsets shown');
+    await page.locator('#subset-filter').selectOption('-1');
+    await search('dog_', PER_LABEL[5]);
+    eq((await cells()).map((c) => c[0]), ITEMS.filter((i) => i.id.startsWith('dog_')).map((i) => i.id), 'search dog_');
+    await search('', ITEMS.length);
+    await page.locator('#sort').selectOption('id');
+    await gridSettles(ITEMS.length);
+    const byId = ITEMS.map((i, k) => [i, k]).sort(([a, ka], [b, kb]) => (a.id < b.id ? -1 : a.id > b.id ? 1 : ka - kb)).map(([i]) => i.id);
+    const got = (await cells()).map((c) => c[0]);
+    eq(got, byId.slice(0, got.length), 'sorted by id');
+    await page.locator('#sort').selectOption('label');
+    await gridSettles(ITEMS.length);
+    const byLabel = ITEMS.map((i, k) => [i, k]).sort(([a, ka], [b, kb]) => a.label - b.label || ka - kb).map(([i]) => i.id);
+    eq((await cells()).map((c) => c[0]), byLabel.slice(0, got.length), 'sorted by label');
+    await page.locator('#sort').selectOption('order');
+    await gridSettles(ITEMS.length);
+  });
+
+  await check('the detail view: Enter on a thumbnail, its fields, ←/→, Esc back to the thumbnail', async () => {
+    await search('horse_', PER_LABEL[7]);
+    const horses = ITEMS.filter((i) => i.label === 7);
+    await page.locator('#grid button.thumb').first().focus();
+    await page.keyboard.press('ArrowRight');
+    eq(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), `horse: ${horses[1].id} (${horses[1].subset})`, 'focus after ArrowRight');
+    await page.keyboard.press('Enter');
+    await page.locator('#detail').waitFor({ state: 'visible' });
+    await page.waitForFunction(() => document.getElementById('detail-canvas').dataset.drawn === 'true');
+    const fields = () =>
+      page.evaluate(() => Object.fromEntries(['id', 'subset', 'index', 'label', 'parent', 'size', 'duplicates', 'position'].map((k) => [k, document.getElementById(`detail-${k}`).textContent])));
+    const h = horses[1];
+    const inSubset = ITEMS.filter((i) => i.subset === h.subset).indexOf(h);
+    eq(await fields(), { id: h.id, subset: h.subset, index: `${inSubset} in ${h.subset}`, label: 'horse (7)', parent: '—', size: '32 × 32 px', duplicates: 'not checked (use "Check labels and duplicates")', position: `2 of ${horses.length}` }, 'fields');
+    const big = await page.evaluate(() => {
+      const c = document.getElementById('detail-canvas');
+      return [c.width, c.height, c.clientWidth, getComputedStyle(c).imageRendering];
+    });
+    eq(big, [32, 32, 256, 'pixelated'], 'the enlarged image (8x, pixelated)');
+    eq(await page.evaluate(() => location.hash), `#item=${h.subset}/${h.id}`, 'the URL hash');
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction((id) => document.getElementById('detail-id').textContent === id, horses[2].id);
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction((id) => document.getElementById('detail-id').textContent === id, horses[1].id);
+    await page.keyboard.press('Escape');
+    await page.locator('#detail').waitFor({ state: 'hidden' });
+    eq(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), `horse: ${h.id} (${h.subset})`, 'focus back on the thumbnail');
+    eq(await page.evaluate(() => location.hash), '', 'hash cleared on close');
+    await search('', ITEMS.length);
+  });
+
+  await check('axe-core: no accessibility violations (dataset shown, and the detail view open)', async () => {
+    await page.addScriptTag({ path: AXE });
+    const run = () => page.evaluate(async () => (await globalThis.axe.run(document)).violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`));
+    eq(await run(), [], 'violations (page)');
+    await page.locator('#grid button.thumb').first().click();
+    await page.locator('#detail').waitFor({ state: 'visible' });
+    eq(await run(), [], 'violations (detail view)');
+    await page.keyboard.press('Escape');
+    await page.locator('#detail').waitFor({ state: 'hidden' });
   });
 
   /** Clicks an export button and returns the downloaded zip's name and files. */
@@ -272,6 +359,7 @@ try {
     eq(got.more, rest > 0 ? `and ${rest} more pairs (cifarkit validate --report writes them all)` : '', 'the count of pairs not drawn');
     // The first pair's first image, read back from its canvas, is that item's pixels.
     const first = expected.duplicates[0];
+    await page.waitForFunction(() => [...document.querySelectorAll('#validation-pairs canvas')].every((c) => c.dataset.drawn === 'true'));
     const rgb = await page.evaluate(() => {
       const c = document.querySelector('#validation-pairs li canvas');
       const { data } = c.getContext('2d').getImageData(0, 0, c.width, c.height);
@@ -280,6 +368,13 @@ try {
       return out;
     });
     eq(rgb, expectedPixels(ITEMS.find((i) => i.id === first.a.id && i.subset === first.a.subset)), `${first.a.id} pixels in the pair`);
+    // The detail view of a leaked image names its partner.
+    await search('cat_3', 1);
+    await page.locator('#grid button.thumb').first().click();
+    await page.waitForFunction(() => document.getElementById('detail-id').textContent === 'cat_3');
+    eq(await page.locator('#detail-duplicates').textContent(), 'cat_0 (data_batch_1): exact copy', 'duplicate partners');
+    await page.keyboard.press('Escape');
+    await search('', ITEMS.length);
   });
 
   async function download(buttonName) {
@@ -292,7 +387,7 @@ try {
   await check('"Export CIFAR (.zip)" downloads a CIFAR dataset that reads back the same in Node', async () => {
     const { name, files: zip } = await download('Export CIFAR (.zip)');
     eq(name, `${base}-cifar.zip`, 'file name');
-    for (const f of ['batches.meta', ...Object.keys(COUNTS)]) assert(zip[f], `the zip has no ${f}: ${Object.keys(zip)}`);
+    eq(Object.keys(zip).sort(), ['batches.meta', ...Object.keys(COUNTS)].map((f) => `${ROOT_DIR}/${f}`).sort(), 'the files, in the official top folder');
     const ds = await api.Dataset.importFrom(zip);
     eq(ds.size, ITEMS.length, 'item count');
     eq(ds.labels.items.map((l) => l.name), LABELS, 'labels');
@@ -300,11 +395,21 @@ try {
     eq(LABELS.map((_, l) => [...ds].filter((i) => i.annotations[0]?.label === l).length), PER_LABEL, 'per label');
     const cat = ds.get('cat_1', 'data_batch_1');
     eq([...cat.media.data], expectedPixels(ITEMS.find((i) => i.id === 'cat_1')), 'cat_1 pixels');
-    assert(await page.getByRole('status').textContent().then((t) => t.startsWith('Exported ')), 'no "Exported" status');
+    const note = await page.locator('#export-status').textContent();
+    assert(note.startsWith(`Saved ${base}-cifar.zip: 3 files in ${ROOT_DIR}/`), `confirmation next to the buttons: ${note}`);
+    eq(await page.evaluate(() => document.activeElement?.id), 'export-cifar', 'focus after the export');
   });
 
-  await check('"Export ImageNet (.zip)" downloads <label>/<id>.png for every image', async () => {
+  await check('"Export ImageNet (.zip)": <subset>/<label>/<id>.png (imagenet_with_subset_dirs), or <label>/<id>.png with a warning', async () => {
+    assert(await page.locator('#imagenet-subsets').isChecked(), 'subset folders are not the default for a dataset with subsets');
+    assert(await page.locator('#export-note').isHidden(), 'a warning shows while the subsets are kept');
+    const withDirs = await download('Export ImageNet (.zip)');
+    eq(Object.keys(withDirs.files).sort(), ITEMS.map((i) => `${i.subset}/${LABELS[i.label]}/${i.id}.png`).sort(), 'paths with subset folders');
+    await page.locator('#imagenet-subsets').uncheck();
+    const warning = await page.locator('#export-note').textContent();
+    assert(/subsets/.test(warning) && warning.includes('data_batch_1, test_batch'), `no warning that the subsets are dropped: ${warning}`);
     const { name, files: zip } = await download('Export ImageNet (.zip)');
+    await page.locator('#imagenet-subsets').check();
     eq(name, `${base}-imagenet.zip`, 'file name');
     eq(Object.keys(zip).sort(), ITEMS.map((i) => `${LABELS[i.label]}/${i.id}.png`).sort(), 'paths');
     const img = api.decodeImage(zip['truck/truck_2.png'], 'truck_2.png');
@@ -346,6 +451,35 @@ try {
   } else {
     await loadVia(ROOT_DIR, () => page.locator('#folder-input').setInputFiles(join(folder, ROOT_DIR)));
   }
+
+  await check('a file dropped anywhere on the page is read (and the browser does not open it)', async () => {
+    const bytes = [...(await readFile(SAMPLE))];
+    await page.evaluate(() => {
+      document.getElementById('status').textContent = '';
+    });
+    const prevented = await page.evaluate((bytes) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(bytes)], 'dropped.tar.gz', { type: 'application/gzip' }));
+      const over = new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true });
+      document.querySelector('h1').dispatchEvent(over);
+      const drop = new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true });
+      document.querySelector('#histogram').dispatchEvent(drop);
+      return [over.defaultPrevented, drop.defaultPrevented];
+    }, bytes);
+    eq(prevented, [true, true], 'dragover and drop default actions prevented');
+    await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Read dropped.tar.gz:'), null, { timeout: 20_000 });
+  });
+
+  await check('an image link (#item=<subset>/<id>) survives a reload: it opens once the dataset is loaded again', async () => {
+    await page.goto(`${url}#item=test_batch/truck_2`);
+    await page.reload();
+    await page.waitForFunction(() => document.documentElement.dataset.ready === 'true');
+    eq(await page.locator('#status').textContent(), 'Load the dataset to see truck_2 (test_batch).', 'status before loading');
+    await page.getByRole('button', { name: 'Load the bundled sample' }).click();
+    await page.locator('#detail').waitFor({ state: 'visible', timeout: 20_000 });
+    eq([await page.locator('#detail-id').textContent(), await page.locator('#detail-subset').textContent()], ['truck_2', 'test_batch'], 'the item opened');
+    await page.keyboard.press('Escape');
+  });
 
   await check('no page errors, no requests off localhost', async () => {
     eq(pageErrors, [], 'page errors');

@@ -1,6 +1,6 @@
 /**
  * Nothing lost: the built CLI is SIGKILLed at fixed points of an export and of a project
- * command (CIFARKIT_TEST_KILL_AT, read only in src/io/staging.ts), and the target is checked
+ * command (test/security/kill-at.mjs sets the hook src/io/staging.ts reads, then runs the bin), and the target is checked
  * byte for byte: the complete previous output (or, killed between the two renames of a swap,
  * absent until the next export restores it), never a mix. The leftovers (`.<name>.cifarkit-*`)
  * are cleaned up by the next write to the same target.
@@ -12,15 +12,12 @@ import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/cifarkit.mjs');
+const KILL_AT = join(import.meta.dirname, 'kill-at.mjs');
 const SOURCE_A = join(ROOT, 'test/fixtures/generated/py2-cifar10');
 const SOURCE_B = join(ROOT, 'test/fixtures/generated/numpy-labels');
 
 function cli(args: string[], killAt?: string): { code: number | null; signal: NodeJS.Signals | null; stderr: string } {
-  const env = { ...process.env };
-  delete env.CIFARKIT_TEST_KILL_AT;
-  if (killAt) env.CIFARKIT_TEST_KILL_AT = killAt;
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env, timeout: 60_000 });
+  const r = spawnSync(process.execPath, [KILL_AT, killAt ?? '-', ...args], { encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, signal: r.signal, stderr: r.stderr };
 }
 

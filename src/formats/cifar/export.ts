@@ -2,8 +2,13 @@
  * The CIFAR exporter: what Datumaro's `export(dir, 'cifar')` writes, readable by torchvision's
  * loader and Datumaro's restricted unpickler, and optionally the original Python 2 layout.
  *
- * - CIFAR-100 (`meta`, `fine_labels` + `coarse_labels`) when any label has a parent, with
- *   `coarse_label_names` the sorted unique parents; else CIFAR-10 (`batches.meta`, `labels`).
+ * - CIFAR-100 (`meta`, `fine_labels` + `coarse_labels`) when any label has a parent or the
+ *   dataset kept a `coarse_label_names` list from its import (`infos`); that list, in its order,
+ *   then any other parents sorted (Datumaro: the sorted unique parents, so a subset that uses 11
+ *   of the 20 superclasses renumbers them). Else CIFAR-10 (`batches.meta`, `labels`).
+ * - Kept from the import (`infos`): the meta's `num_cases_per_batch` and `num_vis` (written as
+ *   read, in the original files' key order) and each subset's `batch_label`; without them
+ *   Datumaro's defaults (and, for the Python 2 layout, the largest subset's size and 3072).
  * - `data`: a uint8 (N, 3072) array when every image is 32x32 RGB (pixels HWC -> CHW through the
  *   pixel kernels); otherwise a 1-D object array of per-image CHW arrays (None for an item
  *   without an image) plus `image_sizes` [(H, W), ...]; an empty (0,) object array when media is
@@ -11,14 +16,14 @@
  * - `filenames`: id + image extension; `labels`: the first label's index, None when unlabelled;
  *   `batch_label` as Datumaro writes it.
  */
-import { DatasetExportError, ErrorCode } from '../../errors.js';
+import { DatasetExportError, ErrorCode, UsageError } from '../../errors.js';
 import type { DatasetItem } from '../../dataset/item.js';
 import type { Image } from '../../dataset/media.js';
 import { kernels } from '../../image/kernels.js';
 import { DType, NdArray } from '../../pickle/ndarray.js';
 import { PyTuple, writePickleChunks, type PyWritable, type WritePickleOptions } from '../../pickle/writer.js';
 import { splitExt } from '../file-tree.js';
-import type { DatasetView, ExportedFile, ExportOptions } from '../format.js';
+import type { ChannelOrder, DatasetInfos, DatasetView, ExportedFile, ExportOptions } from '../format.js';
 import { DATASET_META_FILE, IMAGE_SIZE, META_100_FILE, META_10_FILE } from './constants.js';
 
 /** CIFAR-specific export options. */
@@ -27,10 +32,40 @@ export interface CifarExportOptions extends ExportOptions {
   protocol?: 2 | 3 | 4 | 5;
   /** Write the original Python 2 layout (cPickle protocol 2, byte-string keys), as cifar-10-python.tar.gz has it. */
   python2?: boolean;
+  /**
+   * The plane order to write: 'rgb' (default, the CIFAR convention) or 'bgr', what Datumaro
+   * writes for images it loaded from PNG/JPEG (and reads back as its BGR arrays).
+   */
+  channelOrder?: ChannelOrder;
 }
 
 const DEFAULT_EXT = '.png';
 const TRAIN_PREFIX = 'data_batch_';
+
+/** The CIFAR fields an import kept in `infos` (see import.ts), each only when it has a usable type. */
+interface KeptMeta {
+  coarse: string[] | null;
+  numCasesPerBatch: number | null;
+  numVis: number | null;
+  batchLabels: Map<string, string>;
+}
+
+function keptMeta(infos: DatasetInfos | undefined): KeptMeta {
+  const count = (v: unknown) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : null);
+  const coarse = infos?.coarse_label_names;
+  const usable = Array.isArray(coarse) && coarse.every((c) => typeof c === 'string' && c !== '') && new Set(coarse).size === coarse.length;
+  const batchLabels = new Map<string, string>();
+  const labels = infos?.batch_labels;
+  if (labels !== null && typeof labels === 'object' && !Array.isArray(labels)) {
+    for (const [subset, label] of Object.entries(labels as Record<string, unknown>)) if (typeof label === 'string') batchLabels.set(subset, label);
+  }
+  return {
+    coarse: usable ? [...(coarse as string[])] : null,
+    numCasesPerBatch: count(infos?.num_cases_per_batch),
+    numVis: count(infos?.num_vis),
+    batchLabels,
+  };
+}
 
 function batchLabel(subset: string): string | null {
   if (subset.startsWith(TRAIN_PREFIX) && /^\d+$/.test(subset.slice(TRAIN_PREFIX.length))) {
@@ -49,12 +84,12 @@ function checkSubsetName(subset: string): void {
   }
 }
 
-/** CHW bytes of an image, 3 channels (gray replicated). */
-function chwOf(image: Image): Uint8Array {
+/** CHW bytes of an image, 3 channels (gray replicated), planes R, G, B or (`swapRB`) B, G, R. */
+function chwOf(image: Image, swapRB: boolean): Uint8Array {
   const pixels = image.height * image.width;
   const out = new Uint8Array(3 * pixels);
   if (image.channels === 3) {
-    kernels().hwcToChw(image.data, out, pixels, 1);
+    kernels().hwcToChw(image.data, out, pixels, 1, swapRB);
   } else {
     out.set(image.data, 0);
     out.set(image.data, pixels);
@@ -78,7 +113,7 @@ class BlockPool {
   }
 }
 
-function pixelData(items: DatasetItem[], pool: BlockPool): { data: NdArray; sizes: PyTuple[] | null; block?: Uint8Array } {
+function pixelData(items: DatasetItem[], pool: BlockPool, swapRB: boolean): { data: NdArray; sizes: PyTuple[] | null; block?: Uint8Array } {
   const withMedia = items.filter((i) => i.media);
   if (withMedia.length === 0) return { data: new NdArray().init([0], new DType('O8'), false, []), sizes: null };
   const all32 = withMedia.length === items.length && items.every((i) => i.media!.height === IMAGE_SIZE && i.media!.width === IMAGE_SIZE);
@@ -91,11 +126,11 @@ function pixelData(items: DatasetItem[], pool: BlockPool): { data: NdArray; size
       const first = items[0]!.media!.data;
       const contiguous = items.every((it, n) => it.media!.data.buffer === first.buffer && it.media!.data.byteOffset === first.byteOffset + n * 3 * pixels);
       if (contiguous) {
-        kernels().hwcToChw(new Uint8Array(first.buffer, first.byteOffset, items.length * 3 * pixels), block, pixels, items.length);
+        kernels().hwcToChw(new Uint8Array(first.buffer, first.byteOffset, items.length * 3 * pixels), block, pixels, items.length, swapRB);
         return { data: new NdArray().init([items.length, 3 * pixels], new DType('u1'), false, block), sizes: null, block };
       }
     }
-    items.forEach((it, n) => block.set(chwOf(it.media!), n * 3 * pixels));
+    items.forEach((it, n) => block.set(chwOf(it.media!, swapRB), n * 3 * pixels));
     return { data: new NdArray().init([items.length, 3 * pixels], new DType('u1'), false, block), sizes: null, block };
   }
   const elements: (NdArray | null)[] = [];
@@ -108,7 +143,7 @@ function pixelData(items: DatasetItem[], pool: BlockPool): { data: NdArray; size
       sizes.push(square);
       continue;
     }
-    const chw = chwOf(m);
+    const chw = chwOf(m, swapRB);
     elements.push(new NdArray().init([chw.length], new DType('u1'), false, chw));
     sizes.push(m.height === IMAGE_SIZE && m.width === IMAGE_SIZE ? square : new PyTuple([m.height, m.width]));
   }
@@ -127,9 +162,17 @@ export async function* exportCifar(dataset: DatasetView, options: CifarExportOpt
   if (ext !== undefined && (typeof ext !== 'string' || !/^\.[^./\\\0]+$/.test(ext))) {
     throw new DatasetExportError(ErrorCode.EXPORT_UNSUPPORTED, `imageExt '${String(ext)}' is not a file extension such as '.png'`);
   }
+  const order = options.channelOrder;
+  if (order !== undefined && order !== 'rgb' && order !== 'bgr') {
+    throw new UsageError(ErrorCode.INVALID_ARGUMENT, `channelOrder must be 'rgb' or 'bgr', got ${JSON.stringify(order) ?? String(order)}`);
+  }
+  const swapRB = order === 'bgr';
 
   const labels = dataset.labels.items;
-  const coarseNames = [...new Set(labels.map((l) => l.parent).filter((p) => p !== ''))].sort();
+  const kept = keptMeta(dataset.infos);
+  const parents = [...new Set(labels.map((l) => l.parent).filter((p) => p !== ''))].sort();
+  const coarseNames = kept.coarse ? [...kept.coarse, ...parents.filter((p) => !kept.coarse!.includes(p))] : parents;
+  const coarseIndex = new Map(coarseNames.map((name, i) => [name, i]));
   const cifar100 = coarseNames.length > 0;
   const names = labels.map((l) => l.name);
 
@@ -138,10 +181,14 @@ export async function* exportCifar(dataset: DatasetView, options: CifarExportOpt
   const pool = new BlockPool();
   const largest = Math.max(0, ...subsets.map((s) => dataset.getSubset(s).length));
 
-  let meta: Map<PyWritable, PyWritable>;
-  if (cifar100) meta = new Map<PyWritable, PyWritable>([['fine_label_names', names], ['coarse_label_names', coarseNames]]);
-  else if (python2) meta = new Map<PyWritable, PyWritable>([['num_cases_per_batch', largest], ['label_names', names], ['num_vis', 3 * IMAGE_SIZE * IMAGE_SIZE]]);
-  else meta = new Map<PyWritable, PyWritable>([['label_names', names]]);
+  // The original batches.meta's key order: num_cases_per_batch, the names, num_vis.
+  const meta = new Map<PyWritable, PyWritable>();
+  const numCases = kept.numCasesPerBatch ?? (python2 && !cifar100 ? largest : null);
+  const numVis = kept.numVis ?? (python2 && !cifar100 ? 3 * IMAGE_SIZE * IMAGE_SIZE : null);
+  if (numCases !== null) meta.set('num_cases_per_batch', numCases);
+  if (cifar100) meta.set('fine_label_names', names).set('coarse_label_names', coarseNames);
+  else meta.set('label_names', names);
+  if (numVis !== null) meta.set('num_vis', numVis);
   yield { path: cifar100 ? META_100_FILE : META_10_FILE, data: writePickleChunks(meta, pickleOptions) };
 
   if (options.saveDatasetMeta) {
@@ -170,10 +217,10 @@ export async function* exportCifar(dataset: DatasetView, options: CifarExportOpt
       }
       fine.push(label ? label.label : null);
       const parent = label ? labels[label.label]!.parent : '';
-      coarse.push(label && parent ? coarseNames.indexOf(parent) : null);
+      coarse.push(label && parent ? coarseIndex.get(parent)! : null);
     }
-    const { data, sizes, block } = saveMedia ? pixelData(items, pool) : { data: new NdArray().init([0], new DType('O8'), false, []), sizes: null };
-    const batch = batchLabel(subset);
+    const { data, sizes, block } = saveMedia ? pixelData(items, pool, swapRB) : { data: new NdArray().init([0], new DType('O8'), false, []), sizes: null };
+    const batch = kept.batchLabels.get(subset) ?? batchLabel(subset);
     const entries: [string, PyWritable][] = [];
     if (python2) {
       // The original files' key order.

@@ -4,6 +4,10 @@
  * Accepts what real producers write (see FORMAT-NOTES.md): the original Python 2 pickles,
  * Python 3 protocols 0-5 with numpy 1 or 2, and Datumaro's exports (object arrays, per-image
  * arrays with `image_sizes`, `None` labels and images, empty data when media was not saved).
+ *
+ * Kept for a re-export (`infos`): the meta's `coarse_label_names`, `num_cases_per_batch` and
+ * `num_vis`, and each batch's `batch_label`. Tolerated with a warning: a batch that names a file
+ * twice (every item is kept, the later ones renamed), fine labels with two coarse labels.
  */
 import { CifarkitError, DatasetImportError, ErrorCode } from '../../errors.js';
 import { Label, LabelCategories } from '../../dataset/annotations.js';
@@ -14,7 +18,8 @@ import { NdArray, ndarrayToList, ndarrayToUint8, objectsToUint8 } from '../../pi
 import { readPickle } from '../../pickle/reader.js';
 import { dictGet, isBytes, isDict, isTextLike, pyText, pyTypeName, type PyDict, type PyValue } from '../../pickle/values.js';
 import { basename, joinPath, splitExt, type DatasetSource, type FileTree } from '../file-tree.js';
-import type { ImportedDataset } from '../format.js';
+import type { ChannelOrder, FormatImportOptions, ImportedDataset } from '../format.js';
+import { WarningCode, type ImportWarning } from '../../warnings.js';
 import { CIFAR10_LABELS, DATASET_META_FILE, IMAGE_SIZE } from './constants.js';
 import { findLayout, type CifarLayout } from './layout.js';
 
@@ -22,6 +27,18 @@ interface Categories {
   labels: LabelCategories;
   /** CIFAR-100 superclass names, when the meta file has them. */
   coarse: string[] | null;
+  /** The meta file's other fields a re-export writes back (`num_cases_per_batch`, `num_vis`). */
+  metaInfos: Record<string, number>;
+}
+
+/** Meta fields kept as they are when they hold a non-negative integer. */
+const KEPT_META_NUMBERS = ['num_cases_per_batch', 'num_vis'] as const;
+
+/** What one subset file gives. */
+interface SubsetResult {
+  items: DatasetItem[];
+  /** Its `batch_label`, when it has a text one. */
+  batchLabel: string | null;
 }
 
 function invalid(code: ErrorCode, detail: string, where: { file: string; field?: string; index?: number; item?: string }): DatasetImportError {
@@ -100,9 +117,14 @@ async function loadCategories(tree: FileTree, layout: CifarLayout): Promise<Cate
   let names: string[] | null = null;
   let namesFile = '';
   let coarse: string[] | null = null;
+  const metaInfos: Record<string, number> = {};
   if (layout.meta) {
     const file = tree.display(layout.meta);
     const meta = await readDict(tree, layout.meta);
+    for (const field of KEPT_META_NUMBERS) {
+      const v = dictGet(meta, field);
+      if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) metaInfos[field] = v;
+    }
     const cifar10 = listField(meta, 'label_names', file);
     const fine = listField(meta, 'fine_label_names', file);
     const coarseNames = listField(meta, 'coarse_label_names', file);
@@ -120,9 +142,9 @@ async function loadCategories(tree: FileTree, layout: CifarLayout): Promise<Cate
     names = parseDatasetMeta(await tree.read(jsonPath), file);
     namesFile = `${file}|labels`;
   }
-  if (!names) return { labels: LabelCategories.fromIterable(CIFAR10_LABELS), coarse };
+  if (!names) return { labels: LabelCategories.fromIterable(CIFAR10_LABELS), coarse, metaInfos };
   const [file, field] = namesFile.split('|') as [string, string];
-  return { labels: categoriesFrom(names, file, field), coarse };
+  return { labels: categoriesFrom(names, file, field), coarse, metaInfos };
 }
 
 interface Pixels {
@@ -248,10 +270,10 @@ const IN_PLACE_STEP = 1 << 18;
  * scratch buffer and transposed back. With the block being a view of the file buffer, the import
  * then needs no memory beyond the file itself: one read, one transpose pass.
  */
-function chwToHwcInPlace(data: Uint8Array, pixels: number, count: number): void {
+function chwToHwcInPlace(data: Uint8Array, pixels: number, count: number, swapRB: boolean): void {
   const k = kernels();
   if (k.inPlace) {
-    k.chwToHwc(data, data, pixels, count);
+    k.chwToHwc(data, data, pixels, count, swapRB);
     return;
   }
   const imageBytes = 3 * pixels;
@@ -262,7 +284,7 @@ function chwToHwcInPlace(data: Uint8Array, pixels: number, count: number): void 
     const from = done * imageBytes;
     const len = n * imageBytes;
     scratch.set(data.subarray(from, from + len));
-    k.chwToHwc(scratch.subarray(0, len), data.subarray(from, from + len), pixels, n);
+    k.chwToHwc(scratch.subarray(0, len), data.subarray(from, from + len), pixels, n, swapRB);
   }
 }
 
@@ -293,8 +315,52 @@ async function readSubset(tree: FileTree, path: string): Promise<SubsetBytes> {
  */
 const READ_AHEAD = 2;
 
+/**
+ * Item ids for a subset's file names, every one unique: the first item with a name keeps its id;
+ * the n-th (n >= 2) gets `<id>_<n>`, or the next free `<id>_<k>` (k > n) when the file already
+ * has an item of that id. Datumaro keeps only one of them (the later item at the first's place).
+ */
+function uniqueIds(ids: string[], file: string, subset: string, filenames: string[] | null, warnings: ImportWarning[]): string[] {
+  const taken = new Set(ids);
+  if (taken.size === ids.length) return ids;
+  // last: the k given last for this id. Every k between the count and it is taken, so the
+  // search starts after it: linear however many names are taken (no quadratic walk).
+  const seen = new Map<string, { count: number; first: number; last: number }>();
+  return ids.map((id, index) => {
+    const prior = seen.get(id);
+    if (!prior) {
+      seen.set(id, { count: 1, first: index, last: 1 });
+      return id;
+    }
+    prior.count++;
+    let k = Math.max(prior.count, prior.last + 1);
+    while (taken.has(`${id}_${k}`)) k++;
+    prior.last = k;
+    const renamedTo = `${id}_${k}`;
+    taken.add(renamedTo);
+    const name = filenames ? `file name '${filenames[index]}'` : `id '${id}'`;
+    warnings.push({
+      code: WarningCode.DUPLICATE_ITEM_ID,
+      message: `${file}: item ${index}: ${name} gives the id '${id}' of item ${prior.first} again; kept as '${renamedTo}'`,
+      file,
+      subset,
+      index,
+      item: id,
+      renamedTo,
+    });
+    return renamedTo;
+  });
+}
+
 /** Decodes one subset file (its bytes as `readSubset` gives them) into items. */
-async function importSubset(tree: FileTree, path: string, cats: Categories, bytes: Promise<SubsetBytes>): Promise<DatasetItem[]> {
+async function importSubset(
+  tree: FileTree,
+  path: string,
+  cats: Categories,
+  bytes: Promise<SubsetBytes>,
+  order: ChannelOrder,
+  warnings: ImportWarning[],
+): Promise<SubsetResult> {
   const file = tree.display(path);
   const subset = basename(path);
   const { raw, owned } = await bytes;
@@ -338,27 +404,30 @@ async function importSubset(tree: FileTree, path: string, cats: Categories, byte
   const inPlace = pixels?.block && (owned || pixels.block.buffer !== raw.buffer);
   const hwc = inPlace ? pixels.block! : new Uint8Array(total);
   const k = kernels();
+  const swapRB = order === 'bgr';
   if (inPlace) {
-    chwToHwcInPlace(hwc, first!.height * first!.width, count);
+    chwToHwcInPlace(hwc, first!.height * first!.width, count, swapRB);
   } else if (pixels?.block) {
-    k.chwToHwc(pixels.block, hwc, first!.height * first!.width, count);
+    k.chwToHwc(pixels.block, hwc, first!.height * first!.width, count, swapRB);
   } else if (pixels) {
     let offset = 0;
     for (const img of pixels.images) {
       if (!img) continue;
-      k.chwToHwc(img.chw, hwc.subarray(offset, offset + img.chw.length), img.height * img.width, 1);
+      k.chwToHwc(img.chw, hwc.subarray(offset, offset + img.chw.length), img.height * img.width, 1, swapRB);
       offset += img.chw.length;
     }
   }
 
   const items: DatasetItem[] = new Array(count);
-  const seen = new Set<string>();
+  const given: string[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    given[i] = ids(i);
+    if (given[i] === '') throw invalid(ErrorCode.CIFAR_INVALID_BATCH, 'the file name gives an empty item id', { file, index: i, field: 'filenames' });
+  }
+  const unique = uniqueIds(given, file, subset, filenames, warnings);
   let offset = 0;
   for (let i = 0; i < count; i++) {
-    const id = ids(i);
-    if (id === '') throw invalid(ErrorCode.CIFAR_INVALID_BATCH, 'the file name gives an empty item id', { file, index: i, field: 'filenames' });
-    if (seen.has(id)) throw invalid(ErrorCode.CIFAR_INVALID_BATCH, `item id '${id}' appears twice in the subset`, { file, index: i, item: id, field: 'filenames' });
-    seen.add(id);
+    const id = unique[i]!;
     // An array literal of its final length: `[]` + push gives each item a 17-slot backing
     // store (the heap an import keeps: 685 -> 557 bytes per item).
     let annotations: Label[] = [];
@@ -384,7 +453,18 @@ async function importSubset(tree: FileTree, path: string, cats: Categories, byte
           });
         }
         const category = cats.labels.items[label]!;
-        if (category.parent === '') category.parent = cats.coarse[parent]!;
+        const name = cats.coarse[parent]!;
+        if (category.parent === '') category.parent = name;
+        else if (category.parent !== name) {
+          warnings.push({
+            code: WarningCode.COARSE_LABEL_MISMATCH,
+            message: `${file}: item ${i} '${id}': label '${category.name}' has the coarse label '${name}' here but '${category.parent}' before; its parent stays '${category.parent}'`,
+            file,
+            subset,
+            index: i,
+            item: id,
+          });
+        }
       }
     }
     const img = pixels?.images[i] ?? null;
@@ -396,10 +476,12 @@ async function importSubset(tree: FileTree, path: string, cats: Categories, byte
     }
     items[i] = new DatasetItem({ id, subset, media, annotations });
   }
-  return items;
+  const batchLabel = dictGet(dict, 'batch_label');
+  return { items, batchLabel: isTextLike(batchLabel) ? pyText(batchLabel) : null };
 }
 
-export async function importCifar(source: DatasetSource): Promise<ImportedDataset> {
+export async function importCifar(source: DatasetSource, options: FormatImportOptions = {}): Promise<ImportedDataset> {
+  const order = options.channelOrder ?? 'rgb';
   const layout = await findLayout(source);
   if (!layout) {
     throw new DatasetImportError(ErrorCode.FORMAT_NOT_DETECTED, "no CIFAR meta file ('batches.meta' or 'meta') found", {
@@ -408,6 +490,8 @@ export async function importCifar(source: DatasetSource): Promise<ImportedDatase
   }
   const cats = await loadCategories(source.tree, layout);
   const items: DatasetItem[] = [];
+  const warnings: ImportWarning[] = [];
+  const batchLabels = new Map<string, string>();
   const reads: Promise<SubsetBytes>[] = [];
   const readUpTo = (last: number) => {
     for (let k = reads.length; k <= Math.min(last, layout.subsets.length - 1); k++) {
@@ -416,16 +500,21 @@ export async function importCifar(source: DatasetSource): Promise<ImportedDatase
     }
   };
   for (const [i, path] of layout.subsets.entries()) {
-    let subsetItems: DatasetItem[];
+    let subset: SubsetResult;
     try {
       readUpTo(i + READ_AHEAD);
-      subsetItems = await importSubset(source.tree, path, cats, reads[i]!);
+      subset = await importSubset(source.tree, path, cats, reads[i]!, order, warnings);
     } catch (err) {
       const file = source.tree.display(path);
       if (err instanceof CifarkitError) throw err.withLocation({ file });
       throw new DatasetImportError(ErrorCode.CIFAR_INVALID_BATCH, `unexpected content: ${String(err)}`, { file, cause: err });
     }
-    for (const item of subsetItems) items.push(item);
+    for (const item of subset.items) items.push(item);
+    if (subset.batchLabel !== null) batchLabels.set(basename(path), subset.batchLabel);
   }
-  return { labels: cats.labels, items, subsets: layout.subsets.map(basename) };
+  const infos: Record<string, unknown> = { ...cats.metaInfos };
+  if (cats.coarse) infos.coarse_label_names = cats.coarse;
+  // fromEntries: a subset named '__proto__' becomes a key like any other
+  if (batchLabels.size > 0) infos.batch_labels = Object.fromEntries(batchLabels);
+  return { labels: cats.labels, items, subsets: layout.subsets.map(basename), infos, warnings };
 }

@@ -9,6 +9,7 @@ import { findLayout } from './layout.js';
 
 export const cifarFormat: DatasetFormat = {
   name: 'cifar',
+  channelOrder: true,
   async detect(source) {
     return (await findLayout(source)) !== null;
   },

@@ -4,6 +4,7 @@
  * an extension beside it; dotfiles, files with an extension and folders are not subsets).
  */
 import { DatasetImportError, ErrorCode } from '../../errors.js';
+import { compareCodePoints } from '../common.js';
 import { basename, dirname, joinPath, splitExt, type DatasetSource, type FileTree } from '../file-tree.js';
 import { MAX_SEARCH_DEPTH, META_100_FILE, META_10_FILE } from './constants.js';
 
@@ -12,8 +13,37 @@ export interface CifarLayout {
   root: string;
   /** The meta file's path, or null when there is none. */
   meta: string | null;
-  /** Subset file paths, sorted by name. */
+  /** Subset file paths, in {@link compareSubsetNames} order. */
   subsets: string[];
+}
+
+const TRAIN_BATCH = /^data_batch_(\d+)$/;
+
+/** The group of a subset name in the import order, and its number within data_batch_N. */
+function subsetRank(name: string): [number, number] {
+  if (name === 'train') return [0, 0];
+  const batch = TRAIN_BATCH.exec(name);
+  if (batch) return [1, Number(batch[1])];
+  if (name === 'test') return [2, 0];
+  if (name === 'test_batch') return [3, 0];
+  return [4, 0];
+}
+
+/**
+ * The order of a CIFAR dataset's subsets, and so of its items (`toTensor`, `batches`): training
+ * data before test data, as torchvision loads them. `train`, then `data_batch_N` by N
+ * (`data_batch_2` before `data_batch_10`), then `test`, `test_batch`, then every other name by
+ * Unicode code points. Names that compare equal as numbers (`data_batch_01`, `data_batch_1`) fall
+ * back to code points, so the order is total.
+ */
+export function compareSubsetNames(a: string, b: string): number {
+  const [ga, na] = subsetRank(a);
+  const [gb, nb] = subsetRank(b);
+  return ga - gb || na - nb || compareCodePoints(a, b);
+}
+
+function bySubsetName(paths: string[]): string[] {
+  return paths.sort((a, b) => compareSubsetNames(basename(a), basename(b)));
 }
 
 const META_FILES = [META_10_FILE, META_100_FILE];
@@ -32,7 +62,7 @@ async function metaIn(tree: FileTree, dir: string): Promise<string | null> {
 
 async function subsetsIn(tree: FileTree, dir: string): Promise<string[]> {
   const entries = await tree.list(dir);
-  return entries.filter((e) => e.kind === 'file' && isSubsetFile(e.name)).map((e) => joinPath(dir, e.name));
+  return bySubsetName(entries.filter((e) => e.kind === 'file' && isSubsetFile(e.name)).map((e) => joinPath(dir, e.name)));
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Reading ImageNet-txt (Datumaro's ImagenetTxtBase). */
 import { Label, LabelCategories } from '../../dataset/annotations.js';
 import { DatasetItem } from '../../dataset/item.js';
-import type { Image } from '../../dataset/media.js';
+import { Image } from '../../dataset/media.js';
 import { CifarkitError, DatasetImportError, ErrorCode } from '../../errors.js';
 import { decodeImage } from '../../image/codecs.js';
 import { DATASET_META_FILE, decodeUtf8, parseDatasetMeta } from '../common.js';
@@ -99,7 +99,8 @@ async function readImage(tree: FileTree, root: string, image: string): Promise<I
   const path = joinPath(joinPath(root, IMAGE_DIR), image);
   // A listed image that is absent is an item without media (an export without media).
   if ((await tree.kind(path)) !== 'file') return null;
-  return decodeImage(await tree.read(path), tree.display(path));
+  const decoded = decodeImage(await tree.read(path), tree.display(path));
+  return new Image(decoded.data, decoded.height, decoded.width, decoded.channels, { ext: decoded.ext, path });
 }
 
 async function importList(tree: FileTree, root: string, list: string, cats: Categories): Promise<DatasetItem[]> {

@@ -1,6 +1,7 @@
 /** Reading ImageNet folders (Datumaro's ImagenetBase), with or without subset folders. */
 import { Label, LabelCategories } from '../../dataset/annotations.js';
 import { DatasetItem } from '../../dataset/item.js';
+import { Image } from '../../dataset/media.js';
 import { CifarkitError, DatasetImportError, ErrorCode } from '../../errors.js';
 import { decodeImage } from '../../image/codecs.js';
 import { comparePaths } from '../common.js';
@@ -29,7 +30,8 @@ async function readImages(tree: FileTree, root: string, images: string[], subset
     const file = tree.display(joinPath(root, path));
     let media;
     try {
-      media = decodeImage(await tree.read(joinPath(root, path)), file);
+      const decoded = decodeImage(await tree.read(joinPath(root, path)), file);
+      media = new Image(decoded.data, decoded.height, decoded.width, decoded.channels, { ext: decoded.ext, path });
     } catch (err) {
       if (err instanceof CifarkitError) throw err.withLocation({ file, item: id });
       throw err;

@@ -1,0 +1,53 @@
+/** `project_labels`: the label categories become a given list (Datumaro's ProjectLabels). */
+import type { DatasetView } from '../../formats/format.js';
+import { Label, LabelCategories, type Annotation } from '../annotations.js';
+import { checkKeys, invalid, isString, presentSubsets, show, withItem, type DatasetParts, type TransformEntry } from './common.js';
+import { ErrorCode, UsageError } from '../../errors.js';
+
+export interface ProjectLabelsOptions {
+  /**
+   * The new label names, in order. Annotations follow their label by name (case-sensitive);
+   * those of labels not listed are removed; new names become labels without items. A label keeps
+   * its parent only when the parent is itself listed (as Datumaro: CIFAR-100's coarse names go).
+   */
+  labels: readonly string[];
+}
+
+export function projectLabels(dataset: DatasetView, options: ProjectLabelsOptions, T = 'project_labels'): DatasetParts {
+  checkKeys(T, options, ['labels']);
+  const names = options.labels;
+  if (!Array.isArray(names) || !names.every(isString)) throw invalid(T, 'labels', `must be a list of label names, got ${show(names)}`);
+  const src = dataset.labels;
+  const parents = names.map((name) => {
+    const i = src.find(name);
+    return i < 0 ? '' : src.items[i]!.parent;
+  });
+  const dst = new LabelCategories();
+  names.forEach((name, i) => {
+    if (dst.find(name) >= 0) throw new UsageError(ErrorCode.INVALID_ARGUMENT, `${T}: the label '${name}' is listed twice`);
+    dst.add(name, parents[i] !== '' && names.includes(parents[i]!) ? parents[i] : '');
+  });
+  const map = src.items.map((l) => dst.find(l.name));
+  const items = [...dataset].map((item) => {
+    let changed = false;
+    const annotations: Annotation[] = [];
+    for (const ann of item.annotations) {
+      // An index outside the categories has no name: Datumaro drops it too.
+      const j = map[ann.label] ?? -1;
+      if (j < 0) changed = true;
+      else if (j === ann.label) annotations.push(ann);
+      else {
+        changed = true;
+        annotations.push(new Label(j, ann.attributes));
+      }
+    }
+    return changed ? withItem(item, { annotations }) : item;
+  });
+  return { items, labels: dst, subsets: presentSubsets(dataset.subsets(), items) };
+}
+
+export const PROJECT_LABELS: TransformEntry = {
+  summary: 'Sets the label list (order, new and removed labels); annotations follow by name, those of removed labels go.',
+  run: ((d: DatasetView, o: ProjectLabelsOptions) => projectLabels(d, o)) as TransformEntry['run'],
+  args: [{ flags: ['-l', '--label'], key: 'labels', metavar: '<name>', help: 'a label of the result, in order (repeatable)', repeat: true, parse: (v) => v }],
+};
