@@ -114,3 +114,4 @@ export function rgbaToRgb(src: usize, dst: usize, pixels: i32): void {
 }
 
 export { phash, contentHash, hammingScan } from './hash';
+export { channelStats } from './stats';

@@ -76,4 +76,5 @@ export {
   type FileChecksum,
   type OfficialDataset,
 } from './validate/index.js';
+export { datasetStatistics, type DatasetStatistics, type SubsetImageStatistics, type StatisticsOptions } from './stats/index.js';
 export { validationReportHtml, type ReportHtmlOptions } from './validate/html.js';

@@ -1,6 +1,7 @@
 /**
  * Shared pieces of the CLI: exit codes, error reporting, exporter arguments, progress bars.
- * The CLI calls the public API only (../index.ts); files are touched through src/io.
+ * The CLI calls the public API only (../index.ts); files are read and written through src/io
+ * (targets.ts lists folders with node:fs for datum's output names and the non-empty check).
  */
 import { SingleBar } from 'cli-progress';
 import yargs from 'yargs';
@@ -33,29 +34,79 @@ export function exitCodeFor(err: unknown): number {
 
 /** One line for stderr. */
 export function describeError(err: unknown): string {
-  if (err instanceof CifarkitError) return `cifarkit: error [${err.code}] ${err.message}`;
+  if (err instanceof CifarkitError) {
+    // The library speaks of its `overwrite` option; on the command line it is --overwrite.
+    const message = err.code === ErrorCode.OUTPUT_NOT_EMPTY ? err.message.replace('pass overwrite', 'pass --overwrite') : err.message;
+    return `cifarkit: error [${err.code}] ${message}`;
+  }
   if (err instanceof CliUsageError) return `cifarkit: ${err.message} (see --help)`;
   return `cifarkit: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
 }
 
 /**
- * Exporter options after `--`, with Datumaro's names: --save-media, --image-ext, --save-dataset-meta,
- * and the format-specific --protocol / --python2 / --channel-order (cifar), --jpeg-quality, --no-compress (mnist),
- * --codec (hf_parquet).
+ * Exporter options after `--`, with Datumaro's names. One row per option: the formats it applies
+ * to (all when omitted), how it maps to ExportOptions and what values it takes. Add a row to
+ * add an option.
  */
-export function parseExportArgs(args: readonly string[]): ExportOptions {
+interface ExportArg {
+  readonly name: string;
+  readonly type: 'boolean' | 'string' | 'number';
+  readonly describe: string;
+  readonly formats?: readonly string[];
+  /** Sets the parsed value on the options; throws CliUsageError for a bad value. */
+  readonly apply: (value: never, out: Record<string, unknown>) => void;
+}
+
+function oneOf<T>(option: string, allowed: readonly T[], value: T): T {
+  if (!allowed.includes(value)) throw new CliUsageError(`exporter option --${option}: '${String(value)}' is not one of ${allowed.join(', ')}`);
+  return value;
+}
+
+function intIn(option: string, min: number, max: number, value: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw new CliUsageError(`exporter option --${option} needs an integer from ${min} to ${max}, got '${String(value)}'`);
+  return value;
+}
+
+export const EXPORT_ARGS: readonly ExportArg[] = [
+  { name: 'save-media', type: 'boolean', describe: 'write the images', apply: (v: boolean, o) => (o.saveMedia = v) },
+  { name: 'image-ext', type: 'string', describe: 'image file extension: .png, .jpg, .jpeg', apply: (v: string, o) => (o.imageExt = oneOf('image-ext', ['.png', '.jpg', '.jpeg'], v)) },
+  { name: 'save-dataset-meta', type: 'boolean', describe: 'also write dataset_meta.json', apply: (v: boolean, o) => (o.saveDatasetMeta = v) },
+  { name: 'jpeg-quality', type: 'number', describe: 'JPEG quality 1-100 (default 95)', apply: (v: number, o) => (o.jpegQuality = intIn('jpeg-quality', 1, 100, v)) },
+  { name: 'protocol', type: 'number', formats: ['cifar'], describe: 'cifar: pickle protocol 2-5 (default 4)', apply: (v: number, o) => (o.protocol = intIn('protocol', 2, 5, v)) },
+  { name: 'python2', type: 'boolean', formats: ['cifar'], describe: 'cifar: the original Python 2 layout', apply: (v: boolean, o) => (o.python2 = v) },
+  {
+    name: 'channel-order',
+    type: 'string',
+    formats: ['cifar'],
+    describe: "cifar: the planes' order to write, rgb or bgr (bgr: as Datumaro writes converted images)",
+    apply: (v: string, o) => (o.channelOrder = oneOf('channel-order', ['rgb', 'bgr'], v)),
+  },
+  { name: 'compress', type: 'boolean', formats: ['mnist'], describe: 'mnist: gzip the idx files (default true; --no-compress)', apply: (v: boolean, o) => (o.compress = v) },
+  {
+    name: 'codec',
+    type: 'string',
+    formats: ['hf_parquet'],
+    describe: 'hf_parquet: page compression, SNAPPY (default), GZIP or UNCOMPRESSED',
+    apply: (v: string, o) => (o.codec = oneOf('codec', ['SNAPPY', 'GZIP', 'UNCOMPRESSED'], v) as 'SNAPPY' | 'GZIP' | 'UNCOMPRESSED'),
+  },
+];
+
+/** The exporter options help line for --help epilogs. */
+export function exportArgsHelp(): string {
+  return EXPORT_ARGS.map((a) => `--${a.name}${a.type === 'boolean' ? '' : ` <${a.type === 'number' ? 'N' : 'value'}>`}${a.formats ? ` (${a.formats.join(', ')})` : ''}`).join(', ');
+}
+
+/**
+ * Parses and checks the exporter options after `--` for `format` (no I/O): unknown options,
+ * options of another format, and bad values are usage errors. With `format` undefined (not known
+ * before the input is read) every format's options are accepted; check again once it is known.
+ */
+export function parseExportArgs(args: readonly string[], format: string | undefined): ExportOptions {
   let failure: string | null = null;
-  const parsed = yargs([...args])
-    .parserConfiguration({ 'camel-case-expansion': true })
-    .option('save-media', { type: 'boolean', describe: 'write the images' })
-    .option('image-ext', { type: 'string', describe: 'image file extension: .png, .jpg, .jpeg' })
-    .option('save-dataset-meta', { type: 'boolean', describe: 'also write dataset_meta.json' })
-    .option('protocol', { type: 'number', describe: 'cifar: pickle protocol 2-5 (default 4)' })
-    .option('python2', { type: 'boolean', describe: 'cifar: the original Python 2 layout' })
-    .option('channel-order', { type: 'string', choices: ['rgb', 'bgr'], describe: "cifar: the planes' order to write (bgr: as Datumaro writes converted images)" })
-    .option('jpeg-quality', { type: 'number', describe: 'JPEG quality 1-100 (default 95)' })
-    .option('compress', { type: 'boolean', describe: 'mnist: gzip the idx files (default true)' })
-    .option('codec', { type: 'string', choices: ['SNAPPY', 'GZIP', 'UNCOMPRESSED'], describe: 'hf_parquet: page compression (default SNAPPY)' })
+  let y = yargs([...args]).parserConfiguration({ 'camel-case-expansion': false, 'short-option-groups': false });
+  const known = EXPORT_ARGS.filter((a) => !a.formats || format === undefined || a.formats.includes(format));
+  for (const a of known) y = y.option(a.name, { type: a.type, ...(a.type === 'boolean' ? {} : { requiresArg: true }) });
+  const parsed = y
     .strict()
     .exitProcess(false)
     .help(false)
@@ -63,25 +114,32 @@ export function parseExportArgs(args: readonly string[]): ExportOptions {
     .fail((msg) => {
       failure = msg;
     })
-    .parseSync();
-  if (failure) throw new CliUsageError(`exporter options: ${failure}`);
-  const out: ExportOptions = {};
-  if (parsed.saveMedia !== undefined) out.saveMedia = parsed.saveMedia;
-  if (parsed.imageExt !== undefined) out.imageExt = parsed.imageExt;
-  if (parsed.saveDatasetMeta !== undefined) out.saveDatasetMeta = parsed.saveDatasetMeta;
-  if (parsed.protocol !== undefined) out.protocol = parsed.protocol;
-  if (parsed.python2 !== undefined) out.python2 = parsed.python2;
-  if (parsed.channelOrder !== undefined) out.channelOrder = parsed.channelOrder;
-  if (parsed.jpegQuality !== undefined) out.jpegQuality = parsed.jpegQuality;
-  if (parsed.compress !== undefined) out.compress = parsed.compress;
-  if (parsed.codec !== undefined) out.codec = parsed.codec;
-  return out;
+    .parseSync() as Record<string, unknown>;
+  if (failure !== null) {
+    const unknown = /^Unknown arguments?: (.*)$/s.exec(failure);
+    if (unknown) {
+      const names = unknown[1]!.split(', ');
+      const other = names.map((n) => EXPORT_ARGS.find((a) => a.name === n)).find((a) => a !== undefined);
+      if (other) throw new CliUsageError(`exporter option --${other.name} applies to ${other.formats!.join(', ')}, not ${format}`);
+      throw new CliUsageError(`unknown exporter option ${names.map((n) => (n.length > 1 ? `--${n}` : `-${n}`)).join(', ')} for ${format} (known: ${known.map((a) => `--${a.name}`).join(', ')})`);
+    }
+    throw new CliUsageError(`exporter options: ${(failure as string).replace(/\s+/g, ' ')}`);
+  }
+  if (parsed._ && (parsed._ as unknown[]).length) throw new CliUsageError(`unexpected exporter argument '${String((parsed._ as unknown[])[0])}'`);
+  const out: Record<string, unknown> = {};
+  for (const a of known) {
+    const v = parsed[a.name];
+    if (v === undefined) continue;
+    if (Array.isArray(v)) throw new CliUsageError(`exporter option --${a.name} is given more than once`);
+    if (a.type === 'number' && (typeof v !== 'number' || Number.isNaN(v))) throw new CliUsageError(`exporter option --${a.name} needs a number, got '${String(v)}'`);
+    a.apply(v as never, out);
+  }
+  return out as ExportOptions;
 }
 
 /** Exporter options of the CLI: like `datum`, images are written only with --save-media. */
-export function cliExportOptions(args: readonly string[], overwrite: boolean): ExportOptions {
-  const options = parseExportArgs(args);
-  return { saveMedia: false, ...options, overwrite };
+export function cliExportOptions(args: readonly string[], format: string | undefined, overwrite: boolean): ExportOptions {
+  return { saveMedia: false, ...parseExportArgs(args, format), overwrite };
 }
 
 export interface Progress {

@@ -8,7 +8,7 @@ import { isMemoryFiles, memoryTree, safeOutputPath, type DatasetSource, type Mem
 import type { ChannelOrder, DatasetInfos, ExportedFile, ExportOptions } from '../formats/format.js';
 import type { ImportWarning } from '../warnings.js';
 import { resolveLimits, type ImportLimits } from '../limits.js';
-import { exportFiles, importSource } from '../formats/index.js';
+import { detectFormats, exportFiles, importSource } from '../formats/index.js';
 import { ENCODER_OPTION } from '../formats/common.js';
 import type { EncoderPool } from '../image/encoder-pool.js';
 import { LabelCategories } from './annotations.js';
@@ -63,6 +63,15 @@ function requireFileSystem(what: string): FileSystemAccess {
     );
   }
   return fileSystem;
+}
+
+async function openSource(input: DatasetInput, options: ImportOptions, what: string): Promise<DatasetSource> {
+  if (options === null || typeof options !== 'object') throw new UsageError(ErrorCode.INVALID_ARGUMENT, `${what} options must be an object`);
+  const limits = resolveLimits(options.limits);
+  if (typeof input === 'string') return requireFileSystem('file paths').openPath(input, { limits });
+  if (isArchiveInput(input)) return archiveSource(input, { limits });
+  if (isMemoryFiles(input)) return { tree: memoryTree(input), start: '', limits };
+  throw new UsageError(ErrorCode.INVALID_ARGUMENT, `${what} takes a path, a Record or Map of path -> bytes, a list of File objects, or an archive (Uint8Array, Blob, Response, ReadableStream, URL)`);
 }
 
 /**
@@ -146,17 +155,7 @@ export class Dataset implements Iterable<DatasetItem> {
     if (channelOrder !== undefined && channelOrder !== 'rgb' && channelOrder !== 'bgr') {
       throw new UsageError(ErrorCode.INVALID_ARGUMENT, `channelOrder must be 'rgb' or 'bgr', got ${JSON.stringify(channelOrder) ?? String(channelOrder)}`);
     }
-    const limits = resolveLimits(options.limits);
-    let source: DatasetSource;
-    if (typeof input === 'string') {
-      source = await requireFileSystem('file paths').openPath(input, { limits });
-    } else if (isArchiveInput(input)) {
-      source = await archiveSource(input, { limits });
-    } else if (isMemoryFiles(input)) {
-      source = { tree: memoryTree(input), start: '', limits };
-    } else {
-      throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'importFrom takes a path, a Record or Map of path -> bytes, a list of File objects, or an archive (Uint8Array, Blob, Response, ReadableStream, URL)');
-    }
+    let source = await openSource(input, options, 'importFrom');
     if (format !== undefined && typeof format !== 'string') {
       throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'the format must be a string such as "cifar"');
     }
@@ -171,6 +170,18 @@ export class Dataset implements Iterable<DatasetItem> {
     // Reads run ahead of decoding and finish in any order: sorted, the list is the same every run.
     dataset.checksums = checksums && checksums.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     return dataset;
+  }
+
+  /**
+   * The formats whose detectors recognise the input (same inputs as `importFrom`), in detection
+   * order: the first is the one `importFrom` would use; empty when none does.
+   */
+  static async detect(input: DatasetInput, options: ImportOptions = {}): Promise<string[]> {
+    const source = await openSource(input, options, 'detect');
+    if ((await source.tree.kind(source.start)) === null) {
+      throw new UsageError(ErrorCode.FILE_NOT_FOUND, 'no such file or folder', { file: source.tree.display(source.start) || source.tree.label });
+    }
+    return detectFormats(source);
   }
 
   /**

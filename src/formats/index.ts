@@ -35,6 +35,13 @@ export async function detectFormat(source: DatasetSource): Promise<string | null
   return null;
 }
 
+/** The names of every format whose detector recognises the source, in detection order. */
+export async function detectFormats(source: DatasetSource): Promise<string[]> {
+  const found: string[] = [];
+  for (const f of FORMATS) if (await f.detect(source)) found.push(f.name);
+  return found;
+}
+
 /**
  * Imports a source in the named format, or the detected one when `format` is omitted.
  * `options.channelOrder` 'bgr' is refused (INVALID_ARGUMENT) for a format whose pixels have no plane order.

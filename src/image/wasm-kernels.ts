@@ -19,6 +19,8 @@ export interface KernelExports {
   phash(src: number, count: number, height: number, width: number, channels: number, table: number, scratch: number, out: number): void;
   contentHash(src: number, count: number, length: number, out: number): void;
   hammingScan(lo: number, hi: number, hashes: number, from: number, to: number, threshold: number, out: number): number;
+  // assembly/stats.ts, used by src/stats/kernels.ts
+  channelStats(src: number, pixels: number, channels: number, out: number): void;
 }
 
 /** Bytes per chunk copied through wasm memory; two chunks (in and out) live there at once. */

@@ -132,7 +132,7 @@ describe('filter', () => {
   it("'/item[annotation/label=\"dog\"]' keeps exactly the dogs, with their pixels", async () => {
     const { dir, ds } = await petsDataset();
     const out = join(tempDir(), 'dogs');
-    const r = cli('filter', '-e', '/item[annotation/label="dog"]', '-i', dir, '-o', out);
+    const r = cli('filter', dir, '-e', '/item[annotation/label="dog"]', '-o', out);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('kept 3 of 6 items');
     const back = await Dataset.importFrom(out);
@@ -146,7 +146,7 @@ describe('filter', () => {
 
   it('--dry-run --json reports without writing', async () => {
     const { dir } = await petsDataset();
-    const r = cli('filter', '-e', '/item[subset="test_batch"]', '-i', dir, '--dry-run', '--json');
+    const r = cli('filter', '-e', '/item[subset="test_batch"]', dir, '--dry-run', '--json');
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report).toMatchObject({ items: 6, kept: 2 });
@@ -158,22 +158,22 @@ describe('filter', () => {
 
   it('-m i+a drops items left without annotations', async () => {
     const { dir } = await petsDataset();
-    const r = cli('filter', '-e', '/item/annotation[label="cat"]', '-m', 'i+a', '-i', dir, '--dry-run', '--json');
+    const r = cli('filter', '-e', '/item/annotation[label="cat"]', '-m', 'i+a', dir, '--dry-run', '--json');
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ kept: 2, keptAnnotations: 2 });
   });
 
   it('a bad XPath exits 2 with FILTER_INVALID naming the expression', async () => {
     const { dir } = await petsDataset();
-    const r = cli('filter', '-e', '/item[annotation/label=', '-i', dir, '--dry-run');
+    const r = cli('filter', '-e', '/item[annotation/label=', dir, '--dry-run');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('FILTER_INVALID');
     expect(r.stderr).toContain('/item[annotation/label=');
   });
 
-  it('filter without -o or --dry-run exits 2', async () => {
+  it('filter without -o writes in place only with --overwrite (exit 1 otherwise, as datum)', async () => {
     const { dir } = await petsDataset();
-    expect(cli('filter', '-e', '/item', '-i', dir).code).toBe(2);
+    expect(cli('filter', '-e', '/item', dir).code).toBe(1);
   });
 });
 
@@ -183,7 +183,7 @@ describe('transform', () => {
     const a = join(tempDir(), 'a');
     const b = join(tempDir(), 'b');
     for (const out of [a, b]) {
-      const r = cli('transform', '-t', 'random_split', '-i', dir, '-o', out, '--', '-s', 'train:.5', '-s', 'val:.5', '--seed', '7');
+      const r = cli('transform', dir, '-t', 'random_split', '-o', out, '--', '-s', 'train:.5', '-s', 'val:.5', '--seed', '7');
       expect(r.code, r.stderr).toBe(0);
     }
     const [da, db] = [await Dataset.importFrom(a), await Dataset.importFrom(b)];
@@ -195,7 +195,7 @@ describe('transform', () => {
   it('remap_labels renames and deletes labels', async () => {
     const { dir } = await petsDataset();
     const out = join(tempDir(), 'r');
-    const r = cli('transform', '-t', 'remap_labels', '-i', dir, '-o', out, '--', '-l', 'dog:canine', '-l', 'cat:', '--default', 'delete');
+    const r = cli('transform', dir, '-t', 'remap_labels', '-o', out, '--', '-l', 'dog:canine', '-l', 'cat:', '--default', 'delete');
     expect(r.code, r.stderr).toBe(0);
     const back = await Dataset.importFrom(out);
     expect(back.labels.items.map((l) => l.name)).toEqual(['canine']);
@@ -203,14 +203,14 @@ describe('transform', () => {
   });
 
   it("-- -h prints the transform's own options", () => {
-    const r = cli('transform', '-t', 'random_split', '-i', PY2, '-o', join(tempDir(), 'x'), '--', '-h');
+    const r = cli('transform', PY2, '-t', 'random_split', '-o', join(tempDir(), 'x'), '--', '-h');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('--seed');
   });
 
   it('an unknown transform exits 2 listing the known ones', async () => {
     const { dir } = await petsDataset();
-    const r = cli('transform', '-t', 'sharpen', '-i', dir, '-o', join(tempDir(), 'x'));
+    const r = cli('transform', dir, '-t', 'sharpen', '-o', join(tempDir(), 'x'));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('TRANSFORM_UNKNOWN');
     expect(r.stderr).toContain('random_split');
@@ -245,10 +245,10 @@ describe('merge', () => {
   });
 });
 
-describe('info / stats', () => {
+describe('dinfo / info', () => {
   it('--json gives format, subsets, label histogram, sizes and unlabelled count', async () => {
     const { dir } = await petsDataset();
-    const r = cli('stats', dir, '--json');
+    const r = cli('dinfo', dir, '--json');
     expect(r.code, r.stderr).toBe(0);
     const info = JSON.parse(r.stdout);
     expect(info.format).toBe('cifar');
@@ -283,7 +283,7 @@ describe('info / stats', () => {
     expect(bytes.stderr).toContain('limits.maxTotalBytes');
     const bad = cli('info', archive, '--max-entries', '-1');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('limits.maxEntries must be a number >= 0');
+    expect(bad.stderr).toContain("--max-entries needs an integer >= 0, got '-1'");
     expect(cli('info', archive, '--max-entries', '20', '--json').code).toBe(0);
   });
 
@@ -364,7 +364,7 @@ describe('--workers (image encoding threads)', () => {
     const dir = tempDir();
     const r = cli('convert', '-i', PY2, '-f', 'imagenet', '-o', join(dir, 'out'), '--workers', '0');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('workers must be a positive integer, got 0');
+    expect(r.stderr).toContain("--workers needs an integer >= 1, got '0'");
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 });

@@ -82,14 +82,14 @@ describe('cifarkit validate', () => {
     expect([none.duplicates, none.summary.threshold]).toEqual([[], null]);
     const bad = cli('validate', dir, '--threshold', '65');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("[INVALID_ARGUMENT] validate: option 'threshold' must be an integer 0-64");
+    expect(bad.stderr).toContain("--threshold needs an integer from 0 to 64, got '65'");
     const missing = cli('validate', join(tempDir(), 'nothing'));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('FILE_NOT_FOUND');
   });
 
   it('--help explains the options and the JSON', () => {
-    expect(cli('--help').stdout).toContain('validate <path>');
+    expect(cli('--help').stdout).toContain('validate [target]');
     const r = cli('validate', '--help');
     expect(r.code).toBe(0);
     for (const s of ['--threshold', '--report', '--few-samples-thr', '--imbalance-ratio-thr', '--far-from-mean-thr', 'distance, exact']) expect(r.stdout).toContain(s);
@@ -100,7 +100,7 @@ describe('cifarkit transform -t remove_duplicates', () => {
   it('drops the duplicates, keeping the copy in --keep', async () => {
     const { dir } = await plantedCifar();
     const out = join(tempDir(), 'out');
-    const r = cli('transform', '-t', 'remove_duplicates', '-i', dir, '-o', out, '--', '--keep', 'test_batch');
+    const r = cli('transform', dir, '-t', 'remove_duplicates', '-o', out, '--', '--keep', 'test_batch');
     expect(r.code, r.stderr).toBe(0);
     const kept = await Dataset.importFrom(out);
     expect([...kept].map((i) => `${i.subset}/${i.id}`)).toEqual([
@@ -114,8 +114,8 @@ describe('cifarkit transform -t remove_duplicates', () => {
       'test_batch/mirror3',
     ]);
     const out2 = join(tempDir(), 'out2');
-    expect(cli('transform', '-t', 'remove_duplicates', '-i', dir, '-o', out2).code).toBe(0);
+    expect(cli('transform', dir, '-t', 'remove_duplicates', '-o', out2).code).toBe(0);
     expect([...(await Dataset.importFrom(out2))].map((i) => i.id)).toEqual(['orig0', 'orig1', 'orig2', 'orig3', 'mirror0', 'mirror1', 'mirror2', 'mirror3']);
-    expect(cli('transform', '-t', 'remove_duplicates', '-i', dir, '-o', out, '--', '-h').stdout).toContain('--keep <subset>');
+    expect(cli('transform', dir, '-t', 'remove_duplicates', '-o', out, '--', '-h').stdout).toContain('--keep <subset>');
   });
 });

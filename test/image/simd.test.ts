@@ -29,12 +29,12 @@ describe('the two wasm modules', () => {
   it.each([
     ['scalar', KERNELS_WASM_BASE64],
     ['SIMD', KERNELS_SIMD_WASM_BASE64],
-  ])('%s stays under 4 KiB and exports the four kernels and the three of validate', (_, b64) => {
+  ])('%s stays under 4 KiB and exports the four kernels, the three of validate and the one of stats', (_, b64) => {
     const bytes = decode(b64);
     expect(bytes.length).toBeLessThan(4096);
     expect(WebAssembly.validate(bytes as BufferSource)).toBe(true);
     const exports = WebAssembly.Module.exports(new WebAssembly.Module(bytes as BufferSource)).map((e) => e.name);
-    expect(exports.sort()).toEqual(['chwToHwc', 'contentHash', 'hammingScan', 'heapBase', 'hwcToChw', 'memory', 'phash', 'rgbToRgba', 'rgbaToRgb']);
+    expect(exports.sort()).toEqual(['channelStats', 'chwToHwc', 'contentHash', 'hammingScan', 'heapBase', 'hwcToChw', 'memory', 'phash', 'rgbToRgba', 'rgbaToRgb']);
   });
 
   it('are different builds', () => {

@@ -1,87 +1,139 @@
 /**
- * `cifarkit project create|import|export`: a project folder holding `.cifarkit/config.json`, a
- * list of sources (path + format), as `datum project` keeps them. Sources are referenced where
- * they are (paths relative to the project), not copied. The config is replaced atomically, so an
- * interrupted command leaves the previous config valid.
+ * `cifarkit project create|import|add|remove|export|info`: datum's project commands over a
+ * folder holding `.cifarkit/config.json` (sources referenced where they are, not copied). Every
+ * command works on the project in -p/--project, default the current folder.
  */
 import * as nodePath from 'node:path';
-import { Dataset, ErrorCode, UsageError, type ImportOptions } from '../../index.js';
-import { makeDir, pathKind, readTextFile, writeFileAtomic } from '../../io/node-fs.js';
+import { Dataset } from '../../index.js';
+import type { CliCommand, Context } from '../command.js';
+import { cliExportOptions, CliUsageError, exportArgsHelp } from '../common.js';
+import { filterExpression, filterModeOption, formatChoice, int, json, noPassThrough, outputDir, overwrite, parseFilterMode, passThrough, project, str, workers } from '../options.js';
+import { createProject, importSource, readProject, removeSources } from '../project-store.js';
+import { checkOutputDir, exportWithProgress, loadTarget, makeFileName, nextFreeName, parseSourceTarget, warnNoMedia } from '../targets.js';
 
-export const PROJECT_DIR = '.cifarkit';
-export const CONFIG_FILE = 'config.json';
-
-export interface ProjectSource {
-  name: string;
-  /** Relative to the project folder (or absolute). */
-  path: string;
-  format: string;
+function projectDir(a: Record<string, unknown>): string {
+  return a.project === undefined ? '.' : String(a.project);
 }
 
-export interface ProjectConfig {
-  version: 1;
-  sources: ProjectSource[];
+const create: CliCommand = {
+  command: 'create',
+  describe: 'Create an empty project',
+  options: { ...outputDir('the project folder (default: current folder)'), ...overwrite },
+  async prepare(a, ctx) {
+    noPassThrough(a, 'project create');
+    const dir = str(a, 'output-dir') ?? '.';
+    return async () => ctx.print(`created project ${await createProject(dir, Boolean(a.overwrite))}`);
+  },
+};
+
+/** `import` and `add` differ in datum by copying the data or not; cifarkit never copies. */
+function addSource(name: 'import' | 'add', describe: string): CliCommand {
+  return {
+    command: `${name} <path>`,
+    describe,
+    positionals: { path: { type: 'string', describe: 'the dataset: a folder, an archive or a file of it' } },
+    options: {
+      format: { alias: 'f', ...formatChoice, describe: 'its format (detected when omitted)' },
+      ...(name === 'import' ? { name: { alias: 'n', type: 'string', requiresArg: true, describe: 'source name (default source-N)' } } : {}),
+      check: { type: 'boolean', default: true, describe: 'read the source now (--no-check: do not; then -f is required)' },
+      ...project,
+    },
+    prepare(a, ctx) {
+      noPassThrough(a, `project ${name}`);
+      const path = String(a.path);
+      const format = str(a, 'format');
+      const check = Boolean(a.check);
+      if (!check && format === undefined) throw new CliUsageError('--no-check needs -f/--format (the source is not read to detect it)');
+      // datum: import names a source -n (default source-N), add after its folder.
+      const sourceName = name === 'add' ? nodePath.basename(nodePath.resolve(path)) : str(a, 'name');
+      if (sourceName !== undefined && !/^[\w.-]+$/.test(sourceName)) throw new CliUsageError(`-n/--name '${sourceName}': use letters, digits, '.', '_' and '-'`);
+      return async () => {
+        const { source, dataset } = await importSource(projectDir(a), path, format, sourceName, ctx.importOptions, check);
+        ctx.print(`${name === 'import' ? 'imported' : 'added'} '${source.name}': ${source.format}${dataset ? `, ${dataset.size} items` : ''} from ${source.path}`);
+      };
+    },
+  };
 }
 
-function configPath(project: string): string {
-  return nodePath.join(project, PROJECT_DIR, CONFIG_FILE);
-}
+const remove: CliCommand = {
+  command: 'remove <names..>',
+  describe: 'Remove sources from the project (their data stays where it is)',
+  positionals: { names: { type: 'string', array: true, describe: 'source names' } },
+  options: {
+    force: { type: 'boolean', default: false, describe: 'do not fail on a name the project does not have' },
+    'keep-data': { type: 'boolean', default: true, describe: "accepted for datum's sake: cifarkit never deletes source data" },
+    ...project,
+  },
+  prepare(a, ctx) {
+    noPassThrough(a, 'project remove');
+    const names = (a.names as unknown[]).map(String);
+    return async () => {
+      const removed = await removeSources(projectDir(a), names, Boolean(a.force));
+      ctx.print(`removed ${removed.length ? removed.map((n) => `'${n}'`).join(', ') : 'nothing'}`);
+    };
+  },
+};
 
-export async function readProject(project: string): Promise<ProjectConfig> {
-  const file = configPath(project);
-  const text = await readTextFile(file);
-  if (text === null) {
-    throw new UsageError(ErrorCode.FILE_NOT_FOUND, `no cifarkit project here (run 'cifarkit project create' first)`, { file });
+const exportCommand: CliCommand = {
+  command: 'export [target]',
+  describe: "Export the project's sources (merged), or one source",
+  positionals: { target: { type: 'string', describe: "a source name (default: all sources, datum's 'project')" } },
+  options: {
+    format: { alias: 'f', ...formatChoice, demandOption: true, describe: 'the format to write' },
+    ...outputDir('output folder (default: export-<format>, numbered if taken, in the current folder)'),
+    ...overwrite,
+    ...filterExpression(),
+    ...filterModeOption('filter-mode'),
+    ...project,
+    ...workers,
+  },
+  epilog: `Exporter options go after --: ${exportArgsHelp()}.`,
+  async prepare(a, ctx) {
+    const format = str(a, 'format')!;
+    const expr = str(a, 'filter');
+    const mode = parseFilterMode(a['filter-mode'], '--filter-mode');
+    if (expr !== undefined) Dataset.fromIterable([]).filter(expr, { mode });
+    const options = cliExportOptions(passThrough(a), format, Boolean(a.overwrite));
+    const threads = int(a, 'workers', '--workers', 1);
+    const out = str(a, 'output-dir') ?? (await nextFreeName(`export-${makeFileName(format)}`));
+    await checkOutputDir(out, Boolean(a.overwrite));
+    const dir = projectDir(a);
+    const sourceName = str(a, 'target');
+    return async () => {
+      const target = await parseSourceTarget(dir, sourceName);
+      let ds = await loadTarget(target, ctx);
+      if (expr !== undefined) ds = ds.filter(expr, { mode });
+      const files = await exportWithProgress(ds, out, format, options, ctx, threads);
+      ctx.print(`exported ${ds.size} items as ${format} to ${out} (${files} files)`);
+      warnNoMedia(format, options, ctx);
+    };
+  },
+};
+
+async function projectInfo(dir: string, ctx: Context, asJson: boolean): Promise<void> {
+  const config = await readProject(dir);
+  const sources = config.sources.map((s) => ({ ...s, resolved: nodePath.resolve(dir, s.path) }));
+  if (asJson) {
+    ctx.printJson({ project: nodePath.resolve(dir), sources });
+    return;
   }
-  let config: ProjectConfig;
-  try {
-    config = JSON.parse(text) as ProjectConfig;
-  } catch (err) {
-    throw new UsageError(ErrorCode.INVALID_ARGUMENT, `the project config is not valid JSON: ${(err as Error).message}`, { file, cause: err });
-  }
-  const ok =
-    config && config.version === 1 && Array.isArray(config.sources) &&
-    config.sources.every((s) => s && typeof s.name === 'string' && typeof s.path === 'string' && typeof s.format === 'string');
-  if (!ok) throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'the project config is not a cifarkit project config (version 1)', { file });
-  return config;
+  const lines = [`project ${nodePath.resolve(dir)}`, `sources: ${sources.length}`];
+  for (const s of sources) lines.push(`  ${s.name}: ${s.format || '?'} at ${s.path}`);
+  ctx.print(lines.join('\n'));
 }
 
-async function writeProject(project: string, config: ProjectConfig): Promise<void> {
-  await writeFileAtomic(configPath(project), `${JSON.stringify(config, null, 2)}\n`, { overwrite: true });
-}
+const info: CliCommand = {
+  command: 'info',
+  describe: "List the project's sources (name, format, path)",
+  options: { ...project, ...json },
+  prepare(a, ctx) {
+    noPassThrough(a, 'project info');
+    return () => projectInfo(projectDir(a), ctx, Boolean(a.json));
+  },
+};
 
-export async function createProject(project: string, overwrite: boolean): Promise<string> {
-  const file = configPath(project);
-  if ((await pathKind(file)) !== null && !overwrite) {
-    throw new UsageError(ErrorCode.OUTPUT_NOT_EMPTY, 'a project already exists here; pass --overwrite to start over', { file });
-  }
-  await makeDir(nodePath.join(project, PROJECT_DIR));
-  await writeProject(project, { version: 1, sources: [] });
-  return file;
-}
-
-/** Adds a source after checking that it imports. Returns the source and its dataset. */
-export async function importSource(project: string, path: string, format: string | undefined, name: string | undefined, options: ImportOptions = {}): Promise<{ source: ProjectSource; dataset: Dataset }> {
-  const config = await readProject(project);
-  const dataset = await Dataset.importFrom(path, format, options);
-  const sourceName = name ?? `source-${config.sources.length + 1}`;
-  if (config.sources.some((s) => s.name === sourceName)) {
-    throw new UsageError(ErrorCode.INVALID_ARGUMENT, `the project already has a source named '${sourceName}'`, { file: configPath(project) });
-  }
-  const rel = nodePath.relative(nodePath.resolve(project), nodePath.resolve(path));
-  const source: ProjectSource = { name: sourceName, path: rel === '' ? '.' : rel, format: dataset.format ?? format ?? '' };
-  await writeProject(project, { ...config, sources: [...config.sources, source] });
-  return { source, dataset };
-}
-
-/** All sources of the project, merged. */
-export async function projectDataset(project: string, options: ImportOptions = {}): Promise<{ dataset: Dataset; sources: ProjectSource[] }> {
-  const config = await readProject(project);
-  if (config.sources.length === 0) {
-    throw new UsageError(ErrorCode.INVALID_ARGUMENT, "the project has no sources yet (use 'cifarkit project import')", { file: configPath(project) });
-  }
-  const datasets: Dataset[] = [];
-  for (const s of config.sources) datasets.push(await Dataset.importFrom(nodePath.resolve(project, s.path), s.format, options));
-  const dataset = datasets.length === 1 ? datasets[0]! : Dataset.merge(...datasets);
-  return { dataset, sources: config.sources };
-}
+export const projectCommand: CliCommand = {
+  command: 'project',
+  describe: 'Work with a project: a folder listing sources (create, import, add, remove, export, info)',
+  subcommands: [create, addSource('import', 'Add a dataset to the project as a source'), addSource('add', 'Add a dataset to the project as a source named after its folder'), remove, exportCommand, info],
+};

@@ -1,5 +1,5 @@
-/** `cifarkit info|stats <path>`: what is in a dataset. */
-import { Dataset } from '../../index.js';
+/** `cifarkit dinfo [target]` (alias `info`): what is in a dataset, as a table or JSON. */
+import { Dataset } from '../index.js';
 
 export interface DatasetInfo {
   path: string;

@@ -1,0 +1,48 @@
+/** `cifarkit transform [target] -t <name>`: datum transform, with its options after `--`. */
+import { parseTransformArgs, transformNames, transformUsage } from '../../index.js';
+import type { CliCommand } from '../command.js';
+import { CliUsageError } from '../common.js';
+import { formatChoice, inputFormat, inputPathAlternative, int, json, outputDir, overwrite, passThrough, project, str, workers } from '../options.js';
+import { checkOutputDir, exportWithProgress, inPlaceOutput, loadTarget, targetFromArgs, targetName } from '../targets.js';
+
+export const transform: CliCommand = {
+  command: 'transform [target]',
+  describe: `Apply a transform: ${transformNames().join(', ')}`,
+  positionals: { target: { type: 'string', describe: 'the dataset: <path>[:<format>] (default: the project)' } },
+  options: {
+    transform: { alias: 't', type: 'string', requiresArg: true, demandOption: true, describe: 'the transform' },
+    ...outputDir('output folder (default: the input folder itself, with --overwrite)'),
+    ...overwrite,
+    'output-format': { alias: 'f', ...formatChoice, describe: 'format to write (default: the input format)' },
+    ...inputPathAlternative,
+    ...inputFormat,
+    ...project,
+    ...workers,
+    ...json,
+  },
+  epilog: "Transform options go after --, as datum's (cifarkit transform -t <name> -- -h lists them).",
+  examples: [['$0 transform data -t random_split -o split -- -s train:.8 -s val:.2 --seed 1', 'a seeded 80/20 split']],
+  async prepare(a, ctx) {
+    const name = str(a, 'transform')!;
+    const args = passThrough(a);
+    if (args.includes('-h') || args.includes('--help')) {
+      const usage = transformUsage(name);
+      return async () => ctx.print(usage);
+    }
+    const options = parseTransformArgs(name, args);
+    const target = targetFromArgs(a);
+    const threads = int(a, 'workers', '--workers', 1);
+    const given = str(a, 'output-dir');
+    const out = given ?? (await inPlaceOutput(target, 'transform'));
+    await checkOutputDir(out, Boolean(a.overwrite));
+    return async () => {
+      const ds = await loadTarget(target, ctx);
+      const result = ds.transform(name, options);
+      const format = str(a, 'output-format') ?? ds.format ?? 'cifar';
+      const files = await exportWithProgress(result, out, format, { saveMedia: true, overwrite: Boolean(a.overwrite) }, ctx, threads);
+      const summary = { transform: name, items: result.size, subsets: result.subsets(), labels: result.labels.items.map((l) => l.name), output: out, format, files };
+      if (a.json) ctx.printJson(summary);
+      else ctx.print(`${name}: ${result.size} items in ${result.subsets().join(', ') || '(no subsets)'}; wrote ${format} to ${out} (${files} files)`);
+    };
+  },
+};
