@@ -11,12 +11,16 @@
  *   `TextDecoder('ascii')`, which is windows-1252 in browsers and Deno, and slow), and decodes
  *   protocol 0's escaped text lines (`S'...'`, `V...`), which pickleparser passes through raw.
  * - Lengths are checked against the bytes that remain before anything is allocated.
- * - Dicts are Maps, so a `'__proto__'` key is just a key.
+ * - Dicts are Maps, so a `'__proto__'` key is just a key; every opcode first passes a shadow
+ *   stack machine (shadow.ts) that bounds the stack, the marks and the memo and refuses the
+ *   opcodes that would reach JS object internals (DICT with items, BUILD on a non-numpy value).
+ * - The value returned holds only plain data, each object of exactly its expected prototype.
  */
 import { NameRegistry, Parser } from 'pickleparser';
 import { CifarkitError, ErrorCode, PickleError } from '../errors.js';
 import { DType, NdArray } from './ndarray.js';
 import { OP } from './opcodes.js';
+import { ShadowMachine } from './shadow.js';
 import { isBytes, latin1Decode, pyText, type PyValue } from './values.js';
 
 export interface ReadPickleOptions {
@@ -35,12 +39,16 @@ class ByteReader {
   /** Where the last two single bytes were read: a LONG1 is `byte()` (opcode), `byte()` (length), `bytes()`. */
   private lastByteAt = -1;
   private prevByteAt = -1;
+  /** pickleparser asks `hasNext()` right before reading each opcode: the next `byte()` is one. */
+  private opcodeNext = false;
+  private readonly shadow: ShadowMachine;
 
   constructor(
     private readonly buf: Uint8Array,
     private readonly file: string | undefined,
   ) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.shadow = new ShadowMachine(buf, file);
   }
 
   private need(n: number): number {
@@ -62,7 +70,12 @@ class ByteReader {
   byte(): number {
     this.prevByteAt = this.lastByteAt;
     this.lastByteAt = this.position;
-    return this.buf[this.need(1)]!;
+    const value = this.buf[this.need(1)]!;
+    if (this.opcodeNext) {
+      this.opcodeNext = false;
+      this.shadow.step(value, this.position - 1);
+    }
+    return value;
   }
   bytes(length: number): Uint8Array {
     const start = this.position;
@@ -144,6 +157,7 @@ class ByteReader {
     return latin1Decode(raw);
   }
   hasNext(): boolean {
+    this.opcodeNext = true;
     return this.position < this.buf.length;
   }
 }
@@ -382,15 +396,18 @@ function checkPlainData(root: unknown): void {
         const e = v[i];
         if (e !== null && (typeof e === 'object' || typeof e === 'function' || e === undefined)) todo.push(e);
       }
-    } else if (v instanceof Map) {
+    } else if (Object.getPrototypeOf(v) === Map.prototype || v instanceof Map) {
       if (Object.getPrototypeOf(v) !== Map.prototype || Object.keys(v).length > 0) {
         throw new Error('a dict was built with the DICT opcode form that cifarkit does not accept');
       }
       for (const [k, val] of v) todo.push(k, val);
-    } else if (v instanceof NdArray) {
-      if (v.objects) todo.push(v.objects);
-    } else if (!(v instanceof Uint8Array) && !(v instanceof DType)) {
-      throw new Error('the pickle holds an object of an unsupported type');
+    } else {
+      const proto = Object.getPrototypeOf(v);
+      if (proto === NdArray.prototype) {
+        if ((v as NdArray).objects) todo.push((v as NdArray).objects);
+      } else if (proto !== Uint8Array.prototype && proto !== DType.prototype) {
+        throw new Error('the pickle holds an object of an unsupported type');
+      }
     }
   }
 }
@@ -402,7 +419,9 @@ function checkPlainData(root: unknown): void {
  */
 export function readPickle(bytes: Uint8Array, options: ReadPickleOptions = {}): PyValue {
   const { file } = options;
-  const reader = new ByteReader(bytes, file);
+  // A Node Buffer's subarrays are Buffers: the values are plain Uint8Array views instead.
+  const plain = Object.getPrototypeOf(bytes) === Uint8Array.prototype ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const reader = new ByteReader(plain, file);
   const parser = new Parser({
     nameResolver: registry,
     extensionResolver,
