@@ -15,7 +15,7 @@
  */
 import { concatBytes } from '../bytes.js';
 import { DatasetImportError, ErrorCode, UsageError } from '../errors.js';
-import { DEFAULT_LIMITS, resolveLimits } from '../limits.js';
+import { DEFAULT_LIMITS, DecodeBudget, resolveLimits } from '../limits.js';
 import type { DatasetSource } from '../formats/file-tree.js';
 import { GunzipChecked } from './gzip.js';
 import { archiveLabel, inputChunks, isArchiveInput, type ArchiveInput } from './input.js';
@@ -33,7 +33,16 @@ export interface ArchiveSourceOptions {
   name?: string;
   /** Refuse archives inflating to more bytes, or holding more entries, than these. */
   limits?: Partial<ArchiveLimits>;
+  /** The decode budget of the import this archive is part of (one of its own when absent). */
+  budget?: DecodeBudget;
+  /**
+   * Looks at the first bytes of each file entry before it is collected (see
+   * `MEMBER_SNIFF_BYTES`, 16) and throws to refuse the archive at once: the importers pass
+   * the formats' checks (a CIFAR batch must start like a pickle).
+   */
+  checkMember?: (path: string, head: Uint8Array, archive: string) => void;
 }
+
 
 /** A source over an archive: its tree (read-once files, see {@link ArchiveTree}) from the archive's root. */
 export interface ArchiveSource extends DatasetSource {
@@ -74,8 +83,9 @@ export async function archiveSource(input: ArchiveInput, options: ArchiveSourceO
     throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'an archive must be a Uint8Array, ArrayBuffer, Blob, Response, ReadableStream or URL');
   }
   const label = archiveLabel(input, options.name);
-  const limits = resolveLimits(options.limits);
-  const chunks = await inputChunks(input, label);
+  const limits = options.budget?.limits ?? resolveLimits(options.limits);
+  const budget = options.budget ?? new DecodeBudget(limits);
+  const chunks = countedChunks(await inputChunks(input, label), budget);
   try {
     // The first bytes, to tell the kind of archive.
     const head: Uint8Array[] = [];
@@ -94,6 +104,8 @@ export async function archiveSource(input: ArchiveInput, options: ArchiveSourceO
     }
 
     const tree = new ArchiveTreeBuilder(label);
+    const { checkMember } = options;
+    const check = checkMember ? (path: string, head: Uint8Array) => checkMember(path, head, label) : undefined;
     if (kind === 'zip') {
       const parts = [first];
       let size = first.length;
@@ -104,18 +116,35 @@ export async function archiveSource(input: ArchiveInput, options: ArchiveSourceO
         }
         parts.push(chunk);
       }
-      readZip(parts.length === 1 ? first : concatBytes(parts), tree, label, limits);
+      readZip(parts.length === 1 ? first : concatBytes(parts), tree, label, limits, budget, check);
     } else {
-      const tar = new TarReader(tree, label, limits);
-      const gunzip = kind === 'gzip' ? new GunzipChecked(label, (c) => tar.push(c)) : null;
+      const tar = new TarReader(tree, label, limits, check);
+      const gunzip = kind === 'gzip' ? new GunzipChecked(label, (c) => inflated(budget, label, c, tar)) : null;
       const feed = gunzip ? (c: Uint8Array) => gunzip.push(c) : (c: Uint8Array) => tar.push(c);
       feed(first);
       for await (const chunk of chunks) feed(chunk);
       gunzip?.end();
       tar.end();
     }
-    return { tree: tree.build(), start: '', limits };
+    return { tree: tree.build(), start: '', limits, budget };
   } finally {
     await chunks.return(undefined);
   }
+}
+
+/** The input's chunks, each counted as input bytes of the budget as it arrives. */
+async function* countedChunks(chunks: AsyncGenerator<Uint8Array>, budget: DecodeBudget): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    budget.addInput(chunk.length);
+    yield chunk;
+  }
+}
+
+/**
+ * An inflated chunk of a .tar.gz: handed to the tar reader (which checks entry sizes from their
+ * headers first, naming the entry), then counted by the import's budget.
+ */
+function inflated(budget: DecodeBudget, label: string, chunk: Uint8Array, tar: TarReader): void {
+  tar.push(chunk);
+  budget.inflate(chunk.length, label);
 }

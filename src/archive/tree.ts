@@ -58,15 +58,19 @@ export class ArchiveTreeBuilder {
     throw new DatasetImportError(ErrorCode.ARCHIVE_CORRUPT, `'${path}' is both a file and a folder in the archive`, { file: this.label });
   }
 
-  /** Records a folder and its parents. */
+  /** Records a folder and its parents (a loop, not recursion: a path may have thousands of parts). */
   addDir(path: string): void {
-    if (path === '' || this.dirs.has(path)) return;
-    if (this.files.has(path)) this.clash(path);
-    this.dirs.set(path, new Map());
-    const parent = dirname(path);
-    this.addDir(parent);
-    this.dirs.get(parent)!.set(basename(path), 'dir');
+    for (let dir = path; dir !== '' && !this.dirs.has(dir); dir = dirname(dir)) {
+      if (this.files.has(dir)) this.clash(dir);
+      this.dirs.set(dir, new Map());
+      // The parent's entry map may not exist yet: it is made on the next turn, so link afterwards.
+      this.pendingLinks.push(dir);
+    }
+    for (let dir = this.pendingLinks.pop(); dir !== undefined; dir = this.pendingLinks.pop()) {
+      this.dirs.get(dirname(dir))!.set(basename(dir), 'dir');
+    }
   }
+  private readonly pendingLinks: string[] = [];
 
   /** Records a regular file (replacing an earlier entry of the same path, as tar extraction does). */
   addFile(path: string, data: Uint8Array): void {

@@ -6,7 +6,7 @@
  * Exit codes: 0 ok, 1 bad input (data or files), 2 bad usage (the command line).
  */
 import yargs, { type Argv } from 'yargs';
-import { Dataset, DEFAULT_LIMITS, encodeImage, formatNames, parseTransformArgs, renderMosaic, transformUsage, validationReportHtml, type ExportOptions, type ImportLimits, type ImportOptions } from '../index.js';
+import { Dataset, DEFAULT_LIMITS, encodeImage, LIMIT_FLAGS, MAX_WORKERS, formatNames, parseTransformArgs, renderMosaic, transformUsage, validationReportHtml, type ExportOptions, type ImportLimits, type ImportOptions } from '../index.js';
 import { writeFileAtomic } from '../io/node-fs.js';
 import { CliUsageError, cliExportOptions, describeError, exitCodeFor, EXIT_BAD_USAGE, EXIT_OK, progress } from './common.js';
 import { datasetInfo, formatInfo } from './commands/info.js';
@@ -71,24 +71,17 @@ function applyFilter(ds: Dataset, expr: string | undefined, mode: FilterMode): D
 
 const formatOption = { type: 'string', choices: formatNames as string[] } as const;
 
-/** What every import of this run is given: the size limits of --max-total-bytes / --max-entries. */
+/** What every import of this run is given: the size limits of the --max-* flags (LIMIT_FLAGS). */
 const importOptions: ImportOptions = {};
 
-/** Global options: the import limits (see the README's security model). */
+/** Global options: the import limits (see the README's security model), one flag per limit. */
 function withLimits<T>(y: Argv<T>) {
-  return y
-    .option('max-total-bytes', {
-      type: 'number',
-      global: true,
-      describe: `import limit: bytes an archive or .gz may inflate to (default ${DEFAULT_LIMITS.maxTotalBytes})`,
-    })
-    .option('max-entries', { type: 'number', global: true, describe: `import limit: entries an archive may hold (default ${DEFAULT_LIMITS.maxEntries})` })
-    .middleware((a) => {
-      const limits: Partial<ImportLimits> = {};
-      if (a.maxTotalBytes !== undefined) limits.maxTotalBytes = a.maxTotalBytes as number;
-      if (a.maxEntries !== undefined) limits.maxEntries = a.maxEntries as number;
-      importOptions.limits = limits;
-    });
+  for (const { flag, limit, describe } of LIMIT_FLAGS) y.option(flag, { type: 'number', global: true, describe: `${describe} (default ${DEFAULT_LIMITS[limit]})` });
+  return y.middleware((a) => {
+    const limits: Partial<ImportLimits> = {};
+    for (const { flag, limit } of LIMIT_FLAGS) if (a[flag] !== undefined) limits[limit] = a[flag] as number;
+    importOptions.limits = limits;
+  });
 }
 
 function withInput<T>(y: Argv<T>) {
@@ -99,7 +92,13 @@ function withInput<T>(y: Argv<T>) {
 
 const workersOption = {
   type: 'number',
-  describe: 'threads that encode PNG/JPEG images while exporting (default: all cores, for 256+ images; 1: none)',
+  describe: `threads that encode PNG/JPEG images while exporting (default: all cores, for 256+ images; 1: none; at most ${MAX_WORKERS})`,
+  coerce: (v: unknown) => {
+    if (v !== undefined && (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1 || v > MAX_WORKERS)) {
+      throw new CliUsageError(`--workers must be an integer from 1 to ${MAX_WORKERS}, got ${String(v)}`);
+    }
+    return v;
+  },
 } as const;
 
 function withOutput<T>(y: Argv<T>) {

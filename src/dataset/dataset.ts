@@ -1,12 +1,13 @@
 /**
  * Dataset: items grouped in subsets, with label categories; Datumaro's central concept.
  */
-import { archiveSource, isArchiveInput, type ArchiveInput } from '../archive/index.js';
+import { archiveSource, isArchiveInput, type ArchiveInput, type ArchiveSourceOptions } from '../archive/index.js';
+import { checkCifarMember } from '../formats/cifar/layout.js';
 import { concatBytes } from '../bytes.js';
 import { DatasetExportError, ErrorCode, UsageError } from '../errors.js';
-import { isMemoryFiles, memoryTree, safeOutputPath, type DatasetSource, type MemoryFiles } from '../formats/file-tree.js';
+import { countingTree, isMemoryFiles, memoryTree, safeOutputPath, type DatasetSource, type MemoryFiles } from '../formats/file-tree.js';
 import type { ExportedFile, ExportOptions } from '../formats/format.js';
-import { resolveLimits, type ImportLimits } from '../limits.js';
+import { DecodeBudget, resolveLimits, type ImportLimits } from '../limits.js';
 import { exportFiles, importSource } from '../formats/index.js';
 import { ENCODER_OPTION } from '../formats/common.js';
 import type { EncoderPool } from '../image/encoder-pool.js';
@@ -21,7 +22,7 @@ import { batches as itemBatches, toTensor as itemsToTensor, type Batch, type Bat
 /** Filesystem access, provided by the runtime entry point (Node/Deno); browsers have none. */
 export interface FileSystemAccess {
   /** Opens a path as a source. */
-  openPath(path: string, options?: { limits?: ImportLimits }): Promise<DatasetSource>;
+  openPath(path: string, options?: { limits?: ImportLimits; budget?: DecodeBudget; checkMember?: ArchiveSourceOptions['checkMember'] }): Promise<DatasetSource>;
   /** Writes files into a folder, all or nothing; returns how many were written. */
   writeFiles(dir: string, files: AsyncIterable<ExportedFile>, options: { overwrite?: boolean }): Promise<number>;
 }
@@ -42,6 +43,9 @@ export function setEncoderThreads(threads: EncoderThreads | null): void {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** The most encoder threads an export starts (`workers` beyond it is INVALID_ARGUMENT): each is a V8 isolate of its own. */
+export const MAX_WORKERS = 256;
 
 /** Below this many images, `export` encodes on the main thread unless `workers` says otherwise. */
 const MIN_IMAGES_FOR_WORKERS = 256;
@@ -95,7 +99,13 @@ export class Dataset implements Iterable<DatasetItem> {
     this.labels = labels;
     this.format = format;
     const names = subsets ? [...subsets] : [];
-    for (const item of items) if (!names.includes(item.subset)) names.push(item.subset);
+    const known = new Set(names);
+    for (const item of items) {
+      if (!known.has(item.subset)) {
+        known.add(item.subset);
+        names.push(item.subset);
+      }
+    }
     this.subsetNames = names;
   }
 
@@ -112,13 +122,16 @@ export class Dataset implements Iterable<DatasetItem> {
   static async importFrom(input: DatasetInput, format?: string, options: ImportOptions = {}): Promise<Dataset> {
     if (options === null || typeof options !== 'object') throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'importFrom options must be an object');
     const limits = resolveLimits(options.limits);
+    const budget = new DecodeBudget(limits);
+    // A CIFAR batch in an archive is sniffed before it is collected (unless another format is asked for).
+    const checkMember = format === undefined || format === 'cifar' ? checkCifarMember : undefined;
     let source: DatasetSource;
     if (typeof input === 'string') {
-      source = await requireFileSystem('file paths').openPath(input, { limits });
+      source = await requireFileSystem('file paths').openPath(input, { limits, budget, checkMember });
     } else if (isArchiveInput(input)) {
-      source = await archiveSource(input, { limits });
+      source = await archiveSource(input, { limits, budget, checkMember });
     } else if (isMemoryFiles(input)) {
-      source = { tree: memoryTree(input), start: '', limits };
+      source = { tree: countingTree(memoryTree(input), budget), start: '', limits, budget };
     } else {
       throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'importFrom takes a path, a Record or Map of path -> bytes, a list of File objects, or an archive (Uint8Array, Blob, Response, ReadableStream, URL)');
     }
@@ -180,8 +193,8 @@ export class Dataset implements Iterable<DatasetItem> {
   /** The encoder pool an export with these options uses, or null to encode on this thread. */
   private encoderPool(options: ExportOptions): EncoderPool | null {
     const { workers } = options;
-    if (workers !== undefined && (typeof workers !== 'number' || !Number.isSafeInteger(workers) || workers < 1)) {
-      throw new UsageError(ErrorCode.INVALID_ARGUMENT, `workers must be a positive integer, got ${String(workers)}`);
+    if (workers !== undefined && (typeof workers !== 'number' || !Number.isSafeInteger(workers) || workers < 1 || workers > MAX_WORKERS)) {
+      throw new UsageError(ErrorCode.INVALID_ARGUMENT, `workers must be an integer from 1 to ${MAX_WORKERS}, got ${String(workers)}`);
     }
     if (!encoderThreads) return null;
     let threads = workers ?? 1;

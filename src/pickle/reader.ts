@@ -21,11 +21,14 @@ import { CifarkitError, ErrorCode, PickleError } from '../errors.js';
 import { DType, NdArray } from './ndarray.js';
 import { OP } from './opcodes.js';
 import { ShadowMachine } from './shadow.js';
-import { isBytes, latin1Decode, pyText, type PyValue } from './values.js';
+import type { DecodeBudget } from '../limits.js';
+import { chargeBytes, isBytes, latin1Decode, pickleAllocations, pyText, type PyValue } from './values.js';
 
 export interface ReadPickleOptions {
   /** Used in error messages: the file the bytes came from. */
   file?: string;
+  /** The import's decode budget: the bytes the read builds beyond views of its input are reserved in it (IMPORT_TOO_LARGE beyond). */
+  budget?: DecodeBudget;
 }
 
 /** The longest LONG4 integer read, in bytes (an int of 8192 bits). */
@@ -224,6 +227,7 @@ function decodeRawUnicodeEscape(raw: Uint8Array): string {
 
 /** Bytes of a Python str, as `_codecs.encode(s, 'latin1')` computes them. */
 function encodeLatin1(s: string): Uint8Array {
+  chargeBytes(s.length);
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -237,7 +241,10 @@ function codecsEncode(text: PyValue, encoding: PyValue = 'utf-8'): Uint8Array {
   if (typeof text !== 'string') throw new Error('_codecs.encode expects a str');
   const enc = (typeof encoding === 'string' || isBytes(encoding) ? pyText(encoding) : '').toLowerCase().replace(/[-_]/g, '');
   if (enc === 'latin1' || enc === 'iso88591') return encodeLatin1(text);
-  if (enc === 'utf8' || enc === 'ascii') return new TextEncoder().encode(text);
+  if (enc === 'utf8' || enc === 'ascii') {
+    chargeBytes(3 * text.length);
+    return new TextEncoder().encode(text);
+  }
   throw new Error(`_codecs.encode: encoding '${String(encoding)}' is not supported`);
 }
 
@@ -245,8 +252,12 @@ function codecsEncode(text: PyValue, encoding: PyValue = 'utf-8'): Uint8Array {
 function makeBytes(source?: PyValue, encoding?: PyValue): Uint8Array {
   if (source === undefined) return new Uint8Array(0);
   if (typeof source === 'string') return codecsEncode(source, encoding ?? 'utf-8');
-  if (isBytes(source)) return source.slice();
+  if (isBytes(source)) {
+    chargeBytes(source.length);
+    return source.slice();
+  }
   if (Array.isArray(source) && source.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 255)) {
+    chargeBytes(source.length);
     return Uint8Array.from(source as number[]);
   }
   throw new Error('bytes() argument is not supported');
@@ -396,7 +407,7 @@ function checkPlainData(root: unknown): void {
         const e = v[i];
         if (e !== null && (typeof e === 'object' || typeof e === 'function' || e === undefined)) todo.push(e);
       }
-    } else if (Object.getPrototypeOf(v) === Map.prototype || v instanceof Map) {
+    } else if (v instanceof Map) {
       if (Object.getPrototypeOf(v) !== Map.prototype || Object.keys(v).length > 0) {
         throw new Error('a dict was built with the DICT opcode form that cifarkit does not accept');
       }
@@ -432,6 +443,8 @@ export function readPickle(bytes: Uint8Array, options: ReadPickleOptions = {}): 
   // pickleparser has no option for the dict operations: its provider is replaced (see above).
   (parser as unknown as { _dictionaryProvider: typeof dictionaryProvider })._dictionaryProvider = dictionaryProvider;
   let value: unknown;
+  const { budget } = options;
+  pickleAllocations.charge = budget ? (n) => budget.decode(n, 'a value the pickle builds', file) : null;
   try {
     value = parser.read(reader as never);
     if (value === undefined) throw new Error('the pickle holds no value');
@@ -456,6 +469,8 @@ export function readPickle(bytes: Uint8Array, options: ReadPickleOptions = {}): 
       });
     }
     throw new PickleError(ErrorCode.PICKLE_CORRUPT, `not a valid pickle: ${reason}`, { file, offset: reader.position, cause: err });
+  } finally {
+    pickleAllocations.charge = null;
   }
   return value as PyValue;
 }

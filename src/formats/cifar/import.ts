@@ -13,7 +13,8 @@ import { kernels } from '../../image/kernels.js';
 import { NdArray, ndarrayToList, ndarrayToUint8, objectsToUint8 } from '../../pickle/ndarray.js';
 import { readPickle } from '../../pickle/reader.js';
 import { dictGet, isBytes, isDict, isTextLike, pyText, pyTypeName, type PyDict, type PyValue } from '../../pickle/values.js';
-import { basename, joinPath, splitExt, type DatasetSource, type FileTree } from '../file-tree.js';
+import type { DecodeBudget } from '../../limits.js';
+import { basename, budgetOf, joinPath, splitExt, type DatasetSource, type FileTree } from '../file-tree.js';
 import type { ImportedDataset } from '../format.js';
 import { CIFAR10_LABELS, DATASET_META_FILE, IMAGE_SIZE } from './constants.js';
 import { findLayout, type CifarLayout } from './layout.js';
@@ -28,12 +29,12 @@ function invalid(code: ErrorCode, detail: string, where: { file: string; field?:
   return new DatasetImportError(code, detail, where);
 }
 
-async function readDict(tree: FileTree, path: string): Promise<PyDict> {
-  return readPickleDict(await tree.read(path), tree.display(path));
+async function readDict(tree: FileTree, path: string, budget: DecodeBudget): Promise<PyDict> {
+  return readPickleDict(await tree.read(path), tree.display(path), budget);
 }
 
-function readPickleDict(bytes: Uint8Array, file: string): PyDict {
-  const value = readPickle(bytes, { file });
+function readPickleDict(bytes: Uint8Array, file: string, budget: DecodeBudget): PyDict {
+  const value = readPickle(bytes, { file, budget });
   if (!isDict(value)) {
     throw invalid(ErrorCode.CIFAR_INVALID_BATCH, `expected a pickled dict, found a ${pyTypeName(value)}`, { file });
   }
@@ -96,13 +97,13 @@ function parseDatasetMeta(bytes: Uint8Array, file: string): string[] {
   throw new DatasetImportError(ErrorCode.DATASET_META_INVALID, 'expected {"labels": [names]} or {"label_map": {"0": name, ...}}', { file });
 }
 
-async function loadCategories(tree: FileTree, layout: CifarLayout): Promise<Categories> {
+async function loadCategories(tree: FileTree, layout: CifarLayout, budget: DecodeBudget): Promise<Categories> {
   let names: string[] | null = null;
   let namesFile = '';
   let coarse: string[] | null = null;
   if (layout.meta) {
     const file = tree.display(layout.meta);
-    const meta = await readDict(tree, layout.meta);
+    const meta = await readDict(tree, layout.meta, budget);
     const cifar10 = listField(meta, 'label_names', file);
     const fine = listField(meta, 'fine_label_names', file);
     const coarseNames = listField(meta, 'coarse_label_names', file);
@@ -160,7 +161,7 @@ function elementBytes(v: PyValue): Uint8Array | null {
   throw new DatasetImportError(ErrorCode.CIFAR_INVALID_BATCH, `expected an image array or None, found a ${pyTypeName(v)}`);
 }
 
-function parsePixels(dict: PyDict, file: string, count: number, ids: (i: number) => string): Pixels | null {
+function parsePixels(dict: PyDict, file: string, count: number, ids: (i: number) => string, budget: DecodeBudget): Pixels | null {
   const data = dictGet(dict, 'data');
   if (data === undefined || data === null) return null;
   const sizes = parseSizes(dict, file);
@@ -218,6 +219,9 @@ function parsePixels(dict: PyDict, file: string, count: number, ids: (i: number)
     let chw: Uint8Array | null;
     try {
       chw = block ? block.subarray(i * rowLen, (i + 1) * rowLen) : rowBytes!(i);
+      // A row may be a conversion (another dtype or order), and memo references can repeat one
+      // array without limit: each row counts.
+      if (!block && chw) budget.decode(chw.length, 'an image', file);
     } catch (err) {
       if (err instanceof CifarkitError) throw err.withLocation({ file, index: i, item: ids(i), field: 'data' });
       throw err;
@@ -294,11 +298,11 @@ async function readSubset(tree: FileTree, path: string): Promise<SubsetBytes> {
 const READ_AHEAD = 2;
 
 /** Decodes one subset file (its bytes as `readSubset` gives them) into items. */
-async function importSubset(tree: FileTree, path: string, cats: Categories, bytes: Promise<SubsetBytes>): Promise<DatasetItem[]> {
+async function importSubset(tree: FileTree, path: string, cats: Categories, bytes: Promise<SubsetBytes>, budget: DecodeBudget): Promise<DatasetItem[]> {
   const file = tree.display(path);
   const subset = basename(path);
   const { raw, owned } = await bytes;
-  const dict = readPickleDict(raw, file);
+  const dict = readPickleDict(raw, file, budget);
 
   let labels = listField(dict, 'labels', file);
   let labelsField = 'labels';
@@ -325,9 +329,10 @@ async function importSubset(tree: FileTree, path: string, cats: Categories, byte
       field: 'coarse_labels',
     });
   }
+  budget.addItems(count, file);
   const split = filenames ? filenames.map((name) => splitExt(name)) : null;
   const ids = (i: number) => (split ? split[i]![0] : String(i));
-  const pixels = parsePixels(dict, file, count, ids);
+  const pixels = parsePixels(dict, file, count, ids, budget);
 
   // One contiguous HWC buffer per subset; items hold views into it.
   let total = 0;
@@ -336,6 +341,7 @@ async function importSubset(tree: FileTree, path: string, cats: Categories, byte
   // A block that is a view of the caller's bytes is not ours to change; one made by a dtype or
   // order conversion, or a view of our own read buffer, is.
   const inPlace = pixels?.block && (owned || pixels.block.buffer !== raw.buffer);
+  if (!inPlace) budget.decode(total, 'the pixels of the subset', file);
   const hwc = inPlace ? pixels.block! : new Uint8Array(total);
   const k = kernels();
   if (inPlace) {
@@ -406,7 +412,8 @@ export async function importCifar(source: DatasetSource): Promise<ImportedDatase
       file: source.tree.display(source.start) || source.tree.label,
     });
   }
-  const cats = await loadCategories(source.tree, layout);
+  const budget = budgetOf(source);
+  const cats = await loadCategories(source.tree, layout, budget);
   const items: DatasetItem[] = [];
   const reads: Promise<SubsetBytes>[] = [];
   const readUpTo = (last: number) => {
@@ -419,7 +426,7 @@ export async function importCifar(source: DatasetSource): Promise<ImportedDatase
     let subsetItems: DatasetItem[];
     try {
       readUpTo(i + READ_AHEAD);
-      subsetItems = await importSubset(source.tree, path, cats, reads[i]!);
+      subsetItems = await importSubset(source.tree, path, cats, reads[i]!, budget);
     } catch (err) {
       const file = source.tree.display(path);
       if (err instanceof CifarkitError) throw err.withLocation({ file });
