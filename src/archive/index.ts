@@ -120,7 +120,7 @@ export async function archiveSource(input: ArchiveInput, options: ArchiveSourceO
     } else {
       const tar = new TarReader(tree, label, limits, check);
       const gunzip = kind === 'gzip' ? new GunzipChecked(label, (c) => inflated(budget, label, c, tar)) : null;
-      const feed = gunzip ? (c: Uint8Array) => gunzip.push(c) : (c: Uint8Array) => tar.push(c);
+      const feed = gunzip ? (c: Uint8Array) => pushInSlices(gunzip, c) : (c: Uint8Array) => tar.push(c);
       feed(first);
       for await (const chunk of chunks) feed(chunk);
       gunzip?.end();
@@ -139,6 +139,16 @@ async function* countedChunks(chunks: AsyncGenerator<Uint8Array>, budget: Decode
     yield chunk;
   }
 }
+
+/**
+ * Compressed bytes handed to the inflater a slice at a time: one push inflates at most ~1032x
+ * its input in one go (16 KiB -> 16.5 MB), so a zero bomb is refused (budget, member check)
+ * before a read chunk of it has been inflated whole.
+ */
+function pushInSlices(gunzip: GunzipChecked, chunk: Uint8Array): void {
+  for (let at = 0; at < chunk.length; at += GUNZIP_SLICE) gunzip.push(chunk.subarray(at, at + GUNZIP_SLICE));
+}
+const GUNZIP_SLICE = 16 * 1024;
 
 /**
  * An inflated chunk of a .tar.gz: handed to the tar reader (which checks entry sizes from their

@@ -21,7 +21,7 @@ import { ErrorCode, PickleError } from '../errors.js';
 import { OP } from './opcodes.js';
 
 /** The most values the stack (all frames together) may hold: CPython writes lists and dicts in batches of 1000. */
-export const MAX_STACK = 1 << 22;
+export const MAX_STACK = 1 << 20;
 /** The most entries the memo may hold (CPython memoizes each container and string once: a CIFAR-100 batch needs ~100,000). */
 export const MAX_MEMO = 1 << 22;
 /** The most MARKs open at once: the nesting depth of tuples, lists and dicts under construction. */
