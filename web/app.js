@@ -21,6 +21,18 @@ const state = {
 
 // ---------- messages ----------
 
+/** Nodes as one fragment: never `el.append(...nodes)`, which passes one argument per node (a RangeError past ~120k). */
+function fragmentOf(nodes) {
+  const fragment = document.createDocumentFragment();
+  for (const node of nodes) fragment.append(node);
+  return fragment;
+}
+
+/** Replaces an element's children by `nodes` (any number of them). */
+function setChildren(el, nodes) {
+  el.replaceChildren(fragmentOf(nodes));
+}
+
 function setStatus(text) {
   $('status').textContent = text;
 }
@@ -170,8 +182,7 @@ function renderDataset() {
   $('info-items').textContent = String(ds.size);
   $('info-labels').textContent = String(ds.labels.items.length);
   const subsets = ds.subsets();
-  $('info-subsets').replaceChildren(
-    ...subsets.map((name) => {
+  setChildren($('info-subsets'), subsets.map((name) => {
       const li = document.createElement('li');
       li.dataset.subset = name;
       const count = document.createElement('span');
@@ -191,9 +202,8 @@ function renderDataset() {
     for (const l of ls) counts.set(l, (counts.get(l) ?? 0) + 1);
   }
   if (unlabelled) counts.set(UNLABELLED, unlabelled);
-  const max = Math.max(1, ...counts.values());
-  $('histogram').tBodies[0].replaceChildren(
-    ...[...counts].map(([label, n]) => {
+  const max = [...counts.values()].reduce((a, b) => Math.max(a, b), 1);
+  setChildren($('histogram').tBodies[0], [...counts].map(([label, n]) => {
       const tr = document.createElement('tr');
       tr.dataset.label = labelName(label);
       const name = document.createElement('td');
@@ -215,7 +225,7 @@ function renderDataset() {
 
   // Subset select
   const select = $('subset-filter');
-  select.replaceChildren(new Option(`all subsets (${ds.size})`, ''), ...subsets.map((s) => new Option(`${s} (${ds.getSubset(s).length})`, s)));
+  setChildren(select, [new Option(`all subsets (${ds.size})`, ''), ...subsets.map((s) => new Option(`${s} (${ds.getSubset(s).length})`, s))]);
   select.value = state.subset;
 
   renderImages();
@@ -249,7 +259,7 @@ function renderChips() {
     return b;
   };
   const total = [...state.groups.values()].reduce((n, g) => n + g.length, 0);
-  $('class-filter').replaceChildren(chip('all', `all (${total})`), ...[...state.groups].map(([label, items]) => chip(label, `${labelName(label)} (${items.length})`)));
+  setChildren($('class-filter'), [chip('all', `all (${total})`), ...[...state.groups].map(([label, items]) => chip(label, `${labelName(label)} (${items.length})`))]);
 }
 
 function renderImages() {
@@ -257,7 +267,7 @@ function renderImages() {
   if (state.label !== 'all' && !state.groups.has(state.label)) state.label = 'all';
   renderChips();
   const shown = state.label === 'all' ? [...state.groups.keys()] : [state.label];
-  $('grid').replaceChildren(...shown.map((label) => classGroup(label, state.groups.get(label))));
+  setChildren($('grid'), shown.map((label) => classGroup(label, state.groups.get(label))));
 }
 
 function classGroup(label, items) {
@@ -280,7 +290,7 @@ function classGroup(label, items) {
   more.setAttribute('aria-label', `Show more ${labelName(label)} images`);
   const showMore = () => {
     const next = items.slice(shown, shown + PER_CLASS);
-    list.append(...next.map(thumbnail));
+    list.append(fragmentOf(next.map(thumbnail)));
     shown += next.length;
     const left = items.length - shown;
     more.textContent = `Show ${Math.min(left, PER_CLASS)} more (${left} left)`;
@@ -386,8 +396,7 @@ function runValidation() {
     `${summary.images} images checked in ${ms} ms: ${summary.errors} label errors, ${summary.warnings} warnings; ` +
     `${summary.exactDuplicates} exact and ${summary.nearDuplicates} near-duplicate pairs (pHash distance ≤ ${summary.threshold}), ` +
     `${summary.acrossSubsets} of them across subsets.`;
-  $('validation-labels').replaceChildren(
-    ...labels.map((f) => {
+  setChildren($('validation-labels'), labels.map((f) => {
       const li = document.createElement('li');
       li.dataset.type = f.type;
       const tag = document.createElement('span');
@@ -397,8 +406,7 @@ function runValidation() {
       return li;
     }),
   );
-  $('validation-pairs').replaceChildren(
-    ...duplicates.slice(0, PAIRS_SHOWN).map((pair) => {
+  setChildren($('validation-pairs'), duplicates.slice(0, PAIRS_SHOWN).map((pair) => {
       const li = document.createElement('li');
       li.dataset.a = `${pair.a.subset}/${pair.a.id}`;
       li.dataset.b = `${pair.b.subset}/${pair.b.id}`;

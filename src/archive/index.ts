@@ -57,7 +57,7 @@ const SNIFF_BYTES = 263;
 export function sniffArchive(head: Uint8Array): 'gzip' | 'zip' | 'tar' | null {
   if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6))) return 'zip';
-  if (head.length >= 262 && String.fromCharCode(...head.subarray(257, 262)) === 'ustar') return 'tar';
+  if (head.length >= 262 && String.fromCharCode(...head.subarray(257, 262)) === 'ustar') return 'tar'; // spread-ok: 5 bytes
   return null;
 }
 

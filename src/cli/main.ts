@@ -77,7 +77,7 @@ const importOptions: ImportOptions = {};
 /** Global options: the import limits (see the README's security model), one flag per limit. */
 function withLimits<T>(y: Argv<T>) {
   for (const { flag, limit, describe } of LIMIT_FLAGS) y.option(flag, { type: 'number', global: true, describe: `${describe} (default ${DEFAULT_LIMITS[limit]})` });
-  return y.middleware((a) => {
+  return y.check(checkWorkers).middleware((a) => {
     const limits: Partial<ImportLimits> = {};
     for (const { flag, limit } of LIMIT_FLAGS) if (a[flag] !== undefined) limits[limit] = a[flag] as number;
     importOptions.limits = limits;
@@ -93,13 +93,14 @@ function withInput<T>(y: Argv<T>) {
 const workersOption = {
   type: 'number',
   describe: `threads that encode PNG/JPEG images while exporting (default: all cores, for 256+ images; 1: none; at most ${MAX_WORKERS})`,
-  coerce: (v: unknown) => {
-    if (v !== undefined && (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1 || v > MAX_WORKERS)) {
-      throw new CliUsageError(`--workers must be an integer from 1 to ${MAX_WORKERS}, got ${String(v)}`);
-    }
-    return v;
-  },
 } as const;
+
+/** yargs check: --workers within 1..MAX_WORKERS (each worker is a thread; 100,000 would exhaust memory), else bad usage. */
+function checkWorkers(a: Record<string, unknown>): true {
+  const v = a.workers;
+  if (v === undefined || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 1 && v <= MAX_WORKERS)) return true;
+  throw new CliUsageError(`--workers must be an integer from 1 to ${MAX_WORKERS}, got ${String(v)}`);
+}
 
 function withOutput<T>(y: Argv<T>) {
   return y
@@ -208,7 +209,7 @@ export function buildCli(argv: string[]): Argv {
         if (paths.length < 2) throw new CliUsageError('merge needs at least two datasets');
         const inputs: Dataset[] = [];
         for (const p of paths) inputs.push(await load(p, undefined, out));
-        const merged = Dataset.merge(...inputs);
+        const merged = Dataset.merge(...inputs) /* spread-ok: one dataset per command-line path */;
         const format = (a.f as string | undefined) ?? inputs[0]!.format ?? 'cifar';
         const files = await exportWithProgress(merged, a.o as string, format, { saveMedia: true, overwrite: a.overwrite as boolean }, out);
         const conflicts = merged.mergeConflicts.map((c) => ({ ...c, sources: c.sources.map((s) => paths[s]) }));

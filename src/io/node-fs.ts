@@ -38,8 +38,8 @@ async function readWhole(path: string, into?: (size: number) => Uint8Array): Pro
 }
 
 function diskTree(rootDir: string, shownRoot: string): FileTree {
-  const abs = (p: string) => (p === '' ? rootDir : nodePath.join(rootDir, ...p.split('/')));
-  const display = (p: string) => (p === '' ? shownRoot : nodePath.join(shownRoot, ...p.split('/')));
+  const abs = (p: string) => (p === '' ? rootDir : nodePath.join(rootDir, p)); // '/' is a separator for join everywhere
+  const display = (p: string) => (p === '' ? shownRoot : nodePath.join(shownRoot, p));
   async function kindOf(path: string): Promise<'file' | 'dir' | null> {
     try {
       const s = await stat(abs(path));
@@ -176,7 +176,7 @@ export async function writeFiles(dir: string, files: AsyncIterable<ExportedFile>
       const rel = safeOutputPath(file.path);
       if (written.has(rel)) throw new DatasetExportError(ErrorCode.UNSAFE_PATH, `two items would both be written to '${rel}'`, { file: rel });
       written.add(rel);
-      const abs = nodePath.join(staging, ...rel.split('/'));
+      const abs = nodePath.join(staging, rel);
       const folder = nodePath.dirname(abs);
       if (!made.has(folder)) {
         await mkdir(folder, { recursive: true });

@@ -82,6 +82,6 @@ export async function projectDataset(project: string, options: ImportOptions = {
   }
   const datasets: Dataset[] = [];
   for (const s of config.sources) datasets.push(await Dataset.importFrom(nodePath.resolve(project, s.path), s.format, options));
-  const dataset = datasets.length === 1 ? datasets[0]! : Dataset.merge(...datasets);
+  const dataset = datasets.length === 1 ? datasets[0]! : Dataset.merge(...datasets) /* spread-ok: one dataset per project source */;
   return { dataset, sources: config.sources };
 }

@@ -24,7 +24,9 @@ export function formatValidation(path: string, r: ValidationReport): string {
   if (r.duplicates.length) {
     const name = (k: { subset: string; id: string }) => `${k.subset}/${k.id}`;
     const shown = r.duplicates.slice(0, SHOWN);
-    const width = Math.min(40, Math.max(1, ...shown.flatMap((d) => [name(d.a).length, name(d.b).length])));
+    let width = 1;
+    for (const d of shown) width = Math.max(width, name(d.a).length, name(d.b).length);
+    width = Math.min(40, width);
     // Two spaces between columns, also after a name longer than the column.
     const cell = (text: string) => `${text.padEnd(width)}  `;
     lines.push('', `${cell('a')}${cell('b')}distance`);

@@ -215,7 +215,7 @@ export function parseMetaFile(bytes: Uint8Array, items: number, file: string): s
       for (let c = 0; c < META_CHARS; c++) codes.push(view.getUint32(base + 4 * c, true));
       while (codes.length > 0 && codes[codes.length - 1] === 0) codes.pop(); // numpy drops trailing NULs
       if (codes.some((c) => c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))) throw idxError(file, `string ${i * k + j} is not valid UTF-32`);
-      row.push(String.fromCodePoint(...codes));
+      row.push(String.fromCodePoint(...codes)); // spread-ok: at most META_CHARS code points
     }
     out.push(row);
   }
