@@ -14,7 +14,7 @@
  * down) finds the dataset folder as it does on disk.
  */
 import { concatBytes } from '../bytes.js';
-import { DatasetImportError, ErrorCode, UsageError } from '../errors.js';
+import { DatasetImportError, ErrorCode, UsageError, type CifarkitError } from '../errors.js';
 import { DEFAULT_LIMITS, DecodeBudget, resolveLimits } from '../limits.js';
 import type { DatasetSource } from '../formats/file-tree.js';
 import { GunzipChecked } from './gzip.js';
@@ -36,11 +36,12 @@ export interface ArchiveSourceOptions {
   /** The decode budget of the import this archive is part of (one of its own when absent). */
   budget?: DecodeBudget;
   /**
-   * Looks at the first bytes of each file entry before it is collected (see
-   * `MEMBER_SNIFF_BYTES`, 16) and throws to refuse the archive at once: the importers pass
-   * the formats' checks (a CIFAR batch must start like a pickle).
+   * Looks at the first bytes of each file entry before it is collected (`MEMBER_SNIFF_BYTES`,
+   * 16): an error returned refuses the entry, whose bytes are then not kept, and reading it
+   * throws that error. The importers pass the formats' checks (a CIFAR batch must start like a
+   * pickle).
    */
-  checkMember?: (path: string, head: Uint8Array, archive: string) => void;
+  checkMember?: (path: string, head: Uint8Array, archive: string) => CifarkitError | null;
 }
 
 

@@ -11,7 +11,7 @@
  * implied by file paths); hard links, symlinks, devices, FIFOs and unknown types are skipped,
  * with a reason. As in Python's tarfile, data follows only regular files and unknown types.
  */
-import { DatasetImportError, ErrorCode } from '../errors.js';
+import { DatasetImportError, ErrorCode, type CifarkitError } from '../errors.js';
 import { concatBytes } from '../bytes.js';
 import type { ImportLimits } from '../limits.js';
 import { entryPath, type ArchiveTreeBuilder } from './tree.js';
@@ -102,6 +102,8 @@ interface Body {
   data: Uint8Array | null;
   /** The first bytes of a file, for the member check (null once checked, or when there is none). */
   head?: Uint8Array | null;
+  /** Set when the member check refused the file: its bytes are not kept, its read throws this. */
+  refused?: CifarkitError;
   /** A large file's bytes as they arrive (see EAGER_BYTES). */
   parts?: Uint8Array[];
   filled: number;
@@ -124,7 +126,7 @@ export class TarReader {
     private readonly tree: ArchiveTreeBuilder,
     private readonly label: string,
     private readonly limits: ArchiveLimits,
-    private readonly checkMember?: (path: string, head: Uint8Array) => void,
+    private readonly checkMember?: (path: string, head: Uint8Array) => CifarkitError | null,
   ) {}
 
   /** Shows a file's first bytes to `checkMember` as soon as they are in: before the rest is collected. */
@@ -135,7 +137,13 @@ export class TarReader {
     if (n > 0) head.set(chunk.subarray(0, n), body.filled);
     if (body.filled + n >= want) {
       body.head = null;
-      this.checkMember!(body.path, head.subarray(0, want));
+      const refused = this.checkMember!(body.path, head.subarray(0, want));
+      if (refused) {
+        // Not collected: the rest of the entry streams past (a zero bomb costs no memory).
+        body.refused = refused;
+        body.data = null;
+        body.parts = undefined;
+      }
     }
   }
 
@@ -281,7 +289,8 @@ export class TarReader {
 
   private onBody(body: Body): void {
     const corrupt = (why: string): never => this.fail(ErrorCode.ARCHIVE_CORRUPT, `the tar ${why} (before byte ${this.offset})`);
-    if (body.kind === 'file') this.tree.addFile(body.path, body.parts ? this.join(body) : body.data!);
+    if (body.kind === 'file' && body.refused) this.tree.addRefused(body.path, body.refused);
+    else if (body.kind === 'file') this.tree.addFile(body.path, body.parts ? this.join(body) : body.data!);
     else if (body.kind === 'pax') this.pax = parsePax(body.data!, corrupt);
     else if (body.kind === 'longname') this.longName = text(body.data!, 0, body.size);
   }

@@ -2,7 +2,7 @@
  * The files of an archive as a read-once FileTree, and the checks every entry path passes
  * before it enters the tree.
  */
-import { DatasetImportError, ErrorCode, UsageError } from '../errors.js';
+import { CifarkitError, DatasetImportError, ErrorCode, UsageError } from '../errors.js';
 import { basename, dirname, type FileEntry, type FileTree } from '../formats/file-tree.js';
 
 /** An entry the reader left out, and why (symlinks, hard links, devices, ...). */
@@ -48,7 +48,8 @@ export function entryPath(raw: string, label: string): string {
 
 /** Collects entries, then serves them. Later entries of the same path replace earlier ones. */
 export class ArchiveTreeBuilder {
-  private readonly files = new Map<string, Uint8Array | null>();
+  /** A file's bytes; null once read; the error its read throws when the member check refused it. */
+  private readonly files = new Map<string, Uint8Array | null | CifarkitError>();
   private readonly dirs = new Map<string, Map<string, 'file' | 'dir'>>([['', new Map()]]);
   readonly skipped: SkippedEntry[] = [];
 
@@ -81,6 +82,12 @@ export class ArchiveTreeBuilder {
     this.files.set(path, data);
   }
 
+  /** Records a file the member check refused: it is listed, and reading it throws `error`. */
+  addRefused(path: string, error: CifarkitError): void {
+    this.addFile(path, new Uint8Array(0));
+    this.files.set(path, error);
+  }
+
   skip(path: string, reason: string): void {
     this.skipped.push({ path, reason });
   }
@@ -91,6 +98,7 @@ export class ArchiveTreeBuilder {
     const take = (path: string, consume: boolean): Uint8Array => {
       const data = files.get(path);
       if (data === undefined) throw new UsageError(ErrorCode.FILE_NOT_FOUND, 'no such file in the archive', { file: display(path) });
+      if (data instanceof CifarkitError) throw data;
       if (data === null) {
         throw new UsageError(
           ErrorCode.ARCHIVE_ENTRY_CONSUMED,

@@ -25,7 +25,7 @@ export function readZip(
   label: string,
   limits: ArchiveLimits,
   budget: DecodeBudget,
-  checkMember?: (path: string, head: Uint8Array) => void,
+  checkMember?: (path: string, head: Uint8Array) => CifarkitError | null,
 ): void {
   let entries = 0;
   let total = 0;
@@ -81,7 +81,8 @@ export function readZip(
     if (data === undefined) continue;
     delete files[name];
     const path = entryPath(name, label);
-    checkMember?.(path, data.subarray(0, MEMBER_SNIFF_BYTES));
-    tree.addFile(path, data);
+    const refused = checkMember?.(path, data.subarray(0, MEMBER_SNIFF_BYTES));
+    if (refused) tree.addRefused(path, refused);
+    else tree.addFile(path, data);
   }
 }

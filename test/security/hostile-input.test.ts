@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { archiveSource } from '../../src/archive/index.js';
 import { Dataset, DatasetItem, Image, Label, validateDataset } from '../../src/index.js';
 import { parseDatasetMeta } from '../../src/formats/common.js';
+import { checkCifarMember } from '../../src/formats/cifar/layout.js';
 import { exactComparisons, exactRuns } from '../../src/validate/duplicates.js';
 import { expectCifarkitError } from '../helpers.js';
 import { tar, tarHeader } from '../archive/tar-writer.js';
@@ -59,6 +60,22 @@ describe('finding 8: a 130,000-item dataset without media validates (no spread i
     expect(report.labels.filter((a) => a.type === 'MissingAnnotation')).toHaveLength(n - 10);
     expect(report.labels.filter((a) => a.type === 'MissingImage')).toHaveLength(n);
     expect(report.labels.filter((a) => a.type === 'LabelDefinedButNotFound')).toHaveLength(130_000 - 1);
+  });
+});
+
+describe('finding 6, in small: an archive batch that cannot be a pickle', () => {
+  it('is refused when read (PICKLE_CORRUPT), its bytes not kept; a later entry of the same path still replaces it', async () => {
+    const junk = new Uint8Array(100_000).fill(0);
+    await expectCifarkitError(() => Dataset.importFrom(tar([{ name: 'b/batches.meta', data: junk }, { name: 'b/data_batch_1', data: junk }])), 'PICKLE_CORRUPT', [
+      'b/batches.meta',
+      'cannot begin a pickled dict',
+    ]);
+    const twice = tar([{ name: 'data_batch_1', data: junk }, { name: 'data_batch_1', data: Uint8Array.of(0x80, 2, 0x7d, 0x2e) }]);
+    const source = await archiveSource(twice, { checkMember: checkCifarMember });
+    expect(await source.tree.read('data_batch_1')).toEqual(Uint8Array.of(0x80, 2, 0x7d, 0x2e));
+    const once = await archiveSource(tar([{ name: 'x/test_batch', data: junk }]), { checkMember: checkCifarMember });
+    expect(await once.tree.kind('x/test_batch')).toBe('file');
+    await expectCifarkitError(() => once.tree.read('x/test_batch'), 'PICKLE_CORRUPT', ['<archive>/x/test_batch', '(00 00 00 00)']);
   });
 });
 

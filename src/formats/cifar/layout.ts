@@ -32,14 +32,15 @@ export function startsLikePickledDict(head: Uint8Array): boolean {
 }
 
 /**
- * The member check for archives (see `archiveSource`'s `checkMember`): an entry named like a
- * CIFAR batch or meta file whose first bytes cannot begin a pickle is refused at once, before
- * its (possibly gigabytes of) bytes are collected.
+ * The member check for archives (see `archiveSource`'s `checkMember`): for an entry named like
+ * a CIFAR batch or meta file whose first bytes cannot begin a pickle, the error its read gives;
+ * its (possibly gigabytes of) bytes are not collected. (A later entry of the same path, which
+ * replaces it as in extraction, is read as usual.)
  */
-export function checkCifarMember(path: string, head: Uint8Array, label: string): void {
-  if (!CIFAR_FILE_NAME.test(basename(path)) || startsLikePickledDict(head)) return;
+export function checkCifarMember(path: string, head: Uint8Array, label: string): DatasetImportError | null {
+  if (!CIFAR_FILE_NAME.test(basename(path)) || startsLikePickledDict(head)) return null;
   const shown = Array.from(head.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
-  throw new DatasetImportError(ErrorCode.PICKLE_CORRUPT, `named like a CIFAR file but its first bytes (${shown}) cannot begin a pickled dict; refused before reading the rest`, {
+  return new DatasetImportError(ErrorCode.PICKLE_CORRUPT, `named like a CIFAR file but its first bytes (${shown}) cannot begin a pickled dict; its bytes were not kept`, {
     file: `${label}/${path}`,
   });
 }
