@@ -37,8 +37,9 @@ export interface ArchiveSourceOptions {
   budget?: DecodeBudget;
   /**
    * Looks at the first bytes of each file entry before it is collected (`MEMBER_SNIFF_BYTES`,
-   * 16): an error returned refuses the entry, whose bytes are then not kept, and reading it
-   * throws that error. The importers pass the formats' checks (a CIFAR batch must start like a
+   * 16): an error returned refuses the entry: over 64 MiB, the archive at once (throws it);
+   * smaller, its bytes are not kept and reading it throws it (a later entry of the same path
+   * still replaces it, as extraction does). The importers pass the formats' checks (a CIFAR batch must start like a
    * pickle).
    */
   checkMember?: (path: string, head: Uint8Array, archive: string) => CifarkitError | null;

@@ -139,7 +139,10 @@ export class TarReader {
       body.head = null;
       const refused = this.checkMember!(body.path, head.subarray(0, want));
       if (refused) {
-        // Not collected: the rest of the entry streams past (a zero bomb costs no memory).
+        // A large entry is refused at once: streaming gigabytes of a zero bomb past would cost
+        // their inflation. A small one is only not collected (a later entry of the same path
+        // may replace it, as extraction does), and its read throws.
+        if (body.size > EAGER_BYTES) throw refused;
         body.refused = refused;
         body.data = null;
         body.parts = undefined;
