@@ -158,7 +158,7 @@ function randomOpcode(rng, op = rng.pick(OPCODES)) {
 function generatedPickle(rng) {
   const depth = rng.pick([100, 1000, 10_000, 100_000, 1_000_000]);
   const proto = Uint8Array.of(0x80, rng.range(2, 5));
-  switch (rng.int(10)) {
+  switch (rng.int(12)) {
     case 0: // ((((...l l l  : nested lists by MARK + LIST
       return concat([proto, new Uint8Array(depth).fill(0x28), new Uint8Array(depth).fill(0x6c), [0x2e]]);
     case 1: { // N, then (x, ) wrapped depth times with TUPLE1
@@ -199,6 +199,11 @@ function generatedPickle(rng) {
         [0x4b, 1], shape, ascii('cnumpy\ndtype\nU\x02u1K\x00K\x01\x87R(K\x03U\x01|NNNJ\xff\xff\xff\xffJ\xff\xff\xff\xffK\x00tb\x89C\x03abctb.'),
       ]);
     }
+    case 8:
+    case 9: { // the structural attacks alone (see structural())
+      const { bytes } = structural(rng);
+      return concat([proto, bytes, [0x2e]]);
+    }
     default: { // a random program over every opcode
       const parts = rng.chance(0.7) ? [proto] : [];
       const n = rng.range(1, 60);
@@ -206,6 +211,52 @@ function generatedPickle(rng) {
       if (rng.chance(0.8)) parts.push(Uint8Array.of(0x2e));
       return concat(parts);
     }
+  }
+}
+
+/** SHORT_BINUNICODE of an ASCII string. */
+function sbu(text) {
+  return concat([[0x8c, text.length], ascii(text)]);
+}
+
+const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', '__defineGetter__', 'toString', 'hasOwnProperty'];
+
+/**
+ * Opcode sequences that attack the reader's structure rather than its lengths: a dict key (DICT,
+ * SETITEM(S), BUILD state) naming an Object.prototype member, one memo entry referenced N times,
+ * a flood of DUP, and nesting N deep. Inserted at an opcode boundary of a real pickle, or alone.
+ */
+function structural(rng) {
+  const n = rng.pick([1000, 100_000, 1_100_000]); // 1.1M: just beyond the stack bound (src/pickle/shadow.ts)
+  switch (rng.int(6)) {
+    case 0: { // MARK key value ... '__proto__' value DICT
+      const key = rng.pick(PROTO_KEYS);
+      const value = rng.chance(0.5) ? ascii('cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\nK\x00\x85C\x01b\x87R') : Uint8Array.of(0x7d);
+      return { bytes: concat([[0x28], sbu('shape'), [0x4b, 1], sbu(key), value, [0x64]]), how: `proto:DICT:${key}` };
+    }
+    case 1: { // {} key value SETITEM, or the same as a BUILD state
+      const key = rng.pick(PROTO_KEYS);
+      const build = rng.chance(0.5);
+      return { bytes: concat([build ? [0x43, 1, 0x61] : [], [0x7d], sbu(key), [0x7d, 0x73], build ? [0x62] : []]), how: `proto:${build ? 'BUILD' : 'SETITEM'}:${key}` };
+    }
+    case 2: { // [x] * n: BINPUT 0, then n BINGETs appended in batches of 1000
+      const parts = [[0x43, 4, 1, 2, 3, 4, 0x71, 0, 0x30, 0x5d]];
+      for (let done = 0; done < n; done += 1000) {
+        const k = Math.min(1000, n - done);
+        const batch = new Uint8Array(2 + 2 * k);
+        batch[0] = 0x28;
+        for (let i = 0; i < k; i++) batch.set([0x68, 0], 1 + 2 * i);
+        batch[1 + 2 * k] = 0x65;
+        parts.push(batch);
+      }
+      return { bytes: concat(parts), how: `memo-amplify:${n}` };
+    }
+    case 3: // N DUP n
+      return { bytes: concat([[0x4e], new Uint8Array(n).fill(0x32)]), how: `dup-flood:${n}` };
+    case 4: // ((((... nesting: n MARKs, then n TUPLEs
+      return { bytes: concat([new Uint8Array(n).fill(0x28), new Uint8Array(n).fill(0x74)]), how: `deep-mark:${n}` };
+    default: // ] ] ] ... a a a: n lists, each appended into the one below
+      return { bytes: concat([new Uint8Array(n).fill(0x5d), new Uint8Array(n - 1).fill(0x61)]), how: `deep-list:${n}` };
   }
 }
 
@@ -265,7 +316,15 @@ function pickleAware(rng, buf) {
     const list = ops.filter(pred);
     return list.length ? rng.pick(list) : null;
   };
-  switch (rng.int(7)) {
+  switch (rng.int(11)) {
+    case 7: // structural (issue 14): prototype keys, memo amplification, DUP floods, deep nesting
+    case 8:
+    case 9:
+    case 10: {
+      const at = rng.pick(ops).at;
+      const { bytes, how } = structural(rng);
+      return { out: concat([buf.subarray(0, at), bytes, buf.subarray(at)]), how };
+    }
     case 0: { // a declared length set huge (or off by one)
       const o = pick((o) => LENGTH_OPS.includes(o.op) || o.op === 0x95);
       if (!o) return null;

@@ -1,6 +1,6 @@
 /** The public API shared by every runtime entry point (re-exports only). */
-export { Dataset, type DatasetInput, type FromIterableOptions, type ImportOptions } from './dataset/dataset.js';
-export { DEFAULT_LIMITS, type ImportLimits } from './limits.js';
+export { Dataset, MAX_WORKERS, type DatasetInput, type FromIterableOptions, type ImportOptions } from './dataset/dataset.js';
+export { DecodeBudget, DEFAULT_LIMITS, LIMIT_FLAGS, type ImportLimits } from './limits.js';
 export { setInflater, getInflater, type InflaterName } from './archive/inflate.js';
 export { DatasetItem, type DatasetItemInit } from './dataset/item.js';
 export { Label, LabelCategories, type Annotation, type LabelCategory } from './dataset/annotations.js';

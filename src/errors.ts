@@ -78,6 +78,8 @@ export const ErrorCode = {
   PARQUET_SCHEMA_INVALID: 'PARQUET_SCHEMA_INVALID',
   /** A file of an archive source was read a second time: its bytes are released after the first read. */
   ARCHIVE_ENTRY_CONSUMED: 'ARCHIVE_ENTRY_CONSUMED',
+  /** An import decodes more than its decode budget allows (`limits.maxDecodedBytes` plus `limits.decodedBytesPerInputByte` per input byte: inflated bytes, pixels, pickle values), or makes more items than `limits.maxItems`; refused before allocating beyond it. */
+  IMPORT_TOO_LARGE: 'IMPORT_TOO_LARGE',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -4,6 +4,18 @@
 // ids, labels and subsets as arrays, and the pixels of the thumbnails in view.
 
 const $ = (id) => document.getElementById(id);
+
+/** Nodes in a fragment, appended one by one (never spread into a call: there may be 60,000). */
+function fragmentOf(nodes) {
+  const fragment = document.createDocumentFragment();
+  for (const node of nodes) fragment.append(node);
+  return fragment;
+}
+
+/** Replaces an element's children by `nodes` (any number of them). */
+function setChildren(el, nodes) {
+  el.replaceChildren(fragmentOf(nodes));
+}
 /** Thumbnails: CIFAR's 32 px at 3x. */
 const THUMB = 96;
 const CELL_W = 108;
@@ -289,8 +301,9 @@ function showDataset(meta, keepFilters) {
   $('info-labels').textContent = String(meta.labelNames.length);
   const perSubset = new Int32Array(meta.subsetNames.length);
   for (let i = 0; i < n; i++) perSubset[meta.subsets[i]]++;
-  $('info-subsets').replaceChildren(
-    ...meta.subsetNames.map((name, s) => {
+  setChildren(
+    $('info-subsets'),
+    meta.subsetNames.map((name, s) => {
       const li = document.createElement('li');
       li.dataset.subset = name;
       const count = document.createElement('span');
@@ -312,8 +325,9 @@ function showDataset(meta, keepFilters) {
   if (!counts.get(UNLABELLED)) counts.delete(UNLABELLED);
   let max = 1;
   for (const v of counts.values()) if (v > max) max = v;
-  $('histogram').tBodies[0].replaceChildren(
-    ...[...counts].map(([label, count]) => {
+  setChildren(
+    $('histogram').tBodies[0],
+    [...counts].map(([label, count]) => {
       const tr = document.createElement('tr');
       tr.dataset.label = labelName(label);
       const name = document.createElement('td');
@@ -347,12 +361,13 @@ function showDataset(meta, keepFilters) {
   );
 
   const select = $('subset-filter');
-  select.replaceChildren(new Option(`all subsets (${n})`, '-1'), ...meta.subsetNames.map((s, i) => new Option(`${s} (${perSubset[i]})`, String(i))));
+  setChildren(select, [new Option(`all subsets (${n})`, '-1')].concat(meta.subsetNames.map((s, i) => new Option(`${s} (${perSubset[i]})`, String(i)))));
   select.value = String(state.subset);
 
   // Class chips: made once per dataset; filtering only updates them, so the focus stays put.
-  $('class-filter').replaceChildren(
-    ...['all', ...counts.keys()].map((value) => {
+  setChildren(
+    $('class-filter'),
+    ['all', ...counts.keys()].map((value) => {
       const b = document.createElement('button');
       b.type = 'button';
       b.dataset.label = String(value);
@@ -817,8 +832,9 @@ $('validate-button').addEventListener('click', async (ev) => {
     `${summary.images} images checked in ${r.ms} ms: ${summary.errors} label errors, ${summary.warnings} warnings; ` +
     `${summary.exactDuplicates} exact and ${summary.nearDuplicates} near-duplicate pairs (pHash distance ≤ ${summary.threshold}), ` +
     `${summary.acrossSubsets} of them across subsets.`;
-  $('validation-labels').replaceChildren(
-    ...labels.map((f) => {
+  setChildren(
+    $('validation-labels'),
+    labels.map((f) => {
       const li = document.createElement('li');
       li.dataset.type = f.type;
       const tag = document.createElement('span');
@@ -860,7 +876,7 @@ $('validate-button').addEventListener('click', async (ev) => {
     li.append(what);
     lis.push(li);
   }
-  $('validation-pairs').replaceChildren(...lis);
+  setChildren($('validation-pairs'), lis);
   if (want.length) requestThumbs(want);
   const more = count - PAIRS_SHOWN;
   $('validation-more').hidden = more <= 0;

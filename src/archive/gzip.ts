@@ -86,11 +86,13 @@ export class GunzipChecked {
  * A whole gzip file (MNIST's `.gz`) inflated in memory, refused with ARCHIVE_TOO_LARGE as soon
  * as the output passes `maxBytes`. Streaming on purpose: fflate's `gunzipSync` allocates the
  * size the trailer declares up front, so 30 bytes claiming 4 GiB would allocate 4 GiB.
+ * `count` sees each inflated chunk's size before it is kept (the import's decode budget).
  */
-export function gunzipLimited(bytes: Uint8Array, label: string, maxBytes: number): Uint8Array {
+export function gunzipLimited(bytes: Uint8Array, label: string, maxBytes: number, count?: (n: number) => void): Uint8Array {
   const parts: Uint8Array[] = [];
   let size = 0;
   const gunzip = new GunzipChecked(label, (chunk) => {
+    count?.(chunk.length);
     size += chunk.length;
     if (size > maxBytes) {
       throw new DatasetImportError(ErrorCode.ARCHIVE_TOO_LARGE, `the gzip file inflates to more than the limit of ${maxBytes} bytes (limits.maxTotalBytes)`, { file: label });

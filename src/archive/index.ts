@@ -15,8 +15,8 @@
  * down) finds the dataset folder as it does on disk.
  */
 import { concatBytes } from '../bytes.js';
-import { DatasetImportError, ErrorCode, UsageError } from '../errors.js';
-import { DEFAULT_LIMITS, resolveLimits } from '../limits.js';
+import { DatasetImportError, ErrorCode, UsageError, type CifarkitError } from '../errors.js';
+import { DEFAULT_LIMITS, DecodeBudget, resolveLimits } from '../limits.js';
 import type { DatasetSource } from '../formats/file-tree.js';
 import { gunzipStream } from './inflate.js';
 import { archiveLabel, inputChunks, isArchiveInput, type ArchiveInput } from './input.js';
@@ -34,7 +34,18 @@ export interface ArchiveSourceOptions {
   name?: string;
   /** Refuse archives inflating to more bytes, or holding more entries, than these. */
   limits?: Partial<ArchiveLimits>;
+  /** The decode budget of the import this archive is part of (one of its own when absent). */
+  budget?: DecodeBudget;
+  /**
+   * Looks at the first bytes of each file entry before it is collected (`MEMBER_SNIFF_BYTES`,
+   * 16): an error returned refuses the entry: over 64 MiB, the archive at once (throws it);
+   * smaller, its bytes are not kept and reading it throws it (a later entry of the same path
+   * still replaces it, as extraction does). The importers pass the formats' checks (a CIFAR batch must start like a
+   * pickle).
+   */
+  checkMember?: (path: string, head: Uint8Array, archive: string) => CifarkitError | null;
 }
+
 
 /** A source over an archive: its tree (read-once files, see {@link ArchiveTree}) from the archive's root. */
 export interface ArchiveSource extends DatasetSource {
@@ -49,7 +60,7 @@ const SNIFF_BYTES = 263;
 export function sniffArchive(head: Uint8Array): 'gzip' | 'zip' | 'tar' | null {
   if (head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6))) return 'zip';
-  if (head.length >= 262 && String.fromCharCode(...head.subarray(257, 262)) === 'ustar') return 'tar';
+  if (head.length >= 262 && String.fromCharCode(...head.subarray(257, 262)) === 'ustar') return 'tar'; // spread-ok: 5 bytes
   return null;
 }
 
@@ -75,8 +86,9 @@ export async function archiveSource(input: ArchiveInput, options: ArchiveSourceO
     throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'an archive must be a Uint8Array, ArrayBuffer, Blob, Response, ReadableStream or URL');
   }
   const label = archiveLabel(input, options.name);
-  const limits = resolveLimits(options.limits);
-  const chunks = await inputChunks(input, label);
+  const limits = options.budget?.limits ?? resolveLimits(options.limits);
+  const budget = options.budget ?? new DecodeBudget(limits);
+  const chunks = countedChunks(await inputChunks(input, label), budget);
   try {
     // The first bytes, to tell the kind of archive.
     const head: Uint8Array[] = [];
@@ -95,6 +107,8 @@ export async function archiveSource(input: ArchiveInput, options: ArchiveSourceO
     }
 
     const tree = new ArchiveTreeBuilder(label);
+    const { checkMember } = options;
+    const check = checkMember ? (path: string, head: Uint8Array) => checkMember(path, head, label) : undefined;
     if (kind === 'zip') {
       const parts = [first];
       let size = first.length;
@@ -105,18 +119,20 @@ export async function archiveSource(input: ArchiveInput, options: ArchiveSourceO
         }
         parts.push(chunk);
       }
-      readZip(parts.length === 1 ? first : concatBytes(parts), tree, label, limits);
+      readZip(parts.length === 1 ? first : concatBytes(parts), tree, label, limits, budget, check);
     } else {
-      const tar = new TarReader(tree, label, limits);
+      const tar = new TarReader(tree, label, limits, check);
       if (kind === 'gzip') {
-        // The tar reader counts the inflated bytes against the limits as they arrive.
+        // Inflated by the runtime's gzip or fflate (inflate.ts); each inflated chunk goes to the
+        // tar reader, then counts against the import's budget. The input goes in 16 KiB slices,
+        // so no read chunk inflates whole before the budget has seen its first part.
         await gunzipStream(
           (async function* () {
-            yield first;
-            yield* chunks;
+            yield* slices(first);
+            for await (const chunk of chunks) yield* slices(chunk);
           })(),
           label,
-          (c) => tar.push(c),
+          (c) => inflated(budget, label, c, tar),
         );
       } else {
         tar.push(first);
@@ -124,8 +140,35 @@ export async function archiveSource(input: ArchiveInput, options: ArchiveSourceO
       }
       tar.end();
     }
-    return { tree: tree.build(), start: '', limits };
+    return { tree: tree.build(), start: '', limits, budget };
   } finally {
     await chunks.return(undefined);
   }
+}
+
+/** The input's chunks, each counted as input bytes of the budget as it arrives. */
+async function* countedChunks(chunks: AsyncGenerator<Uint8Array>, budget: DecodeBudget): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    budget.addInput(chunk.length);
+    yield chunk;
+  }
+}
+
+/**
+ * Compressed bytes handed to the inflater a slice at a time: one push inflates at most ~1032x
+ * its input in one go (16 KiB -> 16.5 MB), so a zero bomb is refused (budget, member check)
+ * before a read chunk of it has been inflated whole.
+ */
+function* slices(chunk: Uint8Array): Generator<Uint8Array> {
+  for (let at = 0; at < chunk.length; at += GUNZIP_SLICE) yield chunk.subarray(at, at + GUNZIP_SLICE);
+}
+const GUNZIP_SLICE = 16 * 1024;
+
+/**
+ * An inflated chunk of a .tar.gz: handed to the tar reader (which checks entry sizes from their
+ * headers first, naming the entry), then counted by the import's budget.
+ */
+function inflated(budget: DecodeBudget, label: string, chunk: Uint8Array, tar: TarReader): void {
+  tar.push(chunk);
+  budget.inflate(chunk.length, label);
 }

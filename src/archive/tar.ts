@@ -11,7 +11,7 @@
  * implied by file paths); hard links, symlinks, devices, FIFOs and unknown types are skipped,
  * with a reason. As in Python's tarfile, data follows only regular files and unknown types.
  */
-import { DatasetImportError, ErrorCode } from '../errors.js';
+import { DatasetImportError, ErrorCode, type CifarkitError } from '../errors.js';
 import { concatBytes } from '../bytes.js';
 import type { ImportLimits } from '../limits.js';
 import { entryPath, type ArchiveTreeBuilder } from './tree.js';
@@ -25,6 +25,9 @@ const MAX_META = 1 << 20;
  * allocates nothing it does not receive. (CIFAR batches, ~30 MB, stay on the one-buffer path.)
  */
 const EAGER_BYTES = 64 * 2 ** 20;
+
+/** How many first bytes of a file entry the member check sees (fewer when the file is shorter). */
+export const MEMBER_SNIFF_BYTES = 16;
 
 /** The limits an archive is read under: the import limits of src/limits.ts. */
 export type ArchiveLimits = ImportLimits;
@@ -97,6 +100,10 @@ interface Body {
   size: number;
   /** Where the data goes (null when skipped, or while a large file's bytes are collected in `parts`). */
   data: Uint8Array | null;
+  /** The first bytes of a file, for the member check (null once checked, or when there is none). */
+  head?: Uint8Array | null;
+  /** Set when the member check refused the file: its bytes are not kept, its read throws this. */
+  refused?: CifarkitError;
   /** A large file's bytes as they arrive (see EAGER_BYTES). */
   parts?: Uint8Array[];
   filled: number;
@@ -119,7 +126,29 @@ export class TarReader {
     private readonly tree: ArchiveTreeBuilder,
     private readonly label: string,
     private readonly limits: ArchiveLimits,
+    private readonly checkMember?: (path: string, head: Uint8Array) => CifarkitError | null,
   ) {}
+
+  /** Shows a file's first bytes to `checkMember` as soon as they are in: before the rest is collected. */
+  private sniff(body: Body, chunk: Uint8Array): void {
+    const head = body.head!;
+    const want = Math.min(head.length, body.size);
+    const n = Math.min(want - body.filled, chunk.length);
+    if (n > 0) head.set(chunk.subarray(0, n), body.filled);
+    if (body.filled + n >= want) {
+      body.head = null;
+      const refused = this.checkMember!(body.path, head.subarray(0, want));
+      if (refused) {
+        // A large entry is refused at once: streaming gigabytes of a zero bomb past would cost
+        // their inflation. A small one is only not collected (a later entry of the same path
+        // may replace it, as extraction does), and its read throws.
+        if (body.size > EAGER_BYTES) throw refused;
+        body.refused = refused;
+        body.data = null;
+        body.parts = undefined;
+      }
+    }
+  }
 
   private fail(code: ErrorCode, detail: string): never {
     throw new DatasetImportError(code, detail, { file: this.label });
@@ -157,6 +186,7 @@ export class TarReader {
       const left = body.size - body.filled;
       const n = Math.min(left + body.pad, chunk.length - at);
       const data = Math.min(n, left);
+      if (body.head && data > 0) this.sniff(body, chunk.subarray(at, at + data));
       if (body.data && data > 0) body.data.set(chunk.subarray(at, at + data), body.filled);
       else if (body.parts && data > 0) body.parts.push(chunk.slice(at, at + data));
       body.filled += data;
@@ -229,11 +259,12 @@ export class TarReader {
       this.tree.addDir(path); // V7 folders
     } else if (regular) {
       if (this.offset + size > this.limits.maxTotalBytes) this.tooLarge(`entry '${path}' (${size} bytes)`);
+      const head = this.checkMember && size > 0 ? new Uint8Array(Math.min(size, MEMBER_SNIFF_BYTES)) : null;
       if (size > EAGER_BYTES) {
-        this.startBody({ kind: 'file', path, size, data: null, parts: [], filled: 0, pad: 0 });
+        this.startBody({ kind: 'file', path, size, data: null, parts: [], filled: 0, pad: 0, head });
         return;
       }
-      this.startBody({ kind: 'file', path, size, data: new Uint8Array(size), filled: 0, pad: 0 });
+      this.startBody({ kind: 'file', path, size, data: new Uint8Array(size), filled: 0, pad: 0, head });
     } else if (type === '5') {
       this.tree.addDir(path);
     } else if (SKIPPED[type]) {
@@ -261,7 +292,8 @@ export class TarReader {
 
   private onBody(body: Body): void {
     const corrupt = (why: string): never => this.fail(ErrorCode.ARCHIVE_CORRUPT, `the tar ${why} (before byte ${this.offset})`);
-    if (body.kind === 'file') this.tree.addFile(body.path, body.parts ? this.join(body) : body.data!);
+    if (body.kind === 'file' && body.refused) this.tree.addRefused(body.path, body.refused);
+    else if (body.kind === 'file') this.tree.addFile(body.path, body.parts ? this.join(body) : body.data!);
     else if (body.kind === 'pax') this.pax = parsePax(body.data!, corrupt);
     else if (body.kind === 'longname') this.longName = text(body.data!, 0, body.size);
   }

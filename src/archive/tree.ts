@@ -2,7 +2,7 @@
  * The files of an archive as a read-once FileTree, and the checks every entry path passes
  * before it enters the tree.
  */
-import { DatasetImportError, ErrorCode, UsageError } from '../errors.js';
+import { CifarkitError, DatasetImportError, ErrorCode, UsageError } from '../errors.js';
 import { basename, dirname, type FileEntry, type FileTree } from '../formats/file-tree.js';
 
 /** An entry the reader left out, and why (symlinks, hard links, devices, ...). */
@@ -48,7 +48,8 @@ export function entryPath(raw: string, label: string): string {
 
 /** Collects entries, then serves them. Later entries of the same path replace earlier ones. */
 export class ArchiveTreeBuilder {
-  private readonly files = new Map<string, Uint8Array | null>();
+  /** A file's bytes; null once read; the error its read throws when the member check refused it. */
+  private readonly files = new Map<string, Uint8Array | null | CifarkitError>();
   private readonly dirs = new Map<string, Map<string, 'file' | 'dir'>>([['', new Map()]]);
   readonly skipped: SkippedEntry[] = [];
 
@@ -58,15 +59,19 @@ export class ArchiveTreeBuilder {
     throw new DatasetImportError(ErrorCode.ARCHIVE_CORRUPT, `'${path}' is both a file and a folder in the archive`, { file: this.label });
   }
 
-  /** Records a folder and its parents. */
+  /** Records a folder and its parents (a loop, not recursion: a path may have thousands of parts). */
   addDir(path: string): void {
-    if (path === '' || this.dirs.has(path)) return;
-    if (this.files.has(path)) this.clash(path);
-    this.dirs.set(path, new Map());
-    const parent = dirname(path);
-    this.addDir(parent);
-    this.dirs.get(parent)!.set(basename(path), 'dir');
+    for (let dir = path; dir !== '' && !this.dirs.has(dir); dir = dirname(dir)) {
+      if (this.files.has(dir)) this.clash(dir);
+      this.dirs.set(dir, new Map());
+      // The parent's entry map may not exist yet: it is made on the next turn, so link afterwards.
+      this.pendingLinks.push(dir);
+    }
+    for (let dir = this.pendingLinks.pop(); dir !== undefined; dir = this.pendingLinks.pop()) {
+      this.dirs.get(dirname(dir))!.set(basename(dir), 'dir');
+    }
   }
+  private readonly pendingLinks: string[] = [];
 
   /** Records a regular file (replacing an earlier entry of the same path, as tar extraction does). */
   addFile(path: string, data: Uint8Array): void {
@@ -75,6 +80,12 @@ export class ArchiveTreeBuilder {
     this.addDir(parent);
     this.dirs.get(parent)!.set(basename(path), 'file');
     this.files.set(path, data);
+  }
+
+  /** Records a file the member check refused: it is listed, and reading it throws `error`. */
+  addRefused(path: string, error: CifarkitError): void {
+    this.addFile(path, new Uint8Array(0));
+    this.files.set(path, error);
   }
 
   skip(path: string, reason: string): void {
@@ -87,6 +98,7 @@ export class ArchiveTreeBuilder {
     const take = (path: string, consume: boolean): Uint8Array => {
       const data = files.get(path);
       if (data === undefined) throw new UsageError(ErrorCode.FILE_NOT_FOUND, 'no such file in the archive', { file: display(path) });
+      if (data instanceof CifarkitError) throw data;
       if (data === null) {
         throw new UsageError(
           ErrorCode.ARCHIVE_ENTRY_CONSUMED,

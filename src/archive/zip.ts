@@ -11,14 +11,22 @@
  */
 import { unzipSync } from 'fflate';
 import { CifarkitError, DatasetImportError, ErrorCode } from '../errors.js';
-import type { ArchiveLimits } from './tar.js';
+import type { DecodeBudget } from '../limits.js';
+import { MEMBER_SNIFF_BYTES, type ArchiveLimits } from './tar.js';
 import { entryPath, type ArchiveTreeBuilder } from './tree.js';
 
 /** Deflate's largest expansion: 258 bytes from about 2 bits, i.e. 1032:1. */
 const MAX_DEFLATE_RATIO = 1032;
 
 /** Reads a whole zip into the tree. */
-export function readZip(bytes: Uint8Array, tree: ArchiveTreeBuilder, label: string, limits: ArchiveLimits): void {
+export function readZip(
+  bytes: Uint8Array,
+  tree: ArchiveTreeBuilder,
+  label: string,
+  limits: ArchiveLimits,
+  budget: DecodeBudget,
+  checkMember?: (path: string, head: Uint8Array) => CifarkitError | null,
+): void {
   let entries = 0;
   let total = 0;
   const order: string[] = [];
@@ -57,6 +65,8 @@ export function readZip(bytes: Uint8Array, tree: ArchiveTreeBuilder, label: stri
             { file: label },
           );
         }
+        // Inflated (or, stored, copied out) by fflate: counted by the import's budget before it is.
+        budget.inflate(info.originalSize, label);
         order.push(info.name);
         return true;
       },
@@ -70,6 +80,9 @@ export function readZip(bytes: Uint8Array, tree: ArchiveTreeBuilder, label: stri
     const data = files[name];
     if (data === undefined) continue;
     delete files[name];
-    tree.addFile(entryPath(name, label), data);
+    const path = entryPath(name, label);
+    const refused = checkMember?.(path, data.subarray(0, MEMBER_SNIFF_BYTES));
+    if (refused) tree.addRefused(path, refused);
+    else tree.addFile(path, data);
   }
 }

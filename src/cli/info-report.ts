@@ -56,7 +56,8 @@ export function formatInfo(info: DatasetInfo): string {
   lines.push(`  format ${info.format ?? '-'}, ${info.items} items, ${info.labels.length} labels`);
   lines.push('', 'subsets');
   for (const s of info.subsets) lines.push(`  ${pad(s.name, 24)}${num(s.items)}`);
-  const most = Math.max(1, ...info.labels.map((l) => l.items));
+  let most = 1; // a loop, not Math.max(...): one argument per label would overflow past ~120k labels
+  for (const l of info.labels) most = Math.max(most, l.items);
   lines.push('', 'labels');
   for (const l of info.labels) {
     const name = l.parent ? `${l.name} (${l.parent})` : l.name;

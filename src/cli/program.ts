@@ -5,7 +5,7 @@
  * mistake is one line on stderr naming the option, and exit code 2.
  */
 import yargs, { type Argv, type Options } from 'yargs';
-import { CifarkitError, DEFAULT_LIMITS, type ImportLimits, type ImportOptions } from '../index.js';
+import { CifarkitError, DEFAULT_LIMITS, LIMIT_FLAGS, type ImportLimits, type ImportOptions } from '../index.js';
 import type { Args, CliCommand, Context, Logger, LogLevel, Work } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { CliUsageError, describeError, exitCodeFor, EXIT_BAD_USAGE, EXIT_OK } from './common.js';
@@ -16,13 +16,11 @@ const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error', 'c
 /** Options of every command (datum's --loglevel; cifarkit's import limits and CIFAR plane order). */
 const GLOBAL_OPTIONS: Record<string, Options> = {
   loglevel: { type: 'string', choices: LOG_LEVELS as LogLevel[], default: 'info', requiresArg: true, global: true, describe: 'logging level' },
-  'max-total-bytes': {
-    type: 'number',
-    requiresArg: true,
-    global: true,
-    describe: `import limit: bytes an archive or .gz may inflate to (default ${DEFAULT_LIMITS.maxTotalBytes})`,
-  },
-  'max-entries': { type: 'number', requiresArg: true, global: true, describe: `import limit: entries an archive may hold (default ${DEFAULT_LIMITS.maxEntries})` },
+  // The import limits (src/limits.ts: LIMIT_FLAGS): --max-total-bytes, --max-entries,
+  // --max-decoded-bytes, --decoded-bytes-per-input-byte, --max-items.
+  ...Object.fromEntries(
+    LIMIT_FLAGS.map(({ flag, limit, describe }) => [flag, { type: 'number', requiresArg: true, global: true, describe: `${describe} (default ${DEFAULT_LIMITS[limit]})` } satisfies Options]),
+  ),
   'channel-order': {
     type: 'string',
     choices: ['rgb', 'bgr'],
@@ -184,10 +182,10 @@ function makeLogger(level: LogLevel): Logger {
 
 function makeContext(args: Args): Context {
   const limits: Partial<ImportLimits> = {};
-  const maxTotalBytes = int(args, 'max-total-bytes', '--max-total-bytes', 0);
-  const maxEntries = int(args, 'max-entries', '--max-entries', 0);
-  if (maxTotalBytes !== undefined) limits.maxTotalBytes = maxTotalBytes;
-  if (maxEntries !== undefined) limits.maxEntries = maxEntries;
+  for (const { flag, limit } of LIMIT_FLAGS) {
+    const value = int(args, flag, `--${flag}`, 0);
+    if (value !== undefined) limits[limit] = value;
+  }
   const importOptions: ImportOptions = { limits };
   if (args['channel-order'] !== undefined) importOptions.channelOrder = args['channel-order'] as 'rgb' | 'bgr';
   const level = (args.loglevel as LogLevel | undefined) ?? 'info';

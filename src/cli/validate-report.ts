@@ -25,6 +25,7 @@ export function formatValidation(path: string, r: ValidationReport): string {
   if (r.duplicates.length) {
     const name = (k: { subset: string; id: string }) => `${k.subset}/${k.id}`;
     const shown = r.duplicates.slice(0, SHOWN);
+    // spread-ok: at most SHOWN pairs, two names each
     const width = Math.min(40, Math.max(1, ...shown.flatMap((d) => [name(d.a).length, name(d.b).length])));
     // Two spaces between columns, also after a name longer than the column.
     const cell = (text: string) => `${text.padEnd(width)}  `;

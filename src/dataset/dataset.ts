@@ -1,13 +1,14 @@
 /**
  * Dataset: items grouped in subsets, with label categories; Datumaro's central concept.
  */
-import { archiveSource, isArchiveInput, type ArchiveInput } from '../archive/index.js';
+import { archiveSource, isArchiveInput, type ArchiveInput, type ArchiveSourceOptions } from '../archive/index.js';
+import { checkCifarMember } from '../formats/cifar/layout.js';
 import { concatBytes } from '../bytes.js';
 import { DatasetExportError, ErrorCode, UsageError } from '../errors.js';
-import { isMemoryFiles, memoryTree, safeOutputPath, type DatasetSource, type MemoryFiles } from '../formats/file-tree.js';
+import { countingTree, isMemoryFiles, memoryTree, safeOutputPath, type DatasetSource, type MemoryFiles } from '../formats/file-tree.js';
 import type { ChannelOrder, DatasetInfos, ExportedFile, ExportOptions } from '../formats/format.js';
 import type { ImportWarning } from '../warnings.js';
-import { resolveLimits, type ImportLimits } from '../limits.js';
+import { DecodeBudget, resolveLimits, type ImportLimits } from '../limits.js';
 import { detectFormats, exportFiles, importSource } from '../formats/index.js';
 import { ENCODER_OPTION } from '../formats/common.js';
 import type { EncoderPool } from '../image/encoder-pool.js';
@@ -23,7 +24,7 @@ import { batches as itemBatches, toTensor as itemsToTensor, type Batch, type Bat
 /** Filesystem access, provided by the runtime entry point (Node/Deno); browsers have none. */
 export interface FileSystemAccess {
   /** Opens a path as a source. */
-  openPath(path: string, options?: { limits?: ImportLimits }): Promise<DatasetSource>;
+  openPath(path: string, options?: { limits?: ImportLimits; budget?: DecodeBudget; checkMember?: ArchiveSourceOptions['checkMember'] }): Promise<DatasetSource>;
   /** Writes files into a folder, all or nothing; returns how many were written. */
   writeFiles(dir: string, files: AsyncIterable<ExportedFile>, options: { overwrite?: boolean }): Promise<number>;
 }
@@ -45,6 +46,9 @@ export function setEncoderThreads(threads: EncoderThreads | null): void {
 
 const EMPTY = new Uint8Array(0);
 
+/** The most encoder threads an export starts (`workers` beyond it is INVALID_ARGUMENT): each is a V8 isolate of its own. */
+export const MAX_WORKERS = 256;
+
 /** Below this many images, `export` encodes on the main thread unless `workers` says otherwise. */
 const MIN_IMAGES_FOR_WORKERS = 256;
 
@@ -65,12 +69,16 @@ function requireFileSystem(what: string): FileSystemAccess {
   return fileSystem;
 }
 
-async function openSource(input: DatasetInput, options: ImportOptions, what: string): Promise<DatasetSource> {
+async function openSource(input: DatasetInput, options: ImportOptions, what: string, format?: string): Promise<DatasetSource> {
   if (options === null || typeof options !== 'object') throw new UsageError(ErrorCode.INVALID_ARGUMENT, `${what} options must be an object`);
   const limits = resolveLimits(options.limits);
-  if (typeof input === 'string') return requireFileSystem('file paths').openPath(input, { limits });
-  if (isArchiveInput(input)) return archiveSource(input, { limits });
-  if (isMemoryFiles(input)) return { tree: memoryTree(input), start: '', limits };
+  // One decode budget for everything the import reads (see limits.ts).
+  const budget = new DecodeBudget(limits);
+  // A CIFAR batch in an archive is sniffed before it is collected (unless another format is asked for).
+  const checkMember = format === undefined || format === 'cifar' ? checkCifarMember : undefined;
+  if (typeof input === 'string') return requireFileSystem('file paths').openPath(input, { limits, budget, checkMember });
+  if (isArchiveInput(input)) return archiveSource(input, { limits, budget, checkMember });
+  if (isMemoryFiles(input)) return { tree: countingTree(memoryTree(input), budget), start: '', limits, budget };
   throw new UsageError(ErrorCode.INVALID_ARGUMENT, `${what} takes a path, a Record or Map of path -> bytes, a list of File objects, or an archive (Uint8Array, Blob, Response, ReadableStream, URL)`);
 }
 
@@ -132,7 +140,13 @@ export class Dataset implements Iterable<DatasetItem> {
     this.format = format;
     this.infos = infos;
     const names = subsets ? [...subsets] : [];
-    for (const item of items) if (!names.includes(item.subset)) names.push(item.subset);
+    const known = new Set(names);
+    for (const item of items) {
+      if (!known.has(item.subset)) {
+        known.add(item.subset);
+        names.push(item.subset);
+      }
+    }
     this.subsetNames = names;
   }
 
@@ -155,7 +169,7 @@ export class Dataset implements Iterable<DatasetItem> {
     if (channelOrder !== undefined && channelOrder !== 'rgb' && channelOrder !== 'bgr') {
       throw new UsageError(ErrorCode.INVALID_ARGUMENT, `channelOrder must be 'rgb' or 'bgr', got ${JSON.stringify(channelOrder) ?? String(channelOrder)}`);
     }
-    let source = await openSource(input, options, 'importFrom');
+    let source = await openSource(input, options, 'importFrom', format);
     if (format !== undefined && typeof format !== 'string') {
       throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'the format must be a string such as "cifar"');
     }
@@ -235,8 +249,8 @@ export class Dataset implements Iterable<DatasetItem> {
   /** The encoder pool an export with these options uses, or null to encode on this thread. */
   private encoderPool(options: ExportOptions): EncoderPool | null {
     const { workers } = options;
-    if (workers !== undefined && (typeof workers !== 'number' || !Number.isSafeInteger(workers) || workers < 1)) {
-      throw new UsageError(ErrorCode.INVALID_ARGUMENT, `workers must be a positive integer, got ${String(workers)}`);
+    if (workers !== undefined && (typeof workers !== 'number' || !Number.isSafeInteger(workers) || workers < 1 || workers > MAX_WORKERS)) {
+      throw new UsageError(ErrorCode.INVALID_ARGUMENT, `workers must be an integer from 1 to ${MAX_WORKERS}, got ${String(workers)}`);
     }
     if (!encoderThreads) return null;
     let threads = workers ?? 1;
@@ -374,6 +388,7 @@ export class Dataset implements Iterable<DatasetItem> {
     const merged = mergeDatasets(datasets);
     const formats = new Set(datasets.map((ds) => ds.format));
     // infos: the first dataset's value of each name wins, as items do
+    // spread-ok: the datasets given to merge (its own arguments)
     const infos = Object.freeze(Object.assign({}, ...datasets.map((ds) => ds.infos).reverse()) as Record<string, unknown>);
     const result = Dataset.fromParts(merged, formats.size === 1 ? datasets[0]!.format : null, infos);
     result.conflicts = merged.conflicts;

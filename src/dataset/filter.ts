@@ -143,13 +143,24 @@ const dom = xmldomDom as XmlDomModule;
  * fraction, an optional exponent (whose digits may be missing), blanks; anything else is NaN.
  */
 function libxml2Number(text: string): number {
-  const m = /^[ \t\r\n]*(-?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?)([0-9]*))?[ \t\r\n]*$/.exec(text);
+  // The blanks are cut by hand: as `^[ \t\r\n]*...[ \t\r\n]*$` the regex backtracks over every
+  // split of a long run of blanks between its two ends (quadratic); what is left matches in one pass.
+  let start = 0;
+  let end = text.length;
+  while (start < end && isXmlBlank(text.charCodeAt(start))) start++;
+  while (end > start && isXmlBlank(text.charCodeAt(end - 1))) end--;
+  const m = /^(-?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?)([0-9]*))?$/.exec(text.slice(start, end));
   if (!m) return NaN;
   const [, minus, whole, fraction, expSign, expDigits] = m;
   if (!minus && whole === '' && fraction === undefined) return NaN; // '' or a leading 'e'
   if (whole === '' && fraction === '') return NaN; // '.' alone
   const value = Number(`${whole || '0'}.${fraction || '0'}e${expSign === '-' ? '-' : ''}${expDigits || '0'}`);
   return minus ? -value : value;
+}
+
+/** XML's blanks (space, tab, CR, LF), the only ones libxml2 skips around a number. */
+function isXmlBlank(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
 }
 
 /** A compiled XPath expression. */

@@ -228,7 +228,8 @@ function formatFields(T: string, option: string, text: string, literal: (s: stri
       if (field !== 'item.id' && field !== 'item.subset') {
         throw invalid(T, option, `has the replacement field '{${field}${end < 0 ? '' : '}'}': only {item.id} and {item.subset} exist (write {{ and }} for braces)`);
       }
-      out.push(...literal(buf), { field: field === 'item.id' ? 'id' : 'subset' });
+      for (const part of literal(buf)) out.push(part);
+      out.push({ field: field === 'item.id' ? 'id' : 'subset' });
       buf = '';
       i = end + 1;
     } else if (c === '}') {
@@ -238,7 +239,7 @@ function formatFields(T: string, option: string, text: string, literal: (s: stri
       i++;
     }
   }
-  out.push(...literal(buf));
+  for (const part of literal(buf)) out.push(part);
   return out;
 }
 

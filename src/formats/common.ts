@@ -99,11 +99,15 @@ export function parseDatasetMeta(bytes: Uint8Array, file: string): string[] {
   }
   const meta = json as { labels?: unknown; label_map?: unknown };
   const names: string[] = [];
+  const seen = new Set<string>(); // not names.includes: 160,000 labels would take O(n^2)
   const add = (name: unknown, field: string) => {
     if (typeof name !== 'string') {
       throw new DatasetImportError(ErrorCode.DATASET_META_INVALID, `label names must be strings, found ${JSON.stringify(name)}`, { file, field });
     }
-    if (!names.includes(name)) names.push(name);
+    if (!seen.has(name)) {
+      seen.add(name);
+      names.push(name);
+    }
   };
   if (meta.labels !== undefined) {
     if (!Array.isArray(meta.labels)) throw new DatasetImportError(ErrorCode.DATASET_META_INVALID, 'expected a list of names', { file, field: 'labels' });

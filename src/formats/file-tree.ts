@@ -5,7 +5,7 @@
  * The core builds trees from in-memory files (this module); `src/io/` builds them from disk.
  */
 import { DatasetExportError, DatasetImportError, ErrorCode, UsageError } from '../errors.js';
-import type { ImportLimits } from '../limits.js';
+import { DecodeBudget, resolveLimits, type ImportLimits } from '../limits.js';
 
 export interface FileEntry {
   name: string;
@@ -47,6 +47,37 @@ export interface DatasetSource {
   start: string;
   /** The import's limits (src/limits.ts); the defaults when absent. */
   limits?: ImportLimits;
+  /** The import's decode budget (src/limits.ts), shared by every file it reads; made on first use when absent. */
+  budget?: DecodeBudget;
+}
+
+/** The decode budget of the import reading `source` (one per source, made on first use). */
+export function budgetOf(source: DatasetSource): DecodeBudget {
+  source.budget ??= new DecodeBudget(source.limits ?? resolveLimits(undefined));
+  return source.budget;
+}
+
+/**
+ * A tree whose reads count as input of the budget (files on disk or in memory): each file's
+ * bytes once, however often it is read. Not for archive trees, whose files are inflated output.
+ */
+export function countingTree(tree: FileTree, budget: DecodeBudget): FileTree {
+  const counted = new Set<string>();
+  const count = (path: string, bytes: Uint8Array) => {
+    if (!counted.has(path)) {
+      counted.add(path);
+      budget.addInput(bytes.length);
+    }
+    return bytes;
+  };
+  return {
+    label: tree.label,
+    list: (dir) => tree.list(dir),
+    kind: (path) => tree.kind(path),
+    read: async (path, options) => count(path, await tree.read(path, options)),
+    ...(tree.peek ? { peek: (path: string, n: number) => tree.peek!(path, n) } : {}),
+    display: (path) => tree.display(path),
+  };
 }
 
 export function joinPath(dir: string, name: string): string {

@@ -22,6 +22,7 @@ import { concatBytes, crc32 } from '../bytes.js';
 import { Image } from '../dataset/media.js';
 import { CifarkitError, DatasetExportError, DatasetImportError, ErrorCode, UsageError } from '../errors.js';
 import { encodeJpeg } from './jpeg-encoder.js';
+import type { DecodeBudget } from '../limits.js';
 
 /** The JPEG quality used when none is given (libjpeg scale 1..100). Datumaro (OpenCV) uses 75. */
 export const JPEG_QUALITY = 95;
@@ -188,9 +189,10 @@ function decodeError(file: string, detail: string, cause?: unknown): DatasetImpo
 /**
  * Decodes a PNG or JPEG file (the type is read from the bytes, not from `name`). `name` is used
  * in error messages and gives the image's `ext`. Throws IMAGE_DECODE_FAILED (naming the file)
- * for anything else, for corrupt or cut files, and for images over {@link MAX_DECODE_PIXELS}.
+ * for anything else, for corrupt or cut files, and for images over {@link MAX_DECODE_PIXELS};
+ * with a `budget`, IMPORT_TOO_LARGE before decoding an image that does not fit in it.
  */
-export function decodeImage(bytes: Uint8Array, name: string): Image {
+export function decodeImage(bytes: Uint8Array, name: string, budget?: DecodeBudget): Image {
   if (!(bytes instanceof Uint8Array)) throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'decodeImage needs a Uint8Array');
   const codec = sniffImage(bytes);
   const ext = extensionOf(name);
@@ -198,7 +200,7 @@ export function decodeImage(bytes: Uint8Array, name: string): Image {
     throw decodeError(name, 'not a PNG or JPEG file (cifarkit decodes these two; the type is read from the first bytes, not the name)');
   }
   try {
-    return codec === 'png' ? decodePng(bytes, name, ext) : decodeJpeg(bytes, name, ext);
+    return codec === 'png' ? decodePng(bytes, name, ext, budget) : decodeJpeg(bytes, name, ext, budget);
   } catch (err) {
     if (err instanceof CifarkitError) throw err;
     const why = err instanceof Error ? err.message : String(err);
@@ -247,9 +249,22 @@ function checkPngStructure(bytes: Uint8Array, name: string): { width: number; he
   return { width, height };
 }
 
-function decodePng(bytes: Uint8Array, name: string, ext: string): Image {
+/**
+ * Bytes per pixel a decoder works in beyond the pixels it returns, at most: upng's inflated rows
+ * (up to 8 for 16-bit RGBA) and its RGBA copy (4); jpeg-js's component planes and RGB output.
+ */
+const DECODE_WORK_PER_PIXEL = 12;
+
+/** Reserves an image's pixels (and, while it decodes, its decoder's working memory) in the import's budget. */
+function reserve(budget: DecodeBudget | undefined, width: number, height: number, channels: number, name: string): void {
+  budget?.decode(width * height * channels, `the ${width}x${height} image`, name, width * height * DECODE_WORK_PER_PIXEL);
+}
+
+function decodePng(bytes: Uint8Array, name: string, ext: string, budget?: DecodeBudget): Image {
   const { width, height } = checkPngStructure(bytes, name);
   checkSize(width, height, name, 'PNG');
+  const ctype = bytes[25];
+  reserve(budget, width, height, ctype === 0 || ctype === 4 ? 1 : 3, name);
   const png = UPNG.decode(bytes);
   const bitsPerPixel = ({ 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 } as Record<number, number>)[png.ctype];
   if (bitsPerPixel === undefined || ![1, 2, 4, 8, 16].includes(png.depth)) {
@@ -298,9 +313,10 @@ function jpegFrame(bytes: Uint8Array, name: string): { components: number; width
   throw decodeError(name, `the JPEG is cut short (${bytes.length} bytes) before its frame header (SOF)`);
 }
 
-function decodeJpeg(bytes: Uint8Array, name: string, ext: string): Image {
+function decodeJpeg(bytes: Uint8Array, name: string, ext: string, budget?: DecodeBudget): Image {
   const frame = jpegFrame(bytes, name);
   checkSize(frame.width, frame.height, name, 'JPEG');
+  reserve(budget, frame.width, frame.height, frame.components === 1 ? 1 : 3, name);
   const decoded = decodeJpegPixels(bytes, {
     useTArray: true,
     formatAsRGBA: false,

@@ -6,10 +6,10 @@ import { close as fsClose, createReadStream, open as fsOpen, writev as fsWritev 
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import * as nodePath from 'node:path';
-import { archiveSource, isArchiveFileName } from '../archive/index.js';
-import type { ImportLimits } from '../limits.js';
+import { archiveSource, isArchiveFileName, type ArchiveSourceOptions } from '../archive/index.js';
+import { DecodeBudget, type ImportLimits } from '../limits.js';
 import { CifarkitError, DatasetExportError, ErrorCode, UsageError } from '../errors.js';
-import { safeOutputPath, type DatasetSource, type FileEntry, type FileTree } from '../formats/file-tree.js';
+import { countingTree, safeOutputPath, type DatasetSource, type FileEntry, type FileTree } from '../formats/file-tree.js';
 import type { ExportedFile } from '../formats/format.js';
 import { killPoint, recoverStaging, removeStaleTemps, stagingPrefix } from './staging.js';
 
@@ -38,8 +38,8 @@ async function readWhole(path: string, into?: (size: number) => Uint8Array): Pro
 }
 
 function diskTree(rootDir: string, shownRoot: string): FileTree {
-  const abs = (p: string) => (p === '' ? rootDir : nodePath.join(rootDir, ...p.split('/')));
-  const display = (p: string) => (p === '' ? shownRoot : nodePath.join(shownRoot, ...p.split('/')));
+  const abs = (p: string) => (p === '' ? rootDir : nodePath.join(rootDir, p)); // '/' is a separator for join everywhere
+  const display = (p: string) => (p === '' ? shownRoot : nodePath.join(shownRoot, p));
   async function kindOf(path: string): Promise<'file' | 'dir' | null> {
     try {
       const s = await stat(abs(path));
@@ -82,8 +82,12 @@ function diskTree(rootDir: string, shownRoot: string): FileTree {
 }
 
 /** A path on disk (a dataset folder, a parent of one, or a single batch/meta file) as a source. */
-export async function openPath(path: string, options: { limits?: ImportLimits } = {}): Promise<DatasetSource> {
+export async function openPath(
+  path: string,
+  options: { limits?: ImportLimits; budget?: DecodeBudget; checkMember?: ArchiveSourceOptions['checkMember'] } = {},
+): Promise<DatasetSource> {
   const { limits } = options;
+  const budget = options.budget ?? new DecodeBudget(limits);
   const absolute = nodePath.resolve(path);
   let isFile: boolean;
   try {
@@ -93,12 +97,12 @@ export async function openPath(path: string, options: { limits?: ImportLimits } 
   }
   if (isFile && isArchiveFileName(absolute)) {
     // Streamed: the archive is inflated and split into files as it is read.
-    return archiveSource(Readable.toWeb(createReadStream(absolute)) as ReadableStream<Uint8Array>, { name: path, limits });
+    return archiveSource(Readable.toWeb(createReadStream(absolute)) as ReadableStream<Uint8Array>, { name: path, limits, budget, checkMember: options.checkMember });
   }
   if (isFile) {
-    return { tree: diskTree(nodePath.dirname(absolute), nodePath.dirname(path)), start: nodePath.basename(absolute), limits };
+    return { tree: countingTree(diskTree(nodePath.dirname(absolute), nodePath.dirname(path)), budget), start: nodePath.basename(absolute), limits, budget };
   }
-  return { tree: diskTree(absolute, path), start: '', limits };
+  return { tree: countingTree(diskTree(absolute, path), budget), start: '', limits, budget };
 }
 
 /** How many files `writeFiles` writes at once, and how many bytes they may hold together. */
@@ -172,7 +176,7 @@ export async function writeFiles(dir: string, files: AsyncIterable<ExportedFile>
       const rel = safeOutputPath(file.path);
       if (written.has(rel)) throw new DatasetExportError(ErrorCode.UNSAFE_PATH, `two items would both be written to '${rel}'`, { file: rel });
       written.add(rel);
-      const abs = nodePath.join(staging, ...rel.split('/'));
+      const abs = nodePath.join(staging, rel);
       const folder = nodePath.dirname(abs);
       if (!made.has(folder)) {
         await mkdir(folder, { recursive: true });

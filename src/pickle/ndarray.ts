@@ -6,7 +6,7 @@
  * `dtype.__reduce__`) and validates them.
  */
 import { ErrorCode, NdArrayError } from '../errors.js';
-import { isBytes, pyText, type PyValue } from './values.js';
+import { chargeBytes, isBytes, pyText, type PyValue } from './values.js';
 
 /** A numpy dtype reduced to what cifarkit needs. */
 export class DType {
@@ -88,6 +88,9 @@ export class NdArray {
       this.buffer = null;
       return this;
     }
+    if (dtype.itemsize === 0 && size > 0) {
+      throw new NdArrayError(ErrorCode.NDARRAY_INVALID, `ndarray of shape (${this.shape}) has elements of 0 bytes (dtype ${dtype.name})`);
+    }
     const bytes = toBytes(data);
     if (bytes === null) throw new NdArrayError(ErrorCode.NDARRAY_INVALID, 'ndarray state holds no byte payload');
     const expected = size * dtype.itemsize;
@@ -120,6 +123,7 @@ function checkShape(shape: PyValue): number[] {
 function toBytes(data: PyValue): Uint8Array | null {
   if (isBytes(data)) return data;
   if (typeof data === 'string') {
+    chargeBytes(data.length);
     const out = new Uint8Array(data.length);
     for (let i = 0; i < data.length; i++) {
       const c = data.charCodeAt(i);

@@ -11,17 +11,24 @@
  *   `TextDecoder('ascii')`, which is windows-1252 in browsers and Deno, and slow), and decodes
  *   protocol 0's escaped text lines (`S'...'`, `V...`), which pickleparser passes through raw.
  * - Lengths are checked against the bytes that remain before anything is allocated.
- * - Dicts are Maps, so a `'__proto__'` key is just a key.
+ * - Dicts are Maps, so a `'__proto__'` key is just a key; every opcode first passes a shadow
+ *   stack machine (shadow.ts) that bounds the stack, the marks and the memo and refuses the
+ *   opcodes that would reach JS object internals (DICT with items, BUILD on a non-numpy value).
+ * - The value returned holds only plain data, each object of exactly its expected prototype.
  */
 import { NameRegistry, Parser } from 'pickleparser';
 import { CifarkitError, ErrorCode, PickleError } from '../errors.js';
 import { DType, NdArray } from './ndarray.js';
 import { OP } from './opcodes.js';
-import { isBytes, latin1Decode, pyText, type PyValue } from './values.js';
+import { ShadowMachine } from './shadow.js';
+import type { DecodeBudget } from '../limits.js';
+import { chargeBytes, isBytes, latin1Decode, pickleAllocations, pyText, type PyValue } from './values.js';
 
 export interface ReadPickleOptions {
   /** Used in error messages: the file the bytes came from. */
   file?: string;
+  /** The import's decode budget: the bytes the read builds beyond views of its input are reserved in it (IMPORT_TOO_LARGE beyond). */
+  budget?: DecodeBudget;
 }
 
 /** The longest LONG4 integer read, in bytes (an int of 8192 bits). */
@@ -35,12 +42,16 @@ class ByteReader {
   /** Where the last two single bytes were read: a LONG1 is `byte()` (opcode), `byte()` (length), `bytes()`. */
   private lastByteAt = -1;
   private prevByteAt = -1;
+  /** pickleparser asks `hasNext()` right before reading each opcode: the next `byte()` is one. */
+  private opcodeNext = false;
+  private readonly shadow: ShadowMachine;
 
   constructor(
     private readonly buf: Uint8Array,
     private readonly file: string | undefined,
   ) {
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.shadow = new ShadowMachine(buf, file);
   }
 
   private need(n: number): number {
@@ -62,7 +73,12 @@ class ByteReader {
   byte(): number {
     this.prevByteAt = this.lastByteAt;
     this.lastByteAt = this.position;
-    return this.buf[this.need(1)]!;
+    const value = this.buf[this.need(1)]!;
+    if (this.opcodeNext) {
+      this.opcodeNext = false;
+      this.shadow.step(value, this.position - 1);
+    }
+    return value;
   }
   bytes(length: number): Uint8Array {
     const start = this.position;
@@ -144,6 +160,7 @@ class ByteReader {
     return latin1Decode(raw);
   }
   hasNext(): boolean {
+    this.opcodeNext = true;
     return this.position < this.buf.length;
   }
 }
@@ -210,6 +227,7 @@ function decodeRawUnicodeEscape(raw: Uint8Array): string {
 
 /** Bytes of a Python str, as `_codecs.encode(s, 'latin1')` computes them. */
 function encodeLatin1(s: string): Uint8Array {
+  chargeBytes(s.length);
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
@@ -223,7 +241,10 @@ function codecsEncode(text: PyValue, encoding: PyValue = 'utf-8'): Uint8Array {
   if (typeof text !== 'string') throw new Error('_codecs.encode expects a str');
   const enc = (typeof encoding === 'string' || isBytes(encoding) ? pyText(encoding) : '').toLowerCase().replace(/[-_]/g, '');
   if (enc === 'latin1' || enc === 'iso88591') return encodeLatin1(text);
-  if (enc === 'utf8' || enc === 'ascii') return new TextEncoder().encode(text);
+  if (enc === 'utf8' || enc === 'ascii') {
+    chargeBytes(3 * text.length);
+    return new TextEncoder().encode(text);
+  }
   throw new Error(`_codecs.encode: encoding '${String(encoding)}' is not supported`);
 }
 
@@ -231,8 +252,12 @@ function codecsEncode(text: PyValue, encoding: PyValue = 'utf-8'): Uint8Array {
 function makeBytes(source?: PyValue, encoding?: PyValue): Uint8Array {
   if (source === undefined) return new Uint8Array(0);
   if (typeof source === 'string') return codecsEncode(source, encoding ?? 'utf-8');
-  if (isBytes(source)) return source.slice();
+  if (isBytes(source)) {
+    chargeBytes(source.length);
+    return source.slice();
+  }
   if (Array.isArray(source) && source.every((v) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 255)) {
+    chargeBytes(source.length);
     return Uint8Array.from(source as number[]);
   }
   throw new Error('bytes() argument is not supported');
@@ -387,10 +412,13 @@ function checkPlainData(root: unknown): void {
         throw new Error('a dict was built with the DICT opcode form that cifarkit does not accept');
       }
       for (const [k, val] of v) todo.push(k, val);
-    } else if (v instanceof NdArray) {
-      if (v.objects) todo.push(v.objects);
-    } else if (!(v instanceof Uint8Array) && !(v instanceof DType)) {
-      throw new Error('the pickle holds an object of an unsupported type');
+    } else {
+      const proto = Object.getPrototypeOf(v);
+      if (proto === NdArray.prototype) {
+        if ((v as NdArray).objects) todo.push((v as NdArray).objects);
+      } else if (proto !== Uint8Array.prototype && proto !== DType.prototype) {
+        throw new Error('the pickle holds an object of an unsupported type');
+      }
     }
   }
 }
@@ -402,7 +430,9 @@ function checkPlainData(root: unknown): void {
  */
 export function readPickle(bytes: Uint8Array, options: ReadPickleOptions = {}): PyValue {
   const { file } = options;
-  const reader = new ByteReader(bytes, file);
+  // A Node Buffer's subarrays are Buffers: the values are plain Uint8Array views instead.
+  const plain = Object.getPrototypeOf(bytes) === Uint8Array.prototype ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const reader = new ByteReader(plain, file);
   const parser = new Parser({
     nameResolver: registry,
     extensionResolver,
@@ -413,6 +443,8 @@ export function readPickle(bytes: Uint8Array, options: ReadPickleOptions = {}): 
   // pickleparser has no option for the dict operations: its provider is replaced (see above).
   (parser as unknown as { _dictionaryProvider: typeof dictionaryProvider })._dictionaryProvider = dictionaryProvider;
   let value: unknown;
+  const { budget } = options;
+  pickleAllocations.charge = budget ? (n) => budget.decode(n, 'a value the pickle builds', file) : null;
   try {
     value = parser.read(reader as never);
     if (value === undefined) throw new Error('the pickle holds no value');
@@ -437,6 +469,8 @@ export function readPickle(bytes: Uint8Array, options: ReadPickleOptions = {}): 
       });
     }
     throw new PickleError(ErrorCode.PICKLE_CORRUPT, `not a valid pickle: ${reason}`, { file, offset: reader.position, cause: err });
+  } finally {
+    pickleAllocations.charge = null;
   }
   return value as PyValue;
 }

@@ -99,3 +99,16 @@ export function pyTypeName(v: unknown): string {
   if (ctor === 'DType') return 'numpy.dtype';
   return 'object';
 }
+
+/**
+ * Where the pickle reader reports the bytes it builds beyond views of its input (`bytes()`,
+ * `_codecs.encode`, a protocol 0 ndarray payload): set by `readPickle` for the length of one
+ * (synchronous) read to its caller's decode budget; memo references can repeat such a build
+ * without limit, so each one is counted.
+ */
+export const pickleAllocations: { charge: ((n: number) => void) | null } = { charge: null };
+
+/** Reports `n` bytes about to be built by the pickle reader (see {@link pickleAllocations}). */
+export function chargeBytes(n: number): void {
+  pickleAllocations.charge?.(n);
+}

@@ -71,7 +71,8 @@ export function validateDataset(dataset: DatasetView, options: ValidateOptions =
   const search = options.duplicates === false ? null : findDuplicates(items, options);
   const duplicates = search ? duplicatePairs(items, search) : [];
   const exact = duplicates.filter((d) => d.exact).length;
-  const subsets: Record<string, number> = {};
+  // Keyed by data: a null-prototype record, so a subset named '__proto__' is a key like any other.
+  const subsets: Record<string, number> = Object.create(null);
   for (const s of dataset.subsets()) subsets[s] = 0;
   for (const item of items) subsets[item.subset] = (subsets[item.subset] ?? 0) + 1;
   return {

@@ -106,7 +106,8 @@ export function checkLabels(items: readonly DatasetItem[], labels: LabelCategori
   if (names.length === 0) {
     anomalies.push({ type: 'MissingLabelCategories', severity: 'error', description: 'the dataset defines no label categories' });
   }
-  anomalies.push(...missing, ...multi);
+  for (const a of missing) anomalies.push(a);
+  for (const a of multi) anomalies.push(a);
   names.forEach((name, i) => {
     if (counts[i] === 0) anomalies.push({ type: 'LabelDefinedButNotFound', severity: 'warning', description: `the label '${name}' is defined but no item has it`, label: name });
   });
@@ -120,8 +121,13 @@ export function checkLabels(items: readonly DatasetItem[], labels: LabelCategori
   });
   let imbalanceRatio: number | null = null;
   if (counts.length > 0) {
-    const max = Math.max(...counts);
-    const min = Math.min(...counts);
+    // Loops, not Math.max(...counts): one argument per label overflows past ~120k labels.
+    let max = counts[0]!;
+    let min = counts[0]!;
+    for (const c of counts) {
+      if (c > max) max = c;
+      if (c < min) min = c;
+    }
     imbalanceRatio = min > 0 ? max / min : Infinity;
     if (imbalanceRatio >= ratioThr) {
       anomalies.push({
@@ -131,7 +137,7 @@ export function checkLabels(items: readonly DatasetItem[], labels: LabelCategori
       });
     }
   }
-  anomalies.push(...undefinedLabels, ...missingImage, ...unusualSizes(items, farThr, where2, key));
+  for (const list of [undefinedLabels, missingImage, unusualSizes(items, farThr, where2, key)]) for (const a of list) anomalies.push(a);
   return { anomalies, labelCounts: Object.fromEntries(names.map((n, i) => [n, counts[i]!])), imbalanceRatio };
 }
 

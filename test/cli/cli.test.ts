@@ -364,7 +364,7 @@ describe('--workers (image encoding threads)', () => {
     const dir = tempDir();
     const r = cli('convert', '-i', PY2, '-f', 'imagenet', '-o', join(dir, 'out'), '--workers', '0');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("--workers needs an integer >= 1, got '0'");
+    expect(r.stderr).toContain("--workers needs an integer from 1 to 256, got '0'");
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 });

@@ -166,7 +166,7 @@ export async function encodeWorkersCheck(api, backend) {
     } catch (e) {
       err = `${e.code}: ${e.message}`;
     }
-    if (!/^INVALID_ARGUMENT: workers must be a positive integer, got 0$/.test(err ?? '')) return `workers: 0 gave ${err}`;
+    if (!/^INVALID_ARGUMENT: workers must be an integer from 1 to 256, got 0$/.test(err ?? '')) return `workers: 0 gave ${err}`;
     return null;
   } catch (e) {
     return String(e);

@@ -52,7 +52,7 @@ describe('malicious pickles are refused and nothing runs', () => {
 
   it('a BUILD on an allowlisted global does not change it for later reads', () => {
     for (let i = 0; i < 2; i++) {
-      expect(() => readPickle(file('build-on-allowed-function'))).toThrow(/not extensible/);
+      expect(() => readPickle(file('build-on-allowed-function'))).toThrow(/BUILD on an object/);
     }
     // numpy.ndarray still works where it is allowed: inside _reconstruct.
     const ok = readFileSync(join(import.meta.dirname, '../fixtures/generated/py3-proto4/data_batch_1'));
@@ -61,7 +61,7 @@ describe('malicious pickles are refused and nothing runs', () => {
 
   it('SETITEM on a bytes value neither writes into the input nor succeeds', () => {
     const input = file('setitem-on-bytes');
-    expect(() => readPickle(input)).toThrow(/SETITEM on a value that is not a dict/);
+    expect(() => readPickle(input)).toThrow(/SETITEM on bytes/);
     expect(new TextDecoder().decode(input.subarray(4, 8))).toBe('abcd');
   });
 

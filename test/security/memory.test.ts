@@ -144,7 +144,7 @@ describe('declared sizes are refused before allocating', () => {
 
 describe('the limits option', () => {
   it('has documented defaults and refuses bad values and unknown names', async () => {
-    expect(DEFAULT_LIMITS).toEqual({ maxTotalBytes: 8 * 2 ** 30, maxEntries: 1_000_000 });
+    expect(DEFAULT_LIMITS).toEqual({ maxTotalBytes: 8 * 2 ** 30, maxEntries: 1_000_000, maxDecodedBytes: 256 * 2 ** 20, decodedBytesPerInputByte: 64, maxItems: 4_000_000 });
     const archive = new Uint8Array(readFileSync(join(import.meta.dirname, '../fixtures/archives/cifar-10-python.tar.gz')));
     await expectCifarkitError(() => Dataset.importFrom(archive, 'cifar', { limits: { maxEntries: -1 } }), 'INVALID_ARGUMENT', ['limits.maxEntries']);
     await expectCifarkitError(() => Dataset.importFrom(archive, 'cifar', { limits: { maxBytes: 1 } as never }), 'INVALID_ARGUMENT', ["unknown limit 'maxBytes'"]);

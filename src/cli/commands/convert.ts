@@ -1,5 +1,5 @@
 /** `cifarkit convert`: datum convert — read a dataset, optionally filter it, write another format. */
-import { Dataset } from '../../index.js';
+import { MAX_WORKERS, Dataset } from '../../index.js';
 import type { CliCommand } from '../command.js';
 import { cliExportOptions, exportArgsHelp } from '../common.js';
 import { filterExpression, filterModeOption, formatChoice, inputFormat, inputPath, int, json, outputDir, overwrite, parseFilterMode, passThrough, str, workers } from '../options.js';
@@ -33,7 +33,7 @@ export const convert: CliCommand = {
     // Checked now: a bad XPath must fail before the dataset is read.
     if (expr !== undefined) Dataset.fromIterable([]).filter(expr, { mode });
     const options = cliExportOptions(passThrough(a), format, Boolean(a.overwrite));
-    const threads = int(a, 'workers', '--workers', 1);
+    const threads = int(a, 'workers', '--workers', 1, MAX_WORKERS);
     const given = str(a, 'output-dir');
     const out = given ?? (await defaultConvertOutput(input, format));
     await checkOutputDir(out, Boolean(a.overwrite));

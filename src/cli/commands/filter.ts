@@ -1,5 +1,5 @@
 /** `cifarkit filter [target]`: datum filter — keep the items (or annotations) an XPath selects. */
-import { Dataset } from '../../index.js';
+import { MAX_WORKERS, Dataset } from '../../index.js';
 import type { CliCommand } from '../command.js';
 import { annotationCount, filterExpression, filterModeOption, formatChoice, inputFormat, inputPathAlternative, int, json, noPassThrough, outputDir, overwrite, parseFilterMode, project, str, workers } from '../options.js';
 import { CliUsageError } from '../common.js';
@@ -29,7 +29,7 @@ export const filter: CliCommand = {
     const expr = str(a, 'filter')!;
     const mode = parseFilterMode(a.mode, '-m/--mode');
     Dataset.fromIterable([]).filter(expr, { mode });
-    const threads = int(a, 'workers', '--workers', 1);
+    const threads = int(a, 'workers', '--workers', 1, MAX_WORKERS);
     const dryRun = Boolean(a['dry-run']);
     let out = str(a, 'output-dir');
     if (dryRun && out !== undefined) throw new CliUsageError('--dry-run writes nothing: drop -o/--output-dir');

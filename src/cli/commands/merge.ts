@@ -1,5 +1,5 @@
 /** `cifarkit merge <targets..>`: datum merge (the union policy). */
-import { Dataset } from '../../index.js';
+import { MAX_WORKERS, Dataset } from '../../index.js';
 import type { CliCommand } from '../command.js';
 import { CliUsageError, exportArgsHelp, parseExportArgs } from '../common.js';
 import { formatChoice, int, json, outputDir, overwrite, passThrough, project, str, workers } from '../options.js';
@@ -29,12 +29,13 @@ export const merge: CliCommand = {
     // format's options now and again once the format is known.
     const rest = passThrough(a);
     parseExportArgs(rest, chosen);
-    const threads = int(a, 'workers', '--workers', 1);
+    const threads = int(a, 'workers', '--workers', 1, MAX_WORKERS);
     const out = str(a, 'output-dir') ?? (await nextFreeName('merged'));
     await checkOutputDir(out, Boolean(a.overwrite));
     return async () => {
       const inputs: Dataset[] = [];
       for (const t of targets) inputs.push(await loadTarget(t, ctx));
+      // spread-ok: the command line's targets
       const merged = Dataset.merge(...inputs);
       const format = chosen ?? inputs[0]!.format ?? 'cifar';
       const options = { saveMedia: true, ...parseExportArgs(rest, format), overwrite: Boolean(a.overwrite) };

@@ -5,7 +5,7 @@
  * have is dropped with its annotations (datum's label projection). Written in the target's
  * format to -o, or in place (with --overwrite, as datum).
  */
-import { Dataset, DatasetItem, Label } from '../../index.js';
+import { MAX_WORKERS, Dataset, DatasetItem, Label } from '../../index.js';
 import type { CliCommand } from '../command.js';
 import { CliUsageError, exportArgsHelp, parseExportArgs } from '../common.js';
 import { int, json, outputDir, overwrite, passThrough, str, workers } from '../options.js';
@@ -63,7 +63,7 @@ export const patch: CliCommand = {
     const known = target.kind === 'path' ? target.format : undefined;
     const rest = passThrough(a);
     parseExportArgs(rest, known);
-    const threads = int(a, 'workers', '--workers', 1);
+    const threads = int(a, 'workers', '--workers', 1, MAX_WORKERS);
     const out = str(a, 'output-dir') ?? (await inPlaceOutput(target, 'patch'));
     await checkOutputDir(out, Boolean(a.overwrite));
     return async () => {

@@ -4,7 +4,7 @@
  * command works on the project in -p/--project, default the current folder.
  */
 import * as nodePath from 'node:path';
-import { Dataset } from '../../index.js';
+import { MAX_WORKERS, Dataset } from '../../index.js';
 import type { CliCommand, Context } from '../command.js';
 import { cliExportOptions, CliUsageError, exportArgsHelp } from '../common.js';
 import { filterExpression, filterModeOption, formatChoice, int, json, noPassThrough, outputDir, overwrite, parseFilterMode, passThrough, project, str, workers } from '../options.js';
@@ -94,7 +94,7 @@ const exportCommand: CliCommand = {
     const mode = parseFilterMode(a['filter-mode'], '--filter-mode');
     if (expr !== undefined) Dataset.fromIterable([]).filter(expr, { mode });
     const options = cliExportOptions(passThrough(a), format, Boolean(a.overwrite));
-    const threads = int(a, 'workers', '--workers', 1);
+    const threads = int(a, 'workers', '--workers', 1, MAX_WORKERS);
     const out = str(a, 'output-dir') ?? (await nextFreeName(`export-${makeFileName(format)}`));
     await checkOutputDir(out, Boolean(a.overwrite));
     const dir = projectDir(a);

@@ -1,5 +1,5 @@
 /** `cifarkit transform [target] -t <name>`: datum transform, with its options after `--`. */
-import { parseTransformArgs, transformNames, transformUsage } from '../../index.js';
+import { MAX_WORKERS, parseTransformArgs, transformNames, transformUsage } from '../../index.js';
 import type { CliCommand } from '../command.js';
 import { CliUsageError } from '../common.js';
 import { formatChoice, inputFormat, inputPathAlternative, int, json, outputDir, overwrite, passThrough, project, str, workers } from '../options.js';
@@ -31,7 +31,7 @@ export const transform: CliCommand = {
     }
     const options = parseTransformArgs(name, args);
     const target = targetFromArgs(a);
-    const threads = int(a, 'workers', '--workers', 1);
+    const threads = int(a, 'workers', '--workers', 1, MAX_WORKERS);
     const given = str(a, 'output-dir');
     const out = given ?? (await inPlaceOutput(target, 'transform'));
     await checkOutputDir(out, Boolean(a.overwrite));

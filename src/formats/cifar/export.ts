@@ -179,7 +179,7 @@ export async function* exportCifar(dataset: DatasetView, options: CifarExportOpt
   const subsets = dataset.subsets();
   subsets.forEach(checkSubsetName);
   const pool = new BlockPool();
-  const largest = Math.max(0, ...subsets.map((s) => dataset.getSubset(s).length));
+  const largest = subsets.reduce((most, s) => Math.max(most, dataset.getSubset(s).length), 0);
 
   // The original batches.meta's key order: num_cases_per_batch, the names, num_vis.
   const meta = new Map<PyWritable, PyWritable>();
@@ -224,8 +224,8 @@ export async function* exportCifar(dataset: DatasetView, options: CifarExportOpt
     const entries: [string, PyWritable][] = [];
     if (python2) {
       // The original files' key order.
-      if (cifar100) entries.push(['filenames', filenames], ...(batch ? [['batch_label', batch] as [string, PyWritable]] : []), ['fine_labels', fine], ['coarse_labels', coarse], ['data', data]);
-      else entries.push(...(batch ? [['batch_label', batch] as [string, PyWritable]] : []), ['labels', fine], ['data', data], ['filenames', filenames]);
+      if (cifar100) entries.push(['filenames', filenames], /* spread-ok: one field */ ...(batch ? [['batch_label', batch] as [string, PyWritable]] : []), ['fine_labels', fine], ['coarse_labels', coarse], ['data', data]);
+      else entries.push(/* spread-ok: one field */ ...(batch ? [['batch_label', batch] as [string, PyWritable]] : []), ['labels', fine], ['data', data], ['filenames', filenames]);
       if (sizes) entries.push(['image_sizes', sizes]);
     } else {
       // Datumaro's key order.

@@ -17,7 +17,8 @@ import { kernels } from '../../image/kernels.js';
 import { NdArray, ndarrayToList, ndarrayToUint8, objectsToUint8 } from '../../pickle/ndarray.js';
 import { readPickle } from '../../pickle/reader.js';
 import { dictGet, isBytes, isDict, isTextLike, pyText, pyTypeName, type PyDict, type PyValue } from '../../pickle/values.js';
-import { basename, joinPath, splitExt, type DatasetSource, type FileTree } from '../file-tree.js';
+import type { DecodeBudget } from '../../limits.js';
+import { basename, budgetOf, joinPath, splitExt, type DatasetSource, type FileTree } from '../file-tree.js';
 import type { ChannelOrder, FormatImportOptions, ImportedDataset } from '../format.js';
 import { WarningCode, type ImportWarning } from '../../warnings.js';
 import { CIFAR10_LABELS, DATASET_META_FILE, IMAGE_SIZE } from './constants.js';
@@ -45,12 +46,12 @@ function invalid(code: ErrorCode, detail: string, where: { file: string; field?:
   return new DatasetImportError(code, detail, where);
 }
 
-async function readDict(tree: FileTree, path: string): Promise<PyDict> {
-  return readPickleDict(await tree.read(path), tree.display(path));
+async function readDict(tree: FileTree, path: string, budget: DecodeBudget): Promise<PyDict> {
+  return readPickleDict(await tree.read(path), tree.display(path), budget);
 }
 
-function readPickleDict(bytes: Uint8Array, file: string): PyDict {
-  const value = readPickle(bytes, { file });
+function readPickleDict(bytes: Uint8Array, file: string, budget: DecodeBudget): PyDict {
+  const value = readPickle(bytes, { file, budget });
   if (!isDict(value)) {
     throw invalid(ErrorCode.CIFAR_INVALID_BATCH, `expected a pickled dict, found a ${pyTypeName(value)}`, { file });
   }
@@ -113,14 +114,14 @@ function parseDatasetMeta(bytes: Uint8Array, file: string): string[] {
   throw new DatasetImportError(ErrorCode.DATASET_META_INVALID, 'expected {"labels": [names]} or {"label_map": {"0": name, ...}}', { file });
 }
 
-async function loadCategories(tree: FileTree, layout: CifarLayout): Promise<Categories> {
+async function loadCategories(tree: FileTree, layout: CifarLayout, budget: DecodeBudget): Promise<Categories> {
   let names: string[] | null = null;
   let namesFile = '';
   let coarse: string[] | null = null;
   const metaInfos: Record<string, number> = {};
   if (layout.meta) {
     const file = tree.display(layout.meta);
-    const meta = await readDict(tree, layout.meta);
+    const meta = await readDict(tree, layout.meta, budget);
     for (const field of KEPT_META_NUMBERS) {
       const v = dictGet(meta, field);
       if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) metaInfos[field] = v;
@@ -182,7 +183,7 @@ function elementBytes(v: PyValue): Uint8Array | null {
   throw new DatasetImportError(ErrorCode.CIFAR_INVALID_BATCH, `expected an image array or None, found a ${pyTypeName(v)}`);
 }
 
-function parsePixels(dict: PyDict, file: string, count: number, ids: (i: number) => string): Pixels | null {
+function parsePixels(dict: PyDict, file: string, count: number, ids: (i: number) => string, budget: DecodeBudget): Pixels | null {
   const data = dictGet(dict, 'data');
   if (data === undefined || data === null) return null;
   const sizes = parseSizes(dict, file);
@@ -240,6 +241,9 @@ function parsePixels(dict: PyDict, file: string, count: number, ids: (i: number)
     let chw: Uint8Array | null;
     try {
       chw = block ? block.subarray(i * rowLen, (i + 1) * rowLen) : rowBytes!(i);
+      // A row may be a conversion (another dtype or order), and memo references can repeat one
+      // array without limit: each row counts.
+      if (!block && chw) budget.decode(chw.length, 'an image', file);
     } catch (err) {
       if (err instanceof CifarkitError) throw err.withLocation({ file, index: i, item: ids(i), field: 'data' });
       throw err;
@@ -360,11 +364,12 @@ async function importSubset(
   bytes: Promise<SubsetBytes>,
   order: ChannelOrder,
   warnings: ImportWarning[],
+  budget: DecodeBudget,
 ): Promise<SubsetResult> {
   const file = tree.display(path);
   const subset = basename(path);
   const { raw, owned } = await bytes;
-  const dict = readPickleDict(raw, file);
+  const dict = readPickleDict(raw, file, budget);
 
   let labels = listField(dict, 'labels', file);
   let labelsField = 'labels';
@@ -391,9 +396,10 @@ async function importSubset(
       field: 'coarse_labels',
     });
   }
+  budget.addItems(count, file);
   const split = filenames ? filenames.map((name) => splitExt(name)) : null;
   const ids = (i: number) => (split ? split[i]![0] : String(i));
-  const pixels = parsePixels(dict, file, count, ids);
+  const pixels = parsePixels(dict, file, count, ids, budget);
 
   // One contiguous HWC buffer per subset; items hold views into it.
   let total = 0;
@@ -402,6 +408,7 @@ async function importSubset(
   // A block that is a view of the caller's bytes is not ours to change; one made by a dtype or
   // order conversion, or a view of our own read buffer, is.
   const inPlace = pixels?.block && (owned || pixels.block.buffer !== raw.buffer);
+  if (!inPlace) budget.decode(total, 'the pixels of the subset', file);
   const hwc = inPlace ? pixels.block! : new Uint8Array(total);
   const k = kernels();
   const swapRB = order === 'bgr';
@@ -488,7 +495,8 @@ export async function importCifar(source: DatasetSource, options: FormatImportOp
       file: source.tree.display(source.start) || source.tree.label,
     });
   }
-  const cats = await loadCategories(source.tree, layout);
+  const budget = budgetOf(source);
+  const cats = await loadCategories(source.tree, layout, budget);
   const items: DatasetItem[] = [];
   const warnings: ImportWarning[] = [];
   const batchLabels = new Map<string, string>();
@@ -503,7 +511,7 @@ export async function importCifar(source: DatasetSource, options: FormatImportOp
     let subset: SubsetResult;
     try {
       readUpTo(i + READ_AHEAD);
-      subset = await importSubset(source.tree, path, cats, reads[i]!, order, warnings);
+      subset = await importSubset(source.tree, path, cats, reads[i]!, order, warnings, budget);
     } catch (err) {
       const file = source.tree.display(path);
       if (err instanceof CifarkitError) throw err.withLocation({ file });

@@ -48,6 +48,33 @@ function bySubsetName(paths: string[]): string[] {
 
 const META_FILES = [META_10_FILE, META_100_FILE];
 
+/** The names the CIFAR files have in every real archive (Python 2 CIFAR-10/100 and Datumaro's). */
+const CIFAR_FILE_NAME = /^(data_batch_\d+|test_batch|train|test|batches\.meta|meta)$/;
+
+/**
+ * Whether a file's first bytes can begin a pickled dict: PROTO 2-5 (`80 0N`), or protocol 0/1's
+ * MARK (`(`) or EMPTY_DICT (`}`); a CIFAR batch and meta file are always a dict.
+ */
+export function startsLikePickledDict(head: Uint8Array): boolean {
+  if (head.length === 0) return false;
+  if (head[0] === 0x80) return head.length < 2 || (head[1]! >= 2 && head[1]! <= 5);
+  return head[0] === 0x28 || head[0] === 0x7d;
+}
+
+/**
+ * The member check for archives (see `archiveSource`'s `checkMember`): for an entry named like
+ * a CIFAR batch or meta file whose first bytes cannot begin a pickle, the error its read gives;
+ * its (possibly gigabytes of) bytes are not collected. (A later entry of the same path, which
+ * replaces it as in extraction, is read as usual.)
+ */
+export function checkCifarMember(path: string, head: Uint8Array, label: string): DatasetImportError | null {
+  if (!CIFAR_FILE_NAME.test(basename(path)) || startsLikePickledDict(head)) return null;
+  const shown = Array.from(head.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  return new DatasetImportError(ErrorCode.PICKLE_CORRUPT, `named like a CIFAR file but its first bytes (${shown}) cannot begin a pickled dict; its bytes were not kept`, {
+    file: `${label}/${path}`,
+  });
+}
+
 function isSubsetFile(name: string): boolean {
   return !name.startsWith('.') && splitExt(name)[1] === '' && !META_FILES.includes(name);
 }

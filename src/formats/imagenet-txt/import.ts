@@ -5,7 +5,8 @@ import { Image } from '../../dataset/media.js';
 import { CifarkitError, DatasetImportError, ErrorCode } from '../../errors.js';
 import { decodeImage } from '../../image/codecs.js';
 import { DATASET_META_FILE, decodeUtf8, parseDatasetMeta } from '../common.js';
-import { basename, dirname, joinPath, splitExt, type DatasetSource, type FileTree } from '../file-tree.js';
+import type { DecodeBudget } from '../../limits.js';
+import { basename, budgetOf, dirname, joinPath, splitExt, type DatasetSource, type FileTree } from '../file-tree.js';
 import type { ImportedDataset } from '../format.js';
 import { checkImagePath, IMAGE_DIR, LABELS_FILE, LIST_EXT, listLines, parseListLine, type ListLine } from './layout.js';
 
@@ -95,15 +96,15 @@ async function loadCategories(tree: FileTree, root: string): Promise<Categories>
   return { labels, generate: false };
 }
 
-async function readImage(tree: FileTree, root: string, image: string): Promise<Image | null> {
+async function readImage(tree: FileTree, root: string, image: string, budget: DecodeBudget): Promise<Image | null> {
   const path = joinPath(joinPath(root, IMAGE_DIR), image);
   // A listed image that is absent is an item without media (an export without media).
   if ((await tree.kind(path)) !== 'file') return null;
-  const decoded = decodeImage(await tree.read(path), tree.display(path));
+  const decoded = decodeImage(await tree.read(path), tree.display(path), budget);
   return new Image(decoded.data, decoded.height, decoded.width, decoded.channels, { ext: decoded.ext, path });
 }
 
-async function importList(tree: FileTree, root: string, list: string, cats: Categories): Promise<DatasetItem[]> {
+async function importList(tree: FileTree, root: string, list: string, cats: Categories, budget: DecodeBudget): Promise<DatasetItem[]> {
   const file = tree.display(list);
   const subset = splitExt(basename(list))[0];
   const text = decodeUtf8(await tree.read(list), file, ErrorCode.ANNOTATION_INVALID);
@@ -122,6 +123,7 @@ async function importList(tree: FileTree, root: string, list: string, cats: Cate
       throw new DatasetImportError(ErrorCode.ANNOTATION_INVALID, `line ${number}: item '${id}' is already listed on line ${lineOf.get(id)}`, { file, item: id });
     }
     lineOf.set(id, number);
+    budget.addItems(1, file);
     const annotations = labels.map((label) => {
       if (label >= cats.labels.length) {
         if (!cats.generate) {
@@ -131,13 +133,16 @@ async function importList(tree: FileTree, root: string, list: string, cats: Cate
             { file, item: id },
           );
         }
+        // Names made up to the largest index listed: a line "x 999999999" must not make a
+        // billion of them, so they count as items of the budget.
+        budget.addItems(label + 1 - cats.labels.length, file);
         while (cats.labels.length <= label) cats.labels.add(`class-${cats.labels.length}`);
       }
       return new Label(label);
     });
     let media: Image | null;
     try {
-      media = await readImage(tree, root, image);
+      media = await readImage(tree, root, image, budget);
     } catch (err) {
       if (err instanceof CifarkitError) throw err.withLocation({ item: id });
       throw err;
@@ -156,6 +161,6 @@ export async function importImagenetTxt(source: DatasetSource): Promise<Imported
   }
   const cats = await loadCategories(source.tree, layout.root);
   const items: DatasetItem[] = [];
-  for (const list of layout.lists) for (const item of await importList(source.tree, layout.root, list, cats)) items.push(item);
+  for (const list of layout.lists) for (const item of await importList(source.tree, layout.root, list, cats, budgetOf(source))) items.push(item);
   return { labels: cats.labels, items, subsets: layout.lists.map((l) => splitExt(basename(l))[0]) };
 }

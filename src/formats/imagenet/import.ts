@@ -5,7 +5,8 @@ import { Image } from '../../dataset/media.js';
 import { CifarkitError, DatasetImportError, ErrorCode } from '../../errors.js';
 import { decodeImage } from '../../image/codecs.js';
 import { comparePaths } from '../common.js';
-import { joinPath, type DatasetSource, type FileTree } from '../file-tree.js';
+import type { DecodeBudget } from '../../limits.js';
+import { budgetOf, joinPath, type DatasetSource, type FileTree } from '../file-tree.js';
 import type { ImportedDataset } from '../format.js';
 import { idOfImage, labelOfImage, listTree, NO_LABEL_DIR } from './layout.js';
 
@@ -19,7 +20,8 @@ function categoriesOf(dirs: string[]): LabelCategories {
   return cats;
 }
 
-async function readImages(tree: FileTree, root: string, images: string[], subset: string, cats: LabelCategories): Promise<DatasetItem[]> {
+async function readImages(tree: FileTree, root: string, images: string[], subset: string, cats: LabelCategories, budget: DecodeBudget): Promise<DatasetItem[]> {
+  budget.addItems(images.length, tree.display(root));
   const items: DatasetItem[] = [];
   const seen = new Set<string>();
   for (const path of images) {
@@ -30,7 +32,7 @@ async function readImages(tree: FileTree, root: string, images: string[], subset
     const file = tree.display(joinPath(root, path));
     let media;
     try {
-      const decoded = decodeImage(await tree.read(joinPath(root, path)), file);
+      const decoded = decodeImage(await tree.read(joinPath(root, path)), file, budget);
       media = new Image(decoded.data, decoded.height, decoded.width, decoded.channels, { ext: decoded.ext, path });
     } catch (err) {
       if (err instanceof CifarkitError) throw err.withLocation({ file, item: id });
@@ -57,7 +59,7 @@ export async function importImagenet(source: DatasetSource): Promise<ImportedDat
   const { tree, start } = source;
   const listing = await listTree(tree, start);
   const labels = categoriesOf(listing.dirs);
-  const items = await readImages(tree, start, listing.images, 'default', labels);
+  const items = await readImages(tree, start, listing.images, 'default', labels, budgetOf(source));
   return { labels, items, subsets: ['default'] };
 }
 
@@ -78,7 +80,7 @@ export async function importImagenetWithSubsetDirs(source: DatasetSource): Promi
   }
   const items: DatasetItem[] = [];
   for (const { subset, listing } of listings) {
-    for (const item of await readImages(tree, joinPath(start, subset), listing.images, subset, labels)) items.push(item);
+    for (const item of await readImages(tree, joinPath(start, subset), listing.images, subset, labels, budgetOf(source))) items.push(item);
   }
   return { labels, items, subsets: subsetDirs };
 }

@@ -1,11 +1,11 @@
 /** Reading MNIST idx files (Datumaro's MnistBase), plain or gzipped. */
-import { DEFAULT_LIMITS } from '../../limits.js';
+import type { DecodeBudget } from '../../limits.js';
 import { Label, LabelCategories } from '../../dataset/annotations.js';
 import { DatasetItem } from '../../dataset/item.js';
 import { Image } from '../../dataset/media.js';
 import { CifarkitError, DatasetImportError, ErrorCode } from '../../errors.js';
 import { DATASET_META_FILE, decodeUtf8, parseDatasetMeta } from '../common.js';
-import { joinPath, type DatasetSource, type FileTree } from '../file-tree.js';
+import { budgetOf, joinPath, type DatasetSource, type FileTree } from '../file-tree.js';
 import type { ImportedDataset } from '../format.js';
 import {
   findMnistLayout,
@@ -77,23 +77,24 @@ function imageSizes(images: ReturnType<typeof parseImagesFile>, count: number, m
   return Array.from({ length: n }, (): [number, number] => [images.rows, images.cols]);
 }
 
-async function importSubset(tree: FileTree, files: MnistSubsetFiles, cats: LabelCategories, maxBytes: number): Promise<DatasetItem[]> {
+async function importSubset(tree: FileTree, files: MnistSubsetFiles, cats: LabelCategories, budget: DecodeBudget): Promise<DatasetItem[]> {
   const labelsFile = tree.display(files.labels);
-  const labels = parseLabelsFile(maybeGunzip(await tree.read(files.labels), labelsFile, maxBytes), labelsFile);
+  const labels = parseLabelsFile(maybeGunzip(await tree.read(files.labels), labelsFile, budget), labelsFile);
   const count = labels.length;
+  budget.addItems(count, labelsFile);
 
   let meta: string[][] | null = null;
   let metaFile = '';
   if (files.meta) {
     metaFile = tree.display(files.meta);
-    meta = parseMetaFile(maybeGunzip(await tree.read(files.meta), metaFile, maxBytes), count, metaFile);
+    meta = parseMetaFile(maybeGunzip(await tree.read(files.meta), metaFile, budget), count, metaFile);
   }
 
   let pixels: Uint8Array | null = null;
   let sizes: [number, number][] | null = null;
   if (files.images) {
     const imagesFile = tree.display(files.images);
-    const images = parseImagesFile(maybeGunzip(await tree.read(files.images), imagesFile, maxBytes), imagesFile);
+    const images = parseImagesFile(maybeGunzip(await tree.read(files.images), imagesFile, budget), imagesFile);
     sizes = imageSizes(images, count, meta, imagesFile, metaFile);
     pixels = images.pixels;
   }
@@ -142,7 +143,7 @@ export async function importMnist(source: DatasetSource): Promise<ImportedDatase
   for (const files of layout.subsets) {
     let subsetItems: DatasetItem[];
     try {
-      subsetItems = await importSubset(source.tree, files, cats, (source.limits ?? DEFAULT_LIMITS).maxTotalBytes);
+      subsetItems = await importSubset(source.tree, files, cats, budgetOf(source));
     } catch (err) {
       if (err instanceof CifarkitError) throw err;
       throw new DatasetImportError(ErrorCode.IDX_INVALID, `unexpected content: ${String(err)}`, { file: source.tree.display(files.labels), cause: err });

@@ -10,7 +10,7 @@
  */
 import { gunzipLimited } from '../../archive/gzip.js';
 import { CifarkitError, DatasetImportError, ErrorCode } from '../../errors.js';
-import { DEFAULT_LIMITS } from '../../limits.js';
+import { DecodeBudget } from '../../limits.js';
 import { basename, dirname, joinPath, type DatasetSource, type FileTree } from '../file-tree.js';
 
 export const LABELS_MAGIC = 0x00000801;
@@ -142,12 +142,14 @@ function idxError(file: string, detail: string, cause?: unknown): DatasetImportE
 }
 
 /** The bytes of a file, gunzipped when they start with the gzip magic (whatever the name says). */
-export function maybeGunzip(bytes: Uint8Array, file: string, maxBytes: number = DEFAULT_LIMITS.maxTotalBytes): Uint8Array {
+export function maybeGunzip(bytes: Uint8Array, file: string, budget: DecodeBudget = new DecodeBudget()): Uint8Array {
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
-      return gunzipLimited(bytes, file, maxBytes);
+      // Counted by the import's budget as it inflates: one limit over all the .gz files of an
+      // import, however many subsets (and archives) hold them.
+      return gunzipLimited(bytes, file, budget.limits.maxTotalBytes, (n) => budget.inflate(n, file));
     } catch (err) {
-      if (err instanceof CifarkitError && err.code === ErrorCode.ARCHIVE_TOO_LARGE) throw err;
+      if (err instanceof CifarkitError && (err.code === ErrorCode.ARCHIVE_TOO_LARGE || err.code === ErrorCode.IMPORT_TOO_LARGE)) throw err;
       throw idxError(file, `not valid gzip data: ${(err as CifarkitError).detail ?? (err as Error).message}`, err);
     }
   }
@@ -213,7 +215,7 @@ export function parseMetaFile(bytes: Uint8Array, items: number, file: string): s
       for (let c = 0; c < META_CHARS; c++) codes.push(view.getUint32(base + 4 * c, true));
       while (codes.length > 0 && codes[codes.length - 1] === 0) codes.pop(); // numpy drops trailing NULs
       if (codes.some((c) => c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))) throw idxError(file, `string ${i * k + j} is not valid UTF-32`);
-      row.push(String.fromCodePoint(...codes));
+      row.push(String.fromCodePoint(...codes)); // spread-ok: at most META_CHARS code points
     }
     out.push(row);
   }
