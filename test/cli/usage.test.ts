@@ -37,7 +37,8 @@ const CASES: Record<string, readonly Case[]> = {
     ['-o without a value', ['convert', '-i', 'data', '-f', 'imagenet', '-o'], 'option -o/--output-dir needs a value'],
     ['-o twice', ['convert', '-i', 'data', '-f', 'imagenet', '-o', 'a', '-o', 'b'], 'option -o/--output-dir is given more than once'],
     ['a non-empty -o without --overwrite', ['convert', '-i', 'data', '-f', 'imagenet', '-o', 'out'], 'the output folder is not empty; pass --overwrite to replace it', 1],
-    ['--workers 0', ['convert', '-i', 'data', '-f', 'imagenet', '-o', 'out2', '--workers', '0'], "--workers needs an integer >= 1, got '0'"],
+    ['--workers 0', ['convert', '-i', 'data', '-f', 'imagenet', '-o', 'out2', '--workers', '0'], "--workers needs an integer from 1 to 256, got '0'"],
+    ['--workers 100000', ['convert', '-i', 'data', '-f', 'imagenet', '-o', 'out2', '--workers', '100000'], "--workers needs an integer from 1 to 256, got '100000'"],
   ],
   detect: [
     ['no path', ['detect'], 'Not enough non-option arguments'],
