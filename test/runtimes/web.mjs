@@ -318,6 +318,8 @@ try {
     await page.keyboard.press('Escape');
     await page.locator('#detail').waitFor({ state: 'hidden' });
     eq(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), `horse: ${h.id} (${h.subset})`, 'focus back on the thumbnail');
+    // The dialog's close event (which clears the hash) is dispatched in a task after it hides.
+    await page.waitForFunction(() => location.hash === '', null, { timeout: 5000 }).catch(() => {});
     eq(await page.evaluate(() => location.hash), '', 'hash cleared on close');
     await search('', ITEMS.length);
   });
