@@ -14,7 +14,7 @@ const MB = 1024 * 1024;
 
 /** A byte progress bar on stderr when it is a terminal; silent otherwise. */
 function byteBar(label: string, enabled: boolean): { update: (n: number, total: number | null) => void; stop: () => void } {
-  if (!enabled) return { update() {}, stop() {} };
+  if (!enabled || !process.stderr.isTTY) return { update() {}, stop() {} };
   const bar = new SingleBar({ stream: process.stderr, format: `${label} [{bar}] {percentage}% {mb}/{totalMb} MB`, hideCursor: true, clearOnComplete: true });
   let started = false;
   return {
