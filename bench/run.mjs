@@ -118,11 +118,11 @@ const loadBefore = os.loadavg()[0];
 const { py: pyVersion, np: npVersion } = pythonVersions();
 const cpus = os.cpus();
 
-// kernels() is internal: bundle src/image/kernels.ts (with the generated wasm module) for the
+// kernels() is internal: bundle src/kernels/pixels.ts (with the generated wasm module) for the
 // kernel row, so it measures exactly the code in src/ that dist/ was built from.
 const kernelsModule = join(dataRoot, 'kernels.bundle.mjs');
 execFileSync(join(ROOT, 'node_modules', '.bin', 'esbuild'),
-  [join(ROOT, 'src', 'image', 'kernels.ts'), '--bundle', '--format=esm', '--platform=neutral', '--log-level=warning', `--outfile=${kernelsModule}`],
+  [join(ROOT, 'src', 'kernels', 'pixels.ts'), '--bundle', '--format=esm', '--platform=neutral', '--log-level=warning', `--outfile=${kernelsModule}`],
   { stdio: 'inherit' });
 
 const r = {};
@@ -277,7 +277,7 @@ ${mdTable}
   \`ds.exportToFiles('cifar')\` (in memory), vs Python: HWC→CHW \`(N, 3072)\` uint8 + labels + filenames, \`pickle.dump(…, protocol=4)\` per subset + \`batches.meta\`.
 - **c. kernels**: \`kernels().chwToHwc\` / \`hwcToChw\` over 60,000 32×32 images in one call, GB/s = input bytes per second;
   output buffers pre-faulted, median of 3 calls per child (a first write into a fresh 184 MB buffer costs more in page faults
-  than the SIMD kernel itself). \`kernels()\` is not exported, so \`src/image/kernels.ts\` (with the generated wasm module) is
+  than the SIMD kernel itself). \`kernels()\` is not exported, so \`src/kernels/pixels.ts\` (with the generated wasm module) is
   bundled with esbuild for this row. Also the public per-image path (\`Image.fromCHW\` / \`image.toCHW()\`, 60,000 calls, each
   allocating its 3,072-byte output).
 - **d. PNG**: \`Dataset.importFrom(data_batch_1)\` then \`ds.export(dir, 'imagenet', { workers })\` (10,000 PNG files), with 1 worker (encoding on

@@ -82,7 +82,7 @@ async function thresholds() {
   try {
     await build({
       stdin: {
-        contents: `export { planted } from ${JSON.stringify(join(ROOT, 'test/validate/fixture.ts'))};\nexport { jsHashKernels } from ${JSON.stringify(join(ROOT, 'src/validate/hash-kernels.ts'))};`,
+        contents: `export { planted } from ${JSON.stringify(join(ROOT, 'test/validate/fixture.ts'))};\nexport { jsHashKernels } from ${JSON.stringify(join(ROOT, 'src/kernels/hash.ts'))};`,
         resolveDir: ROOT,
         sourcefile: entry,
         loader: 'ts',

@@ -75,7 +75,7 @@ const tasks = {
     return { ms, bytes };
   },
 
-  // The kernels themselves: src/image/kernels.ts bundled by esbuild (kernels() is not public).
+  // The kernels themselves: src/kernels/pixels.ts bundled by esbuild (kernels() is not public).
   kernels: async () => {
     const k = await import(pathToFileURL(args.kernelsModule).href);
     const images = args.images;

@@ -27,5 +27,5 @@ export const KERNELS_WASM_BASE64 =
 export const KERNELS_SIMD_WASM_BASE64 =
   '${simd.toString('base64')}';
 `;
-writeFileSync(new URL('../src/image/wasm/kernels.generated.ts', import.meta.url), out);
-console.log(`embedded ${scalar.length} bytes (scalar) and ${simd.length} bytes (SIMD) of wasm into src/image/wasm/kernels.generated.ts`);
+writeFileSync(new URL('../src/kernels/wasm/kernels.generated.ts', import.meta.url), out);
+console.log(`embedded ${scalar.length} bytes (scalar) and ${simd.length} bytes (SIMD) of wasm into src/kernels/wasm/kernels.generated.ts`);

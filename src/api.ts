@@ -2,18 +2,18 @@
 export { Dataset, MAX_WORKERS, type DatasetInput, type FromIterableOptions, type ImportOptions } from './dataset/dataset.js';
 export { DecodeBudget, DEFAULT_LIMITS, LIMIT_FLAGS, type ImportLimits } from './limits.js';
 export { setInflater, getInflater, type InflaterName } from './archive/inflate.js';
-export { DatasetItem, type DatasetItemInit } from './dataset/item.js';
-export { Label, LabelCategories, type Annotation, type LabelCategory } from './dataset/annotations.js';
-export { Image, type ImageOptions, type ImageDataInput } from './dataset/media.js';
+export { DatasetItem, type DatasetItemInit } from './model/item.js';
+export { Label, LabelCategories, type Annotation, type LabelCategory } from './model/annotations.js';
+export { Image, type ImageOptions, type ImageDataInput } from './image/image.js';
 export { toTensor, batches, type Tensor, type TensorOptions, type BatchOptions, type Batch } from './dataset/tensor.js';
-export { setBackend, getBackend, wasmFeatures, type BackendName } from './image/kernels.js';
+export { setBackend, getBackend, wasmFeatures, type BackendName } from './kernels/pixels.js';
 export { encodeImage, decodeImage, JPEG_QUALITY } from './image/codecs.js';
 export { readPickle, allowedGlobals, type ReadPickleOptions } from './pickle/reader.js';
 export { writePickle, writePickleChunks, PyTuple, type PyWritable, type WritePickleOptions } from './pickle/writer.js';
 export { NdArray, DType } from './pickle/ndarray.js';
 export type { PyValue, PyDict } from './pickle/values.js';
 export { formatNames } from './formats/index.js';
-export type { MemoryFiles } from './formats/file-tree.js';
+export type { MemoryFiles } from './sources/file-tree.js';
 export type { ExportOptions, ExportedFile, ChannelOrder, DatasetInfos } from './formats/format.js';
 export { WarningCode, type ImportWarning } from './warnings.js';
 export type { CifarExportOptions } from './formats/cifar/index.js';
@@ -29,7 +29,7 @@ export {
   ErrorCode,
   type ErrorLocation,
 } from './errors.js';
-export { renderMosaic, type MosaicOptions, type MosaicLayout, type MosaicRow, type MosaicCell, type MosaicText } from './image/mosaic.js';
+export { renderMosaic, type MosaicOptions, type MosaicLayout, type MosaicRow, type MosaicCell, type MosaicText } from './preview/mosaic.js';
 export { itemToXml, type FilterMode, type FilterOptions, type ItemPredicate, type AnnotationPredicate } from './dataset/filter.js';
 export {
   parseTransformArgs,

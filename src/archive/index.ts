@@ -17,7 +17,7 @@
 import { concatBytes } from '../bytes.js';
 import { DatasetImportError, ErrorCode, UsageError, type CifarkitError } from '../errors.js';
 import { DEFAULT_LIMITS, DecodeBudget, resolveLimits } from '../limits.js';
-import type { DatasetSource } from '../formats/file-tree.js';
+import type { DatasetSource } from '../sources/file-tree.js';
 import { gunzipStream } from './inflate.js';
 import { archiveLabel, inputChunks, isArchiveInput, type ArchiveInput } from './input.js';
 import { checksumOk, TarReader, type ArchiveLimits } from './tar.js';

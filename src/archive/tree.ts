@@ -3,7 +3,7 @@
  * before it enters the tree.
  */
 import { CifarkitError, DatasetImportError, ErrorCode, UsageError } from '../errors.js';
-import { basename, dirname, type FileEntry, type FileTree } from '../formats/file-tree.js';
+import { basename, dirname, type FileEntry, type FileTree } from '../sources/file-tree.js';
 
 /** An entry the reader left out, and why (symlinks, hard links, devices, ...). */
 export interface SkippedEntry {

@@ -5,15 +5,15 @@ import { archiveSource, isArchiveInput, type ArchiveInput, type ArchiveSourceOpt
 import { checkCifarMember } from '../formats/cifar/layout.js';
 import { concatBytes } from '../bytes.js';
 import { DatasetExportError, ErrorCode, UsageError } from '../errors.js';
-import { countingTree, isMemoryFiles, memoryTree, safeOutputPath, type DatasetSource, type MemoryFiles } from '../formats/file-tree.js';
+import { countingTree, isMemoryFiles, memoryTree, safeOutputPath, type DatasetSource, type MemoryFiles } from '../sources/file-tree.js';
 import type { ChannelOrder, DatasetInfos, ExportedFile, ExportOptions } from '../formats/format.js';
 import type { ImportWarning } from '../warnings.js';
 import { DecodeBudget, resolveLimits, type ImportLimits } from '../limits.js';
 import { detectFormats, exportFiles, importSource } from '../formats/index.js';
 import { ENCODER_OPTION } from '../formats/common.js';
 import type { EncoderPool } from '../image/encoder-pool.js';
-import { LabelCategories } from './annotations.js';
-import type { DatasetItem } from './item.js';
+import { LabelCategories } from '../model/annotations.js';
+import type { DatasetItem } from '../model/item.js';
 import { filterDataset, type AnnotationPredicate, type FilterMode, type FilterOptions, type ItemPredicate } from './filter.js';
 import { mergeDatasets, type MergeConflict } from './merge.js';
 import { applyTransform, type DatasetParts, type TransformName, type TransformOptionsMap } from './transforms.js';

@@ -35,8 +35,8 @@ import * as xmldomDom from '@xmldom/xmldom/lib/dom.js';
 import xpathModule from 'xpath';
 import { CifarkitError, ErrorCode, UsageError } from '../errors.js';
 import type { DatasetView } from '../formats/format.js';
-import type { Annotation, LabelCategories } from './annotations.js';
-import { DatasetItem } from './item.js';
+import type { Annotation, LabelCategories } from '../model/annotations.js';
+import { DatasetItem } from '../model/item.js';
 import { copyLabels, presentSubsets, type DatasetParts } from './transforms.js';
 
 /**

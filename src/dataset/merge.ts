@@ -5,9 +5,9 @@
  */
 import { ErrorCode, UsageError } from '../errors.js';
 import type { DatasetView } from '../formats/format.js';
-import { Label, LabelCategories, type Annotation } from './annotations.js';
-import { DatasetItem } from './item.js';
-import type { Image } from './media.js';
+import { Label, LabelCategories, type Annotation } from '../model/annotations.js';
+import { DatasetItem } from '../model/item.js';
+import type { Image } from '../image/image.js';
 import { presentSubsets, type DatasetParts } from './transforms.js';
 
 /** Two source items with the same (subset, id) that are not identical; the first one was kept. */

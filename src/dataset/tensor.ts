@@ -8,8 +8,8 @@
  * (and normalised) by a 256-entry table per channel while it is written, in the same pass.
  */
 import { ErrorCode, UsageError } from '../errors.js';
-import { kernels } from '../image/kernels.js';
-import type { DatasetItem } from './item.js';
+import { kernels } from '../kernels/pixels.js';
+import type { DatasetItem } from '../model/item.js';
 
 export interface TensorOptions {
   /** 'NHWC' (default; TensorFlow.js) or 'NCHW' (PyTorch-exported ONNX models). */

@@ -12,8 +12,8 @@
  */
 import { CifarkitError, ErrorCode, UsageError } from '../errors.js';
 import type { DatasetView } from '../formats/format.js';
-import { Label, LabelCategories, type Annotation } from './annotations.js';
-import { DatasetItem } from './item.js';
+import { Label, LabelCategories, type Annotation } from '../model/annotations.js';
+import { DatasetItem } from '../model/item.js';
 import { duplicatesToDrop } from '../validate/duplicates.js';
 import {
   assertUnique,

@@ -3,8 +3,8 @@
  * concern images, Datumaro's dataset_meta.json, UTF-8 text files.
  */
 import { DatasetExportError, DatasetImportError, ErrorCode, UsageError } from '../errors.js';
-import type { Image } from '../dataset/media.js';
-import type { LabelCategories } from '../dataset/annotations.js';
+import type { Image } from '../image/image.js';
+import type { LabelCategories } from '../model/annotations.js';
 import { codecForExt, encodeImage, SUPPORTED_IMAGE_EXTS } from '../image/codecs.js';
 import type { ImageEncoder } from '../image/encoder-pool.js';
 import type { ExportOptions } from './format.js';

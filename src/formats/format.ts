@@ -1,8 +1,8 @@
 /** What a dataset format plugs into cifarkit. */
-import type { LabelCategories } from '../dataset/annotations.js';
-import type { DatasetItem } from '../dataset/item.js';
+import type { LabelCategories } from '../model/annotations.js';
+import type { DatasetItem } from '../model/item.js';
 import type { ImportWarning } from '../warnings.js';
-import type { DatasetSource } from './file-tree.js';
+import type { DatasetSource } from '../sources/file-tree.js';
 
 /**
  * The order of the colour planes in a CIFAR file: 'rgb' (the CIFAR convention, torchvision,

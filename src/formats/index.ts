@@ -3,7 +3,7 @@ import { DatasetExportError, DatasetImportError, ErrorCode, UsageError } from '.
 import { cifarFormat } from './cifar/index.js';
 import { cifarBinaryFormat } from './cifar-binary/index.js';
 import { hfParquetFormat } from './hf-parquet/index.js';
-import type { DatasetSource } from './file-tree.js';
+import type { DatasetSource } from '../sources/file-tree.js';
 import type { DatasetFormat, DatasetView, ExportedFile, ExportOptions, FormatImportOptions, ImportedDataset } from './format.js';
 import { imagenetFormat, imagenetWithSubsetDirsFormat } from './imagenet/index.js';
 import { imagenetTxtFormat } from './imagenet-txt/index.js';

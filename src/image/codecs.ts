@@ -19,7 +19,7 @@ import { zlibSync } from 'fflate';
 import decodeJpegPixels from 'jpeg-js/lib/decoder.js';
 import UPNG from 'upng-js';
 import { concatBytes, crc32 } from '../bytes.js';
-import { Image } from '../dataset/media.js';
+import { Image } from './image.js';
 import { CifarkitError, DatasetExportError, DatasetImportError, ErrorCode, UsageError } from '../errors.js';
 import { encodeJpeg } from './jpeg-encoder.js';
 import type { DecodeBudget } from '../limits.js';

@@ -7,7 +7,7 @@
  * single-threaded path; only the order in which files finish changes.
  */
 import { CifarkitError, DatasetExportError, ErrorCode, type ErrorCode as ErrorCodeType } from '../errors.js';
-import type { Image } from '../dataset/media.js';
+import type { Image } from './image.js';
 
 /** What exporters call: encodes one image, possibly on another thread. */
 export interface ImageEncoder {

@@ -3,7 +3,7 @@
  * `src/io/node-workers.ts`. Runs the same `encodeImage` as the main thread.
  */
 import { parentPort } from 'node:worker_threads';
-import { Image } from '../dataset/media.js';
+import { Image } from '../image/image.js';
 import { encodeImage } from '../image/codecs.js';
 import { answer, type EncodeRequest } from '../image/encoder-pool.js';
 

@@ -9,7 +9,7 @@ import * as nodePath from 'node:path';
 import { archiveSource, isArchiveFileName, type ArchiveSourceOptions } from '../archive/index.js';
 import { DecodeBudget, type ImportLimits } from '../limits.js';
 import { CifarkitError, DatasetExportError, ErrorCode, UsageError } from '../errors.js';
-import { countingTree, safeOutputPath, type DatasetSource, type FileEntry, type FileTree } from '../formats/file-tree.js';
+import { countingTree, safeOutputPath, type DatasetSource, type FileEntry, type FileTree } from '../sources/file-tree.js';
 import type { ExportedFile } from '../formats/format.js';
 import { killPoint, recoverStaging, removeStaleTemps, stagingPrefix } from './staging.js';
 

@@ -13,9 +13,9 @@
  * values when the image count is not a power of two.)
  */
 import type { Dataset } from '../dataset/dataset.js';
-import type { DatasetItem } from '../dataset/item.js';
+import type { DatasetItem } from '../model/item.js';
 import { ErrorCode, UsageError } from '../errors.js';
-import { statsKernels } from './kernels.js';
+import { statsKernels } from '../kernels/stats.js';
 
 /** Mean and std per channel (R, G, B), or 'n/a' for a subset without images (as Datumaro). */
 export interface SubsetImageStatistics {

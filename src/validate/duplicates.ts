@@ -1,12 +1,12 @@
 /**
  * Exact and near-duplicate images. Exact: equal size and pixels, found by a 64-bit content hash
  * and confirmed byte by byte. Near: a 64-bit DCT perceptual hash (pHash) per image, and every
- * pair within a Hamming distance, by xor + popcount over the hashes (src/validate/hash-kernels.ts);
+ * pair within a Hamming distance, by xor + popcount over the hashes (src/kernels/hash.ts);
  * no image bytes are compared pairwise. Within a subset and across subsets alike.
  */
 import { ErrorCode, UsageError } from '../errors.js';
-import type { DatasetItem } from '../dataset/item.js';
-import { hashKernels } from './hash-kernels.js';
+import type { DatasetItem } from '../model/item.js';
+import { hashKernels } from '../kernels/hash.js';
 
 /**
  * The default Hamming threshold (of 64 bits). On the planted fixture (bench/validate.mjs, README

@@ -2,7 +2,7 @@
  * A self-contained HTML page of a validation report: the summary, the label findings, and each
  * duplicate pair side by side (images inline as PNG data URLs, made by the package's PNG encoder).
  */
-import type { DatasetItem } from '../dataset/item.js';
+import type { DatasetItem } from '../model/item.js';
 import type { DatasetView } from '../formats/format.js';
 import { encodeImage } from '../image/codecs.js';
 import type { ValidationReport } from './index.js';

@@ -5,7 +5,7 @@
  */
 import type { DatasetView } from '../formats/format.js';
 import { ErrorCode, UsageError } from '../errors.js';
-import { getBackend } from '../image/kernels.js';
+import { getBackend } from '../kernels/pixels.js';
 import { duplicatePairs, findDuplicates, type DuplicateOptions, type DuplicatePair } from './duplicates.js';
 import { officialFilesCheck, type FileChecksum, type OfficialFilesCheck } from './official.js';
 import { checkLabels, DEFAULT_FAR_FROM_MEAN_THR, DEFAULT_FEW_SAMPLES_THR, DEFAULT_IMBALANCE_RATIO_THR, type LabelAnomaly, type LabelCheckOptions } from './labels.js';

@@ -3,8 +3,8 @@
  * ClassificationValidator) with its names, severities and default thresholds, plus two image
  * checks of cifarkit's own (MissingImage, UnusualImageSize).
  */
-import type { LabelCategories } from '../dataset/annotations.js';
-import type { DatasetItem } from '../dataset/item.js';
+import type { LabelCategories } from '../model/annotations.js';
+import type { DatasetItem } from '../model/item.js';
 import { ErrorCode, UsageError } from '../errors.js';
 import type { ItemKey } from './duplicates.js';
 

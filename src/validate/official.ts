@@ -8,7 +8,7 @@
  * does), and only for files with an official name: other files cost nothing.
  */
 import { createMD5 } from 'hash-wasm';
-import { basename, type FileTree } from '../formats/file-tree.js';
+import { basename, type FileTree } from '../sources/file-tree.js';
 
 export type OfficialDataset = 'cifar-10' | 'cifar-100';
 

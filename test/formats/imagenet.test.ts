@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Dataset } from '../../src/index.js';
 import { cifarFormat } from '../../src/formats/cifar/index.js';
-import { memoryTree } from '../../src/formats/file-tree.js';
+import { memoryTree } from '../../src/sources/file-tree.js';
 import { imagenetFormat, imagenetWithSubsetDirsFormat } from '../../src/formats/imagenet/index.js';
 import { imagenetTxtFormat } from '../../src/formats/imagenet-txt/index.js';
 import { mnistFormat } from '../../src/formats/mnist/index.js';

@@ -3,8 +3,8 @@
  * (the importer transposes a batch file's pixel block where it lies). The TS kernels do not.
  */
 import { describe, expect, it } from 'vitest';
-import { jsKernels } from '../../src/image/js-kernels.js';
-import { createWasmKernels } from '../../src/image/wasm-kernels.js';
+import { jsKernels } from '../../src/kernels/js.js';
+import { createWasmKernels } from '../../src/kernels/wasm.js';
 import { noise } from '../helpers.js';
 import { referenceHwc, referenceSwapPlanes } from './reference.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getBackend, Image, setBackend } from '../../src/api.js';
-import { kernels } from '../../src/image/kernels.js';
+import { kernels } from '../../src/kernels/pixels.js';
 import { BACKENDS, expectCifarkitError, noise, withBackend } from '../helpers.js';
 import { referenceHwc } from './reference.js';
 

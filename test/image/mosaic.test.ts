@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Dataset, DatasetItem, Image, Label, LabelCategories, renderMosaic, type MosaicLayout } from '../../src/api.js';
 import { decodeImage, encodeImage } from '../../src/image/codecs.js';
-import { GLYPH_ADVANCE, GLYPH_HEIGHT, GLYPH_WIDTH, glyphRows, hasGlyph, textWidth } from '../../src/image/font.js';
-import { MOSAIC_BACKGROUND, MOSAIC_TEXT_COLOR } from '../../src/image/mosaic.js';
+import { GLYPH_ADVANCE, GLYPH_HEIGHT, GLYPH_WIDTH, glyphRows, hasGlyph, textWidth } from '../../src/preview/font.js';
+import { MOSAIC_BACKGROUND, MOSAIC_TEXT_COLOR } from '../../src/preview/mosaic.js';
 import { expectCifarkitError } from '../helpers.js';
 
 const BG = [...MOSAIC_BACKGROUND];

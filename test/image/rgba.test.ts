@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { getBackend, Image } from '../../src/api.js';
-import { kernels } from '../../src/image/kernels.js';
-import { KERNELS_WASM_BASE64 } from '../../src/image/wasm/kernels.generated.js';
+import { kernels } from '../../src/kernels/pixels.js';
+import { KERNELS_WASM_BASE64 } from '../../src/kernels/wasm/kernels.generated.js';
 import { BACKENDS, expectCifarkitError, noise, withBackend } from '../helpers.js';
 import { referenceRgb, referenceRgba, same } from './reference.js';
 

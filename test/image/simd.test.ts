@@ -3,10 +3,10 @@
 // 'auto' picks in this runtime.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { setBackend } from '../../src/api.js';
-import { jsKernels } from '../../src/image/js-kernels.js';
-import { wasmFeatures, type PixelKernels } from '../../src/image/kernels.js';
-import { createWasmKernels } from '../../src/image/wasm-kernels.js';
-import { KERNELS_SIMD_WASM_BASE64, KERNELS_WASM_BASE64 } from '../../src/image/wasm/kernels.generated.js';
+import { jsKernels } from '../../src/kernels/js.js';
+import { wasmFeatures, type PixelKernels } from '../../src/kernels/pixels.js';
+import { createWasmKernels } from '../../src/kernels/wasm.js';
+import { KERNELS_SIMD_WASM_BASE64, KERNELS_WASM_BASE64 } from '../../src/kernels/wasm/kernels.generated.js';
 import { noise } from '../helpers.js';
 import { referenceHwc, referenceRgb, referenceRgba, referenceSwapPlanes, same } from './reference.js';
 

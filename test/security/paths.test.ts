@@ -10,7 +10,7 @@ import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { archiveSource } from '../../src/archive/index.js';
 import { Dataset, DatasetItem, Image, Label } from '../../src/index.js';
-import { safeOutputPath } from '../../src/formats/file-tree.js';
+import { safeOutputPath } from '../../src/sources/file-tree.js';
 import { paxBody, tar } from '../archive/tar-writer.js';
 import { expectCifarkitError } from '../helpers.js';
 

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Dataset, DatasetItem, datasetStatistics, Image, Label } from '../../src/api.js';
-import { jsStatsKernels, statsKernels } from '../../src/stats/kernels.js';
+import { jsStatsKernels, statsKernels } from '../../src/kernels/stats.js';
 import { BACKENDS, noise, withBackend } from '../helpers.js';
 
 const DIR = join(import.meta.dirname, '../fixtures/stats');

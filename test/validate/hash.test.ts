@@ -1,8 +1,8 @@
 // The hash kernels of validate: the two wasm builds and the TS fallback give the same bits, and
 // the Hamming search finds exactly the pairs a brute-force reference finds.
 import { describe, expect, it } from 'vitest';
-import { createWasmKernels } from '../../src/image/wasm-kernels.js';
-import { DCT_TABLE, jsHashKernels, wasmHashKernels, type HashKernels } from '../../src/validate/hash-kernels.js';
+import { createWasmKernels } from '../../src/kernels/wasm.js';
+import { DCT_TABLE, jsHashKernels, wasmHashKernels, type HashKernels } from '../../src/kernels/hash.js';
 import { noise } from '../helpers.js';
 import { planted } from './fixture.js';
 

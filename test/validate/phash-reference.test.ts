@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Dataset, DatasetItem, Image } from '../../src/index.js';
-import { DCT_TABLE, hashKernels } from '../../src/validate/hash-kernels.js';
+import { DCT_TABLE, hashKernels } from '../../src/kernels/hash.js';
 import { BACKENDS, withBackend } from '../helpers.js';
 
 const DIR = join(import.meta.dirname, '../fixtures/phash');

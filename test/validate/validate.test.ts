@@ -3,7 +3,7 @@
 // HTML report. Everything that touches pixels runs on both backends.
 import { describe, expect, it } from 'vitest';
 import { Dataset, DatasetItem, decodeImage, Image, Label, parseTransformArgs, validationReportHtml, type ValidationReport } from '../../src/index.js';
-import { jsHashKernels } from '../../src/validate/hash-kernels.js';
+import { jsHashKernels } from '../../src/kernels/hash.js';
 import { BACKENDS, expectCifarkitError, noise, withBackend } from '../helpers.js';
 import { planted } from './fixture.js';
 

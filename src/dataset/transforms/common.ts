@@ -4,8 +4,8 @@
  */
 import { ErrorCode, UsageError } from '../../errors.js';
 import type { DatasetView } from '../../formats/format.js';
-import { LabelCategories, type Annotation } from '../annotations.js';
-import { DatasetItem } from '../item.js';
+import { LabelCategories, type Annotation } from '../../model/annotations.js';
+import { DatasetItem } from '../../model/item.js';
 
 /** What every dataset operation (filter, transform, merge) produces. */
 export interface DatasetParts {

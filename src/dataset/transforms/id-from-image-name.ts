@@ -1,6 +1,6 @@
 /** `id_from_image_name`: item ids from their image file names (Datumaro's IdFromImageName). */
 import type { DatasetView } from '../../formats/format.js';
-import type { DatasetItem } from '../item.js';
+import type { DatasetItem } from '../../model/item.js';
 import { assertUnique, checkKeys, copyLabels, presentSubsets, withItem, type DatasetParts, type TransformEntry } from './common.js';
 
 /** `os.path.splitext(os.path.basename(path))[0]`: leading dots belong to the name. */

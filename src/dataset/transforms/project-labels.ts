@@ -1,6 +1,6 @@
 /** `project_labels`: the label categories become a given list (Datumaro's ProjectLabels). */
 import type { DatasetView } from '../../formats/format.js';
-import { Label, LabelCategories, type Annotation } from '../annotations.js';
+import { Label, LabelCategories, type Annotation } from '../../model/annotations.js';
 import { checkKeys, invalid, isString, presentSubsets, show, withItem, type DatasetParts, type TransformEntry } from './common.js';
 import { ErrorCode, UsageError } from '../../errors.js';
 

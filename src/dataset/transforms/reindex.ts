@@ -1,7 +1,7 @@
 /** `reindex`: new item ids 1, 2, 3, ... in dataset order (Datumaro's Reindex). */
 import type { DatasetView } from '../../formats/format.js';
 import { assertUnique, checkKeys, copyLabels, intArg, invalid, optionalInt, presentSubsets, show, withItem, type DatasetParts, type TransformEntry } from './common.js';
-import type { DatasetItem } from '../item.js';
+import type { DatasetItem } from '../../model/item.js';
 
 export interface ReindexOptions {
   /** The first id (default 1, as Datumaro); any integer. */

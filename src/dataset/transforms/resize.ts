@@ -12,7 +12,7 @@
  */
 import { ErrorCode, UsageError } from '../../errors.js';
 import type { DatasetView } from '../../formats/format.js';
-import { Image } from '../media.js';
+import { Image } from '../../image/image.js';
 import { checkKeys, copyLabels, intArg, invalid, presentSubsets, withItem, type DatasetParts, type TransformEntry } from './common.js';
 
 export interface ResizeOptions {

@@ -3,7 +3,7 @@
  * with CPython's `random.Random(seed)`: the same seed and item order keep the same items.
  */
 import type { DatasetView } from '../../formats/format.js';
-import type { DatasetItem } from '../item.js';
+import type { DatasetItem } from '../../model/item.js';
 import { checkKeys, copyLabels, intArg, invalid, isNumber, key, optionalInt, pairList, presentSubsets, randomSeed, show, type DatasetParts, type TransformEntry } from './common.js';
 import { projectLabels } from './project-labels.js';
 import { PythonRandom } from './python-random.js';

@@ -1,6 +1,6 @@
 /** `sort`: items ordered by id (Datumaro's Sort). */
 import type { DatasetView } from '../../formats/format.js';
-import type { DatasetItem } from '../item.js';
+import type { DatasetItem } from '../../model/item.js';
 import { checkKeys, compareCodePoints, copyLabels, invalid, presentSubsets, show, type DatasetParts, type TransformEntry } from './common.js';
 
 export interface SortOptions {

@@ -12,7 +12,7 @@
  */
 import { ErrorCode, UsageError } from '../../errors.js';
 import type { DatasetView } from '../../formats/format.js';
-import type { DatasetItem } from '../item.js';
+import type { DatasetItem } from '../../model/item.js';
 import { assertUnique, checkKeys, copyLabels, invalid, isNumber, optionalChoice, pairList, presentSubsets, randomSeed, show, withItem, type DatasetParts, type TransformEntry } from './common.js';
 import { NumpyRandomState } from './numpy-random.js';
 

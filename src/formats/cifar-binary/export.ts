@@ -13,11 +13,11 @@
  * here, so `saveMedia: false` does not apply; `imageExt` neither. Item ids are not stored: a
  * re-import names items by their record index.
  */
-import type { DatasetItem } from '../../dataset/item.js';
+import type { DatasetItem } from '../../model/item.js';
 import { DatasetExportError, ErrorCode } from '../../errors.js';
-import { kernels } from '../../image/kernels.js';
+import { kernels } from '../../kernels/pixels.js';
 import { utf8Bytes } from '../common.js';
-import { safeOutputPath } from '../file-tree.js';
+import { safeOutputPath } from '../../sources/file-tree.js';
 import type { DatasetView, ExportedFile, ExportOptions } from '../format.js';
 import { BATCH_EXT, COARSE_NAMES_FILE, FINE_NAMES_FILE, IMAGE_SIZE, MAX_LABELS, META_10_FILE, PIXEL_BYTES, RECORD_10, RECORD_100 } from './constants.js';
 

@@ -6,14 +6,14 @@
  * together (in the file's own buffer when it is ours, else in one fresh buffer), then turned
  * from CHW to HWC in place by the pixel kernels, as the Python-version importer does.
  */
-import { Label, LabelCategories } from '../../dataset/annotations.js';
-import { DatasetItem } from '../../dataset/item.js';
-import { Image } from '../../dataset/media.js';
+import { Label, LabelCategories } from '../../model/annotations.js';
+import { DatasetItem } from '../../model/item.js';
+import { Image } from '../../image/image.js';
 import { CifarkitError, DatasetImportError, ErrorCode } from '../../errors.js';
 import { CIFAR10_LABELS } from '../cifar/constants.js';
 import { chwToHwcInPlace } from '../cifar/import.js';
 import { decodeUtf8 } from '../common.js';
-import type { DatasetSource, FileTree } from '../file-tree.js';
+import type { DatasetSource, FileTree } from '../../sources/file-tree.js';
 import type { ImportedDataset } from '../format.js';
 import { COARSE_NAMES_FILE, FINE_NAMES_FILE, IMAGE_SIZE, META_10_FILE, PIXEL_BYTES, RECORD_10, RECORD_100 } from './constants.js';
 import { findBinaryLayout, subsetOf, type BinaryLayout } from './layout.js';

@@ -6,7 +6,7 @@
  * file, with the label-name files beside it if any.
  */
 import { DatasetImportError, ErrorCode } from '../../errors.js';
-import { basename, dirname, joinPath, type DatasetSource, type FileTree } from '../file-tree.js';
+import { basename, dirname, joinPath, type DatasetSource, type FileTree } from '../../sources/file-tree.js';
 import { compareSubsetNames } from '../cifar/layout.js';
 import { BATCH_EXT, COARSE_NAMES_FILE, FINE_NAMES_FILE, MAX_SEARCH_DEPTH, META_10_FILE } from './constants.js';
 

@@ -17,12 +17,12 @@
  *   `batch_label` as Datumaro writes it.
  */
 import { DatasetExportError, ErrorCode, UsageError } from '../../errors.js';
-import type { DatasetItem } from '../../dataset/item.js';
-import type { Image } from '../../dataset/media.js';
-import { kernels } from '../../image/kernels.js';
+import type { DatasetItem } from '../../model/item.js';
+import type { Image } from '../../image/image.js';
+import { kernels } from '../../kernels/pixels.js';
 import { DType, NdArray } from '../../pickle/ndarray.js';
 import { PyTuple, writePickleChunks, type PyWritable, type WritePickleOptions } from '../../pickle/writer.js';
-import { splitExt } from '../file-tree.js';
+import { splitExt } from '../../sources/file-tree.js';
 import type { ChannelOrder, DatasetInfos, DatasetView, ExportedFile, ExportOptions } from '../format.js';
 import { DATASET_META_FILE, IMAGE_SIZE, META_100_FILE, META_10_FILE } from './constants.js';
 

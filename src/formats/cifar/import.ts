@@ -10,15 +10,15 @@
  * twice (every item is kept, the later ones renamed), fine labels with two coarse labels.
  */
 import { CifarkitError, DatasetImportError, ErrorCode } from '../../errors.js';
-import { Label, LabelCategories } from '../../dataset/annotations.js';
-import { DatasetItem } from '../../dataset/item.js';
-import { Image } from '../../dataset/media.js';
-import { kernels } from '../../image/kernels.js';
+import { Label, LabelCategories } from '../../model/annotations.js';
+import { DatasetItem } from '../../model/item.js';
+import { Image } from '../../image/image.js';
+import { kernels } from '../../kernels/pixels.js';
 import { NdArray, ndarrayToList, ndarrayToUint8, objectsToUint8 } from '../../pickle/ndarray.js';
 import { readPickle } from '../../pickle/reader.js';
 import { dictGet, isBytes, isDict, isTextLike, pyText, pyTypeName, type PyDict, type PyValue } from '../../pickle/values.js';
 import type { DecodeBudget } from '../../limits.js';
-import { basename, budgetOf, joinPath, splitExt, type DatasetSource, type FileTree } from '../file-tree.js';
+import { basename, budgetOf, joinPath, splitExt, type DatasetSource, type FileTree } from '../../sources/file-tree.js';
 import type { ChannelOrder, FormatImportOptions, ImportedDataset } from '../format.js';
 import { WarningCode, type ImportWarning } from '../../warnings.js';
 import { CIFAR10_LABELS, DATASET_META_FILE, IMAGE_SIZE } from './constants.js';

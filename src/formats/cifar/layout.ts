@@ -5,7 +5,7 @@
  */
 import { DatasetImportError, ErrorCode } from '../../errors.js';
 import { compareCodePoints } from '../common.js';
-import { basename, dirname, joinPath, splitExt, type DatasetSource, type FileTree } from '../file-tree.js';
+import { basename, dirname, joinPath, splitExt, type DatasetSource, type FileTree } from '../../sources/file-tree.js';
 import { MAX_SEARCH_DEPTH, META_100_FILE, META_10_FILE } from './constants.js';
 
 export interface CifarLayout {

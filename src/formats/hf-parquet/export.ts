@@ -18,9 +18,9 @@
 import { ByteWriter, parquetWrite } from 'hyparquet-writer/src/index.js';
 import { gzipSync } from 'fflate';
 import { DatasetExportError, ErrorCode, UsageError } from '../../errors.js';
-import type { DatasetItem } from '../../dataset/item.js';
+import type { DatasetItem } from '../../model/item.js';
 import { encodeFor, imageExportSettings, imageExtFor } from '../common.js';
-import { safeOutputPath } from '../file-tree.js';
+import { safeOutputPath } from '../../sources/file-tree.js';
 import type { DatasetView, ExportedFile, ExportOptions } from '../format.js';
 import {
   CLASS_LABEL_TYPE,

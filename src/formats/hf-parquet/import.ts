@@ -10,13 +10,13 @@
  * `limits.maxTotalBytes` too.
  */
 import { parquetReadObjects } from 'hyparquet/src/index.js';
-import { Label, LabelCategories } from '../../dataset/annotations.js';
-import { DatasetItem } from '../../dataset/item.js';
-import type { Image } from '../../dataset/media.js';
+import { Label, LabelCategories } from '../../model/annotations.js';
+import { DatasetItem } from '../../model/item.js';
+import type { Image } from '../../image/image.js';
 import { CifarkitError, DatasetImportError, ErrorCode } from '../../errors.js';
 import { decodeImage } from '../../image/codecs.js';
 import { DEFAULT_LIMITS, type ImportLimits } from '../../limits.js';
-import { splitExt, type DatasetSource } from '../file-tree.js';
+import { splitExt, type DatasetSource } from '../../sources/file-tree.js';
 import type { ImportedDataset } from '../format.js';
 import { NO_LABEL } from './constants.js';
 import { DECOMPRESSORS } from './decompressors.js';

@@ -7,7 +7,7 @@ import { CifarkitError, ErrorCode } from '../../errors.js';
 import type { DatasetFormat } from '../format.js';
 import { exportHfParquet } from './export.js';
 import { importHfParquet } from './import.js';
-import { basename } from '../file-tree.js';
+import { basename } from '../../sources/file-tree.js';
 import { findParquetFiles, isParquetName, looksLikeParquet, readFooter, tableLayout } from './layout.js';
 
 export const hfParquetFormat: DatasetFormat = {

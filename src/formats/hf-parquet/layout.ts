@@ -7,7 +7,7 @@ import { parquetMetadata, parquetSchema, type FileMetaData, type SchemaTree } fr
 import { parquetHeader } from 'hyparquet/src/column.js';
 import { CifarkitError, DatasetImportError, ErrorCode } from '../../errors.js';
 import { DEFAULT_LIMITS, type ImportLimits } from '../../limits.js';
-import { basename, dirname, joinPath, splitExt, type DatasetSource } from '../file-tree.js';
+import { basename, dirname, joinPath, splitExt, type DatasetSource } from '../../sources/file-tree.js';
 import {
   CLASS_LABEL_TYPE,
   COARSE_LABEL_COLUMN,

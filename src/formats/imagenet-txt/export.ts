@@ -7,7 +7,7 @@
  */
 import { DatasetExportError, ErrorCode } from '../../errors.js';
 import { datasetMetaBytes, DATASET_META_FILE, encodeFor, imageExportSettings, imageExtFor, utf8Bytes } from '../common.js';
-import { safeOutputPath } from '../file-tree.js';
+import { safeOutputPath } from '../../sources/file-tree.js';
 import type { DatasetView, ExportedFile, ExportOptions } from '../format.js';
 import { DEFAULT_IMAGE_EXT, IMAGE_DIR, LABELS_FILE, LIST_EXT } from './layout.js';
 

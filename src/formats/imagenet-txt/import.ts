@@ -1,12 +1,12 @@
 /** Reading ImageNet-txt (Datumaro's ImagenetTxtBase). */
-import { Label, LabelCategories } from '../../dataset/annotations.js';
-import { DatasetItem } from '../../dataset/item.js';
-import { Image } from '../../dataset/media.js';
+import { Label, LabelCategories } from '../../model/annotations.js';
+import { DatasetItem } from '../../model/item.js';
+import { Image } from '../../image/image.js';
 import { CifarkitError, DatasetImportError, ErrorCode } from '../../errors.js';
 import { decodeImage } from '../../image/codecs.js';
 import { DATASET_META_FILE, decodeUtf8, parseDatasetMeta } from '../common.js';
 import type { DecodeBudget } from '../../limits.js';
-import { basename, budgetOf, dirname, joinPath, splitExt, type DatasetSource, type FileTree } from '../file-tree.js';
+import { basename, budgetOf, dirname, joinPath, splitExt, type DatasetSource, type FileTree } from '../../sources/file-tree.js';
 import type { ImportedDataset } from '../format.js';
 import { checkImagePath, IMAGE_DIR, LABELS_FILE, LIST_EXT, listLines, parseListLine, type ListLine } from './layout.js';
 

@@ -4,7 +4,7 @@
  * plugins/data_formats/imagenet_txt.py.
  */
 import { DatasetImportError, ErrorCode } from '../../errors.js';
-import { splitExt } from '../file-tree.js';
+import { splitExt } from '../../sources/file-tree.js';
 
 export const LABELS_FILE = 'synsets.txt';
 export const IMAGE_DIR = 'images';

@@ -10,7 +10,7 @@
  */
 import { DatasetExportError, ErrorCode } from '../../errors.js';
 import { encodeFor, imageExportSettings, imageExtFor } from '../common.js';
-import { safeOutputPath } from '../file-tree.js';
+import { safeOutputPath } from '../../sources/file-tree.js';
 import type { DatasetView, ExportedFile, ExportOptions } from '../format.js';
 import { DEFAULT_IMAGE_EXT, exportName, NO_LABEL_DIR } from './layout.js';
 

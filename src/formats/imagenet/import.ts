@@ -1,12 +1,12 @@
 /** Reading ImageNet folders (Datumaro's ImagenetBase), with or without subset folders. */
-import { Label, LabelCategories } from '../../dataset/annotations.js';
-import { DatasetItem } from '../../dataset/item.js';
-import { Image } from '../../dataset/media.js';
+import { Label, LabelCategories } from '../../model/annotations.js';
+import { DatasetItem } from '../../model/item.js';
+import { Image } from '../../image/image.js';
 import { CifarkitError, DatasetImportError, ErrorCode } from '../../errors.js';
 import { decodeImage } from '../../image/codecs.js';
 import { comparePaths } from '../common.js';
 import type { DecodeBudget } from '../../limits.js';
-import { budgetOf, joinPath, type DatasetSource, type FileTree } from '../file-tree.js';
+import { budgetOf, joinPath, type DatasetSource, type FileTree } from '../../sources/file-tree.js';
 import type { ImportedDataset } from '../format.js';
 import { idOfImage, labelOfImage, listTree, NO_LABEL_DIR } from './layout.js';
 

@@ -2,7 +2,7 @@
  * ImageNet as folders of images named by label, and its variant with a folder per subset.
  * Datumaro: plugins/data_formats/imagenet.py (formats `imagenet`, `imagenet_with_subset_dirs`).
  */
-import { joinPath } from '../file-tree.js';
+import { joinPath } from '../../sources/file-tree.js';
 import type { DatasetFormat } from '../format.js';
 import { exportImagenet, exportImagenetWithSubsetDirs } from './export.js';
 import { importImagenet, importImagenetWithSubsetDirs } from './import.js';

@@ -6,7 +6,7 @@
  * item id with '/' (`cat:a/b/c`, written to `cat/a/b/c.png`) reads back unchanged. (Datumaro
  * since 2024 reads nested folders as nested labels instead; ImageNet itself is flat.)
  */
-import { joinPath, splitExt, type FileTree } from '../file-tree.js';
+import { joinPath, splitExt, type FileTree } from '../../sources/file-tree.js';
 
 export const NO_LABEL_DIR = 'no_label';
 /** Between the label and the file name in an item id: `cat:img_1`. */

@@ -13,10 +13,10 @@
  * header gives it; Datumaro writes 28x28 there whatever the size and puts sizes in the meta file).
  */
 import { gzipSync } from 'fflate';
-import type { DatasetItem } from '../../dataset/item.js';
+import type { DatasetItem } from '../../model/item.js';
 import { DatasetExportError, ErrorCode } from '../../errors.js';
 import { datasetMetaBytes, DATASET_META_FILE, utf8Bytes } from '../common.js';
-import { safeOutputPath } from '../file-tree.js';
+import { safeOutputPath } from '../../sources/file-tree.js';
 import type { DatasetView, ExportedFile, ExportOptions } from '../format.js';
 import {
   GZ,

@@ -1,11 +1,11 @@
 /** Reading MNIST idx files (Datumaro's MnistBase), plain or gzipped. */
 import type { DecodeBudget } from '../../limits.js';
-import { Label, LabelCategories } from '../../dataset/annotations.js';
-import { DatasetItem } from '../../dataset/item.js';
-import { Image } from '../../dataset/media.js';
+import { Label, LabelCategories } from '../../model/annotations.js';
+import { DatasetItem } from '../../model/item.js';
+import { Image } from '../../image/image.js';
 import { CifarkitError, DatasetImportError, ErrorCode } from '../../errors.js';
 import { DATASET_META_FILE, decodeUtf8, parseDatasetMeta } from '../common.js';
-import { budgetOf, joinPath, type DatasetSource, type FileTree } from '../file-tree.js';
+import { budgetOf, joinPath, type DatasetSource, type FileTree } from '../../sources/file-tree.js';
 import type { ImportedDataset } from '../format.js';
 import {
   findMnistLayout,

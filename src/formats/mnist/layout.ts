@@ -11,7 +11,7 @@
 import { gunzipLimited } from '../../archive/gzip.js';
 import { CifarkitError, DatasetImportError, ErrorCode } from '../../errors.js';
 import { DecodeBudget } from '../../limits.js';
-import { basename, dirname, joinPath, type DatasetSource, type FileTree } from '../file-tree.js';
+import { basename, dirname, joinPath, type DatasetSource, type FileTree } from '../../sources/file-tree.js';
 
 export const LABELS_MAGIC = 0x00000801;
 export const IMAGES_MAGIC = 0x00000803;

@@ -2,7 +2,7 @@
  * The image encoding Web Worker: bundled by scripts/embed-worker.mjs into a string (see
  * web-workers.ts) so that it starts from a Blob URL, with no file next to the bundle to find.
  */
-import { Image } from '../../dataset/media.js';
+import { Image } from '../image.js';
 import { encodeImage } from '../codecs.js';
 import { answer, type EncodeRequest } from '../encoder-pool.js';
 

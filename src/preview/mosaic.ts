@@ -26,11 +26,11 @@
  * When no selected item has an image, the mosaic is a single "(no images)" row.
  * The result depends only on the dataset and the options (same input, same bytes).
  */
-import type { DatasetItem } from '../dataset/item.js';
-import { Image } from '../dataset/media.js';
+import type { DatasetItem } from '../model/item.js';
+import { Image } from '../image/image.js';
 import { ErrorCode, UsageError } from '../errors.js';
 import type { DatasetView } from '../formats/format.js';
-import { MAX_DECODE_PIXELS } from './codecs.js';
+import { MAX_DECODE_PIXELS } from '../image/codecs.js';
 import { drawText, GLYPH_HEIGHT, textWidth, type RgbCanvas } from './font.js';
 
 export interface MosaicOptions {

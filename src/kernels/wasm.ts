@@ -5,7 +5,7 @@
  * and scalar (assembly/index.ts) for runtimes without wasm SIMD. Each module is under 4 KiB, the
  * limit browsers set for synchronous compilation on the main thread.
  */
-import type { PixelKernels } from './kernels.js';
+import type { PixelKernels } from './pixels.js';
 import { KERNELS_SIMD_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm/kernels.generated.js';
 
 export interface KernelExports {
@@ -15,11 +15,11 @@ export interface KernelExports {
   hwcToChw(src: number, dst: number, pixels: number, count: number, swapRB: number): void;
   rgbToRgba(src: number, dst: number, pixels: number): void;
   rgbaToRgb(src: number, dst: number, pixels: number): void;
-  // assembly/hash.ts, used by src/validate/hash-kernels.ts
+  // assembly/hash.ts, used by src/kernels/hash.ts
   phash(src: number, count: number, height: number, width: number, channels: number, table: number, scratch: number, out: number): void;
   contentHash(src: number, count: number, length: number, out: number): void;
   hammingScan(lo: number, hi: number, hashes: number, from: number, to: number, threshold: number, out: number): number;
-  // assembly/stats.ts, used by src/stats/kernels.ts
+  // assembly/stats.ts, used by src/kernels/stats.ts
   channelStats(src: number, pixels: number, channels: number, out: number): void;
 }
 

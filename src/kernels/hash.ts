@@ -1,15 +1,15 @@
 /**
  * The kernels of duplicate detection, with the two backends of the pixel kernels: WebAssembly
  * (assembly/hash.ts, in both the scalar and the SIMD module) and pure TypeScript. Both give the
- * same bits; which one runs follows `setBackend` (src/image/kernels.ts).
+ * same bits; which one runs follows `setBackend` (src/kernels/pixels.ts).
  *
  * - `phash`: a 64-bit DCT perceptual hash per image (see assembly/hash.ts for the steps);
  * - `contentHash`: a 64-bit hash of the bytes, the first filter for exact duplicates;
  * - `hammingPairs`: every pair (i < j) of 64-bit hashes within a Hamming distance, by one
  *   xor + popcount per pair over a flat array of (low, high) u32 words (no image bytes touched).
  */
-import { kernels } from '../image/kernels.js';
-import type { KernelExports, WasmKernels } from '../image/wasm-kernels.js';
+import { kernels } from './pixels.js';
+import type { KernelExports, WasmKernels } from './wasm.js';
 
 export interface HashKernels {
   readonly name: 'wasm' | 'js';

@@ -1,7 +1,7 @@
 /** One dataset item: an id unique within its subset, optional media, annotations. */
 import { ErrorCode, UsageError } from '../errors.js';
 import type { Annotation } from './annotations.js';
-import type { Image } from './media.js';
+import type { Image } from '../image/image.js';
 
 export interface DatasetItemInit {
   id: string;

@@ -1,10 +1,10 @@
 /**
  * The kernel of `datasetStatistics`, with the two backends of the pixel kernels: WebAssembly
  * (assembly/stats.ts, in both the scalar and the SIMD module) and pure TypeScript. Both return
- * the same exact integers; which one runs follows `setBackend` (src/image/kernels.ts).
+ * the same exact integers; which one runs follows `setBackend` (src/kernels/pixels.ts).
  */
-import { kernels } from '../image/kernels.js';
-import type { KernelExports, WasmKernels } from '../image/wasm-kernels.js';
+import { kernels } from './pixels.js';
+import type { KernelExports, WasmKernels } from './wasm.js';
 
 /** Per-channel sums and sums of squares (channels 0-2) and an FNV-1a hash of one image's bytes. */
 export interface ChannelStats {

@@ -1,6 +1,6 @@
 /** Image media: pixels in memory, interleaved (HWC), RGB for 3 channels. */
 import { ErrorCode, UsageError } from '../errors.js';
-import { kernels } from '../image/kernels.js';
+import { kernels } from '../kernels/pixels.js';
 
 export interface ImageOptions {
   /** The file extension the image's source names ('.png'); exporters keep it unless told otherwise. */

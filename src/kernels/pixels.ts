@@ -3,8 +3,8 @@
  * `assembly/index.ts`) and pure TypeScript. Both give identical bytes; `setBackend` picks one.
  */
 import { ErrorCode, UsageError } from '../errors.js';
-import { jsKernels } from './js-kernels.js';
-import { createWasmKernels, type WasmKernels } from './wasm-kernels.js';
+import { jsKernels } from './js.js';
+import { createWasmKernels, type WasmKernels } from './wasm.js';
 
 export type BackendName = 'wasm' | 'js';
 
