@@ -1,17 +1,13 @@
 /**
- * cifarkit for Node and Deno: the full API, with filesystem paths accepted by
- * `Dataset.importFrom`. Browsers get `browser.ts` (same API, in-memory files only) through the
- * package's `browser` export condition.
+ * cifarkit for Node and Deno (also `cifarkit/node`): the full API, with filesystem paths accepted
+ * by `Dataset.importFrom` and `dataset.export`, encoding on worker_threads and node:zlib's
+ * gunzip. Browsers get `browser.ts` (same API, in-memory files only) through the package's
+ * `browser` export condition.
  */
-import { setEncoderThreads, setFileSystem } from './dataset/dataset.js';
-import { openPath, writeFiles } from './io/node-fs.js';
-import { createEncoderPool, defaultWorkers } from './io/node-workers.js';
-import { nodeGunzip } from './io/node-zlib.js';
-import { setRuntimeGunzip } from './archive/inflate.js';
+import { installPlatform } from './platform/index.js';
+import { nodePlatform } from './io/node-platform.js';
 
-setFileSystem({ openPath, writeFiles });
-setEncoderThreads({ create: createEncoderPool, defaultWorkers });
-setRuntimeGunzip(nodeGunzip);
+installPlatform(nodePlatform);
 
 export * from './api.js';
 export { downloadCifar, CIFAR_ARCHIVES, type CifarArchive, type CifarDatasetName, type CifarVersion, type DownloadOptions, type DownloadResult } from './io/download.js';

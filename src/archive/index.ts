@@ -17,7 +17,7 @@
 import { concatBytes } from '../bytes.js';
 import { DatasetImportError, ErrorCode, UsageError, type CifarkitError } from '../errors.js';
 import { DEFAULT_LIMITS, DecodeBudget, resolveLimits } from '../limits.js';
-import type { DatasetSource } from '../sources/file-tree.js';
+import type { DatasetSource, MemberCheck } from '../sources/file-tree.js';
 import { gunzipStream } from './inflate.js';
 import { archiveLabel, inputChunks, isArchiveInput, type ArchiveInput } from './input.js';
 import { checksumOk, TarReader, type ArchiveLimits } from './tar.js';
@@ -43,7 +43,7 @@ export interface ArchiveSourceOptions {
    * still replaces it, as extraction does). The importers pass the formats' checks (a CIFAR batch must start like a
    * pickle).
    */
-  checkMember?: (path: string, head: Uint8Array, archive: string) => CifarkitError | null;
+  checkMember?: MemberCheck;
 }
 
 

@@ -23,28 +23,19 @@
  */
 import { CifarkitError, DatasetImportError, ErrorCode, UsageError } from '../errors.js';
 import { GunzipChecked } from './gzip.js';
+import { platform, type InflaterName, type NativeGunzip } from '../platform/index.js';
 
-/** The inflaters by name. */
-export type InflaterName = 'node-zlib' | 'DecompressionStream' | 'fflate';
+export type { InflaterName, NativeGunzip } from '../platform/index.js';
 
-/** A native streaming gunzip: compressed chunks in, inflated chunks out; errors are the native ones. */
-export interface NativeGunzip {
-  name: InflaterName;
-  gunzip(input: AsyncIterable<Uint8Array>): AsyncIterable<Uint8Array>;
-}
-
-let runtimeGunzip: NativeGunzip | null = null;
 let preference: InflaterName | 'auto' = 'auto';
 
-/** @internal Installed by the Node/Deno entry point (node:zlib). */
-export function setRuntimeGunzip(gunzip: NativeGunzip | null): void {
-  runtimeGunzip = gunzip;
-}
+/** The runtime's native gunzip, when its entry point installed one (node:zlib in Node and Deno). */
+const runtimeGunzip = (): NativeGunzip | undefined => platform().gunzip;
 
 const hasDecompressionStream = () => typeof globalThis.DecompressionStream === 'function';
 
 function available(name: InflaterName): boolean {
-  if (name === 'node-zlib') return runtimeGunzip?.name === 'node-zlib';
+  if (name === 'node-zlib') return runtimeGunzip()?.name === 'node-zlib';
   if (name === 'DecompressionStream') return hasDecompressionStream();
   return true;
 }
@@ -68,7 +59,8 @@ export function setInflater(name: InflaterName | 'auto'): void {
 /** The inflater a .tar.gz import uses now (see {@link setInflater}). */
 export function getInflater(): InflaterName {
   if (preference !== 'auto' && available(preference)) return preference;
-  if (runtimeGunzip) return runtimeGunzip.name;
+  const native = runtimeGunzip();
+  if (native) return native.name;
   return hasDecompressionStream() ? 'DecompressionStream' : 'fflate';
 }
 
@@ -135,7 +127,7 @@ export async function gunzipStream(input: AsyncIterable<Uint8Array>, label: stri
     gunzip.end();
     return;
   }
-  const native = name === 'DecompressionStream' ? webGunzip : runtimeGunzip!;
+  const native = name === 'DecompressionStream' ? webGunzip : runtimeGunzip()!;
   let inputSize = 0;
   const tail = new Uint8Array(8);
   async function* counted(): AsyncGenerator<Uint8Array> {

@@ -1,17 +1,20 @@
 /**
  * Dataset: items grouped in subsets, with label categories; Datumaro's central concept.
  */
-import { archiveSource, isArchiveInput, type ArchiveInput, type ArchiveSourceOptions } from '../archive/index.js';
+import { archiveSource, isArchiveInput, type ArchiveInput } from '../archive/index.js';
 import { checkCifarMember } from '../formats/cifar/layout.js';
 import { concatBytes } from '../bytes.js';
 import { DatasetExportError, ErrorCode, UsageError } from '../errors.js';
 import { countingTree, isMemoryFiles, memoryTree, safeOutputPath, type DatasetSource, type MemoryFiles } from '../sources/file-tree.js';
-import type { ChannelOrder, DatasetInfos, ExportedFile, ExportOptions } from '../formats/format.js';
+import type { ExportOptions } from '../formats/format.js';
+import type { ChannelOrder, DatasetInfos } from '../model/view.js';
+import type { ExportedFile } from '../sources/file-tree.js';
 import type { ImportWarning } from '../warnings.js';
 import { DecodeBudget, resolveLimits, type ImportLimits } from '../limits.js';
 import { detectFormats, exportFiles, importSource } from '../formats/index.js';
 import { ENCODER_OPTION } from '../formats/common.js';
 import type { EncoderPool } from '../image/encoder-pool.js';
+import { platform, type FileSystemAccess } from '../platform/index.js';
 import { LabelCategories } from '../model/annotations.js';
 import type { DatasetItem } from '../model/item.js';
 import { filterDataset, type AnnotationPredicate, type FilterMode, type FilterOptions, type ItemPredicate } from './filter.js';
@@ -21,29 +24,6 @@ import { validateDataset, type ValidateOptions, type ValidationReport } from '..
 import { checksummingTree, type FileChecksum } from '../validate/official.js';
 import { batches as itemBatches, toTensor as itemsToTensor, type Batch, type BatchOptions, type Tensor, type TensorOptions } from './tensor.js';
 
-/** Filesystem access, provided by the runtime entry point (Node/Deno); browsers have none. */
-export interface FileSystemAccess {
-  /** Opens a path as a source. */
-  openPath(path: string, options?: { limits?: ImportLimits; budget?: DecodeBudget; checkMember?: ArchiveSourceOptions['checkMember'] }): Promise<DatasetSource>;
-  /** Writes files into a folder, all or nothing; returns how many were written. */
-  writeFiles(dir: string, files: AsyncIterable<ExportedFile>, options: { overwrite?: boolean }): Promise<number>;
-}
-
-/** How this runtime runs image encoding on other threads (worker_threads, Web Workers). */
-export interface EncoderThreads {
-  /** A pool of `size` threads, started on first use. */
-  create(size: number): EncoderPool;
-  /** How many threads to use when `workers` is not given (the cores). */
-  defaultWorkers(): number;
-}
-
-let encoderThreads: EncoderThreads | null = null;
-
-/** @internal Installed by the entry points (Node/Deno: worker_threads; browsers: Web Workers). */
-export function setEncoderThreads(threads: EncoderThreads | null): void {
-  encoderThreads = threads;
-}
-
 const EMPTY = new Uint8Array(0);
 
 /** The most encoder threads an export starts (`workers` beyond it is INVALID_ARGUMENT): each is a V8 isolate of its own. */
@@ -52,14 +32,8 @@ export const MAX_WORKERS = 256;
 /** Below this many images, `export` encodes on the main thread unless `workers` says otherwise. */
 const MIN_IMAGES_FOR_WORKERS = 256;
 
-let fileSystem: FileSystemAccess | null = null;
-
-/** @internal Installed by the Node/Deno entry point. */
-export function setFileSystem(access: FileSystemAccess | null): void {
-  fileSystem = access;
-}
-
 function requireFileSystem(what: string): FileSystemAccess {
+  const { fileSystem } = platform();
   if (!fileSystem) {
     throw new UsageError(
       ErrorCode.INVALID_ARGUMENT,
@@ -252,6 +226,7 @@ export class Dataset implements Iterable<DatasetItem> {
     if (workers !== undefined && (typeof workers !== 'number' || !Number.isSafeInteger(workers) || workers < 1 || workers > MAX_WORKERS)) {
       throw new UsageError(ErrorCode.INVALID_ARGUMENT, `workers must be an integer from 1 to ${MAX_WORKERS}, got ${String(workers)}`);
     }
+    const { encoderThreads } = platform();
     if (!encoderThreads) return null;
     let threads = workers ?? 1;
     if (workers === undefined) {

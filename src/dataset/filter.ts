@@ -34,7 +34,7 @@
 import * as xmldomDom from '@xmldom/xmldom/lib/dom.js';
 import xpathModule from 'xpath';
 import { CifarkitError, ErrorCode, UsageError } from '../errors.js';
-import type { DatasetView } from '../formats/format.js';
+import type { DatasetView } from '../model/view.js';
 import type { Annotation, LabelCategories } from '../model/annotations.js';
 import { DatasetItem } from '../model/item.js';
 import { copyLabels, presentSubsets, type DatasetParts } from './transforms.js';

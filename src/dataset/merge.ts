@@ -4,7 +4,7 @@
  * conflict, cifarkit keeps the first item and reports every conflict (`Dataset.mergeConflicts`).
  */
 import { ErrorCode, UsageError } from '../errors.js';
-import type { DatasetView } from '../formats/format.js';
+import type { DatasetView } from '../model/view.js';
 import { Label, LabelCategories, type Annotation } from '../model/annotations.js';
 import { DatasetItem } from '../model/item.js';
 import type { Image } from '../image/image.js';

@@ -1,17 +1,13 @@
 /** What a dataset format plugs into cifarkit. */
-import type { LabelCategories } from '../model/annotations.js';
 import type { DatasetItem } from '../model/item.js';
 import type { ImportWarning } from '../warnings.js';
-import type { DatasetSource } from '../sources/file-tree.js';
+import type { DatasetSource, ExportedFile } from '../sources/file-tree.js';
+import type { ChannelOrder, DatasetInfos, DatasetView } from '../model/view.js';
+import type { LabelCategories } from '../model/annotations.js';
 
-/**
- * The order of the colour planes in a CIFAR file: 'rgb' (the CIFAR convention, torchvision,
- * the original files) or 'bgr' (what Datumaro writes for images it loaded from PNG/JPEG).
- */
-export type ChannelOrder = 'rgb' | 'bgr';
-
-/** Dataset-level facts a format keeps for a later export (Datumaro's `infos`): name -> value. */
-export type DatasetInfos = Readonly<Record<string, unknown>>;
+// Until every importer takes them from the model (one home: src/model/view.ts).
+export type { ChannelOrder, DatasetInfos, DatasetView } from '../model/view.js';
+export type { ExportedFile } from '../sources/file-tree.js';
 
 export interface ImportedDataset {
   labels: LabelCategories;
@@ -28,16 +24,6 @@ export interface ImportedDataset {
 export interface FormatImportOptions {
   /** The plane order of the source's pixels; only formats with `channelOrder: true` accept 'bgr'. */
   channelOrder?: ChannelOrder;
-}
-
-/** The read-only view of a dataset that exporters get. */
-export interface DatasetView extends Iterable<DatasetItem> {
-  readonly labels: LabelCategories;
-  readonly size: number;
-  /** Dataset-level facts from the import (see {@link DatasetInfos}); absent: none. */
-  readonly infos?: DatasetInfos;
-  subsets(): string[];
-  getSubset(name: string): DatasetItem[];
 }
 
 /** Options every exporter understands (names as in Datumaro's exporters). */
@@ -61,18 +47,6 @@ export interface ExportOptions {
   onFile?: (path: string) => void;
   /** Format-specific options. */
   [option: string]: unknown;
-}
-
-/** One output file: a relative '/'-separated path and its bytes (several chunks are written in order). */
-export interface ExportedFile {
-  path: string;
-  /** The bytes, or (images encoded on other threads) a promise of them. */
-  data: Uint8Array | readonly Uint8Array[] | Promise<Uint8Array>;
-  /**
-   * Called by the consumer once it no longer needs `data` (written, or copied): the exporter may
-   * then reuse that memory for a later file. A consumer that keeps `data` never calls it.
-   */
-  release?: () => void;
 }
 
 export interface DatasetFormat {

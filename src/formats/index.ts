@@ -4,7 +4,9 @@ import { cifarFormat } from './cifar/index.js';
 import { cifarBinaryFormat } from './cifar-binary/index.js';
 import { hfParquetFormat } from './hf-parquet/index.js';
 import type { DatasetSource } from '../sources/file-tree.js';
-import type { DatasetFormat, DatasetView, ExportedFile, ExportOptions, FormatImportOptions, ImportedDataset } from './format.js';
+import type { DatasetFormat, ExportOptions, FormatImportOptions, ImportedDataset } from './format.js';
+import type { DatasetView } from '../model/view.js';
+import type { ExportedFile } from '../sources/file-tree.js';
 import { imagenetFormat, imagenetWithSubsetDirsFormat } from './imagenet/index.js';
 import { imagenetTxtFormat } from './imagenet-txt/index.js';
 import { mnistFormat } from './mnist/index.js';
@@ -86,4 +88,6 @@ export async function* exportFiles(dataset: DatasetView, format: string, options
   }
 }
 
-export type { ChannelOrder, DatasetFormat, DatasetInfos, DatasetView, ExportedFile, ExportOptions, FormatImportOptions, ImportedDataset } from './format.js';
+export type { DatasetFormat, ExportOptions, FormatImportOptions, ImportedDataset } from './format.js';
+export type { ChannelOrder, DatasetInfos, DatasetView } from '../model/view.js';
+export type { ExportedFile } from '../sources/file-tree.js';

@@ -10,7 +10,7 @@ import { archiveSource, isArchiveFileName, type ArchiveSourceOptions } from '../
 import { DecodeBudget, type ImportLimits } from '../limits.js';
 import { CifarkitError, DatasetExportError, ErrorCode, UsageError } from '../errors.js';
 import { countingTree, safeOutputPath, type DatasetSource, type FileEntry, type FileTree } from '../sources/file-tree.js';
-import type { ExportedFile } from '../formats/format.js';
+import type { ExportedFile } from '../sources/file-tree.js';
 import { killPoint, recoverStaging, removeStaleTemps, stagingPrefix } from './staging.js';
 
 /**

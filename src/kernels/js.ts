@@ -2,7 +2,7 @@
  * The pure-TypeScript pixel kernels: the fallback when WebAssembly is unavailable, and the
  * reference the wasm kernels are tested against (both must give identical bytes).
  */
-import type { PixelKernels } from './pixels.js';
+import type { PixelKernels } from './types.js';
 
 export const jsKernels: PixelKernels = {
   name: 'js',

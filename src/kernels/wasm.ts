@@ -5,7 +5,7 @@
  * and scalar (assembly/index.ts) for runtimes without wasm SIMD. Each module is under 4 KiB, the
  * limit browsers set for synchronous compilation on the main thread.
  */
-import type { PixelKernels } from './pixels.js';
+import type { PixelKernels } from './types.js';
 import { KERNELS_SIMD_WASM_BASE64, KERNELS_WASM_BASE64 } from './wasm/kernels.generated.js';
 
 export interface KernelExports {

@@ -29,7 +29,7 @@
 import type { DatasetItem } from '../model/item.js';
 import { Image } from '../image/image.js';
 import { ErrorCode, UsageError } from '../errors.js';
-import type { DatasetView } from '../formats/format.js';
+import type { DatasetView } from '../model/view.js';
 import { MAX_DECODE_PIXELS } from '../image/codecs.js';
 import { drawText, GLYPH_HEIGHT, textWidth, type RgbCanvas } from './font.js';
 

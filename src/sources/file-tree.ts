@@ -4,6 +4,7 @@
  *
  * The core builds trees from in-memory files (this module); `src/io/` builds them from disk.
  */
+import type { CifarkitError } from '../errors.js';
 import { DatasetExportError, DatasetImportError, ErrorCode, UsageError } from '../errors.js';
 import { DecodeBudget, resolveLimits, type ImportLimits } from '../limits.js';
 
@@ -212,3 +213,21 @@ export function safeOutputPath(path: string, what = 'file name'): string {
   if (kept.length === 0) refuse('names no file');
   return kept.join('/');
 }
+
+/** One output file: a relative '/'-separated path and its bytes (several chunks are written in order). */
+export interface ExportedFile {
+  path: string;
+  /** The bytes, or (images encoded on other threads) a promise of them. */
+  data: Uint8Array | readonly Uint8Array[] | Promise<Uint8Array>;
+  /**
+   * Called by the consumer once it no longer needs `data` (written, or copied): the exporter may
+   * then reuse that memory for a later file. A consumer that keeps `data` never calls it.
+   */
+  release?: () => void;
+}
+
+/**
+ * A look at the first bytes of an archive member before it is collected (see `archiveSource`'s
+ * `checkMember`): an error refuses the member; null lets it in.
+ */
+export type MemberCheck = (path: string, head: Uint8Array, archive: string) => CifarkitError | null;

@@ -12,7 +12,7 @@
  * (Datumaro merges per-image results pairwise with equal weights, which drifts from these exact
  * values when the image count is not a power of two.)
  */
-import type { Dataset } from '../dataset/dataset.js';
+import type { DatasetView } from '../model/view.js';
 import type { DatasetItem } from '../model/item.js';
 import { ErrorCode, UsageError } from '../errors.js';
 import { statsKernels } from '../kernels/stats.js';
@@ -105,7 +105,7 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** `datum stats` for a dataset: see the module comment. */
-export function datasetStatistics(dataset: Dataset, options: StatisticsOptions = {}): DatasetStatistics {
+export function datasetStatistics(dataset: DatasetView, options: StatisticsOptions = {}): DatasetStatistics {
   if (options === null || typeof options !== 'object') throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'datasetStatistics options must be an object');
   const onItem = typeof options.onItem === 'function' ? options.onItem : null;
   const k = statsKernels();

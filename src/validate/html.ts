@@ -3,7 +3,7 @@
  * duplicate pair side by side (images inline as PNG data URLs, made by the package's PNG encoder).
  */
 import type { DatasetItem } from '../model/item.js';
-import type { DatasetView } from '../formats/format.js';
+import type { DatasetView } from '../model/view.js';
 import { encodeImage } from '../image/codecs.js';
 import type { ValidationReport } from './index.js';
 

@@ -3,7 +3,7 @@
  * Datumaro's classification label checks (./labels.ts) and exact and near-duplicate images
  * within and across subsets (./duplicates.ts). Pure computation: no I/O.
  */
-import type { DatasetView } from '../formats/format.js';
+import type { DatasetView } from '../model/view.js';
 import { ErrorCode, UsageError } from '../errors.js';
 import { getBackend } from '../kernels/pixels.js';
 import { duplicatePairs, findDuplicates, type DuplicateOptions, type DuplicatePair } from './duplicates.js';

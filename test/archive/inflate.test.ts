@@ -6,7 +6,10 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as api from '../../src/index.js';
-import { setRuntimeGunzip } from '../../src/archive/inflate.js';
+import { installPlatform, platform } from '../../src/platform/index.js';
+
+/** Stands for a runtime with or without node:zlib. */
+const setRuntimeGunzip = (gunzip: typeof nodeGunzip | null) => installPlatform({ ...platform(), gunzip: gunzip ?? undefined });
 import { nodeGunzip } from '../../src/io/node-zlib.js';
 // @ts-expect-error plain JS helpers shared with the Deno and Chromium suites
 import { describeDataset } from '../runtimes/cases.mjs';

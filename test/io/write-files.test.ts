@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { writeFiles } from '../../src/io/node-fs.js';
-import type { ExportedFile } from '../../src/formats/format.js';
+import type { ExportedFile } from '../../src/sources/file-tree.js';
 import { expectCifarkitError, noise } from '../helpers.js';
 
 const dirs: string[] = [];

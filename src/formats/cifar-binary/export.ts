@@ -18,7 +18,9 @@ import { DatasetExportError, ErrorCode } from '../../errors.js';
 import { kernels } from '../../kernels/pixels.js';
 import { utf8Bytes } from '../common.js';
 import { safeOutputPath } from '../../sources/file-tree.js';
-import type { DatasetView, ExportedFile, ExportOptions } from '../format.js';
+import type { ExportOptions } from '../format.js';
+import type { DatasetView } from '../../model/view.js';
+import type { ExportedFile } from '../../sources/file-tree.js';
 import { BATCH_EXT, COARSE_NAMES_FILE, FINE_NAMES_FILE, IMAGE_SIZE, MAX_LABELS, META_10_FILE, PIXEL_BYTES, RECORD_10, RECORD_100 } from './constants.js';
 
 function unsupported(detail: string, item?: DatasetItem): DatasetExportError {

@@ -23,7 +23,9 @@ import { kernels } from '../../kernels/pixels.js';
 import { DType, NdArray } from '../../pickle/ndarray.js';
 import { PyTuple, writePickleChunks, type PyWritable, type WritePickleOptions } from '../../pickle/writer.js';
 import { splitExt } from '../../sources/file-tree.js';
-import type { ChannelOrder, DatasetInfos, DatasetView, ExportedFile, ExportOptions } from '../format.js';
+import type { ExportOptions } from '../format.js';
+import type { ChannelOrder, DatasetInfos, DatasetView } from '../../model/view.js';
+import type { ExportedFile } from '../../sources/file-tree.js';
 import { DATASET_META_FILE, IMAGE_SIZE, META_100_FILE, META_10_FILE } from './constants.js';
 
 /** CIFAR-specific export options. */

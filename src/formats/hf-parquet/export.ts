@@ -21,7 +21,9 @@ import { DatasetExportError, ErrorCode, UsageError } from '../../errors.js';
 import type { DatasetItem } from '../../model/item.js';
 import { encodeFor, imageExportSettings, imageExtFor } from '../common.js';
 import { safeOutputPath } from '../../sources/file-tree.js';
-import type { DatasetView, ExportedFile, ExportOptions } from '../format.js';
+import type { ExportOptions } from '../format.js';
+import type { DatasetView } from '../../model/view.js';
+import type { ExportedFile } from '../../sources/file-tree.js';
 import {
   CLASS_LABEL_TYPE,
   COARSE_LABEL_COLUMN,

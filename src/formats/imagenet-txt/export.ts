@@ -8,7 +8,9 @@
 import { DatasetExportError, ErrorCode } from '../../errors.js';
 import { datasetMetaBytes, DATASET_META_FILE, encodeFor, imageExportSettings, imageExtFor, utf8Bytes } from '../common.js';
 import { safeOutputPath } from '../../sources/file-tree.js';
-import type { DatasetView, ExportedFile, ExportOptions } from '../format.js';
+import type { ExportOptions } from '../format.js';
+import type { DatasetView } from '../../model/view.js';
+import type { ExportedFile } from '../../sources/file-tree.js';
 import { DEFAULT_IMAGE_EXT, IMAGE_DIR, LABELS_FILE, LIST_EXT } from './layout.js';
 
 /** The list entry of an item: `<id><ext>`, quoted when the id has whitespace (Datumaro quotes only then). */

@@ -11,7 +11,9 @@
 import { DatasetExportError, ErrorCode } from '../../errors.js';
 import { encodeFor, imageExportSettings, imageExtFor } from '../common.js';
 import { safeOutputPath } from '../../sources/file-tree.js';
-import type { DatasetView, ExportedFile, ExportOptions } from '../format.js';
+import type { ExportOptions } from '../format.js';
+import type { DatasetView } from '../../model/view.js';
+import type { ExportedFile } from '../../sources/file-tree.js';
 import { DEFAULT_IMAGE_EXT, exportName, NO_LABEL_DIR } from './layout.js';
 
 async function* exportTree(dataset: DatasetView, options: ExportOptions, withSubsetDirs: boolean): AsyncIterable<ExportedFile> {

@@ -17,7 +17,9 @@ import type { DatasetItem } from '../../model/item.js';
 import { DatasetExportError, ErrorCode } from '../../errors.js';
 import { datasetMetaBytes, DATASET_META_FILE, utf8Bytes } from '../common.js';
 import { safeOutputPath } from '../../sources/file-tree.js';
-import type { DatasetView, ExportedFile, ExportOptions } from '../format.js';
+import type { ExportOptions } from '../format.js';
+import type { DatasetView } from '../../model/view.js';
+import type { ExportedFile } from '../../sources/file-tree.js';
 import {
   GZ,
   IMAGE_SIZE,
