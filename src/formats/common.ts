@@ -4,7 +4,7 @@
  */
 import { DatasetExportError, DatasetImportError, ErrorCode, UsageError } from '../errors.js';
 import type { Image } from '../image/image.js';
-import type { LabelCategories } from '../model/annotations.js';
+import { LabelCategories } from '../model/annotations.js';
 import { codecForExt, encodeImage, SUPPORTED_IMAGE_EXTS } from '../image/codecs.js';
 import type { ImageEncoder } from '../image/encoder-pool.js';
 import type { ExportOptions } from './format.js';
@@ -117,14 +117,71 @@ export function parseDatasetMeta(bytes: Uint8Array, file: string): string[] {
     if (meta.label_map === null || typeof meta.label_map !== 'object' || Array.isArray(meta.label_map)) {
       throw new DatasetImportError(ErrorCode.DATASET_META_INVALID, 'expected an object of index -> name', { file, field: 'label_map' });
     }
-    for (const name of Object.values(meta.label_map as Record<string, unknown>)) add(name, 'label_map');
+    const map = meta.label_map as Record<string, unknown>;
+    // In the file's order, as Python's dict keeps it (a JS object puts integer-like keys first, ascending).
+    for (const key of topLevelKeysOf(text, 'label_map') ?? Object.keys(map)) add(map[key], 'label_map');
   }
   return names;
 }
 
-/** dataset_meta.json as Datumaro's `save_meta_file` writes it for label-only datasets. */
-export function datasetMetaBytes(labels: LabelCategories): Uint8Array {
-  return utf8Bytes(`${JSON.stringify({ labels: labels.items.map((l) => l.name) }, null, 2)}\n`);
+/**
+ * The keys of the object under `field` of a JSON document's top-level object, in the order the
+ * text has them (a key given twice counts where it first stands; its value is the last, as in
+ * Python); null when there is no such object. `text` must be valid JSON (JSON.parse said so).
+ * One pass, a stack of the open brackets: O(length).
+ */
+function topLevelKeysOf(text: string, field: string): string[] | null {
+  const open: string[] = []; // '{' or '['
+  let keys: string[] | null = null;
+  const seen = new Set<string>();
+  let expectKey = false; // the next string is a key (just after '{', or after ',' in an object)
+  let fieldNext = false; // the top-level key just read is `field`: its value comes next
+  let inField = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (expectKey) {
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        if (open.length === 1) fieldNext = key === field;
+        else if (open.length === 2 && inField && !seen.has(key)) {
+          seen.add(key);
+          keys!.push(key);
+        }
+      }
+      i = j;
+      expectKey = false;
+    } else if (c === '{' || c === '[') {
+      if (open.length === 1 && fieldNext && c === '{') {
+        inField = true;
+        keys = [];
+        seen.clear();
+      }
+      fieldNext = false;
+      open.push(c);
+      expectKey = c === '{';
+    } else if (c === '}' || c === ']') {
+      open.pop();
+      if (open.length === 1) inField = false;
+    } else if (c === ',') {
+      expectKey = open[open.length - 1] === '{';
+      if (open.length === 1) fieldNext = false;
+    } else if (c === ':' || c === 'n' || c === 't' || c === 'f' || (c >= '0' && c <= '9') || c === '-') {
+      // a scalar value at the top level ends `field`'s chance (e.g. "label_map": null)
+      if (open.length === 1 && c !== ':') fieldNext = false;
+    }
+  }
+  return keys;
+}
+
+/**
+ * dataset_meta.json as Datumaro's `save_meta_file` writes it for label-only datasets: the names
+ * in a `labels` list, indented by 2, no newline at the end (its `dump_json_file`).
+ */
+export function datasetMetaBytes(labels: LabelCategories | readonly string[]): Uint8Array {
+  const names = labels instanceof LabelCategories ? labels.items.map((l) => l.name) : labels;
+  return utf8Bytes(JSON.stringify({ labels: names }, null, 2));
 }
 
 /** Compares strings by Unicode code points (as Python does), not UTF-16 units. */

@@ -1,4 +1,5 @@
 /** The registry of dataset formats and format detection. */
+import { assertLabelsInRange } from '../model/labels.js';
 import { DatasetExportError, DatasetImportError, ErrorCode, UsageError } from '../errors.js';
 import { cifarFormat } from './cifar/index.js';
 import { cifarBinaryFormat } from './cifar-binary/index.js';
@@ -77,6 +78,8 @@ export async function* exportFiles(dataset: DatasetView, format: string, options
   if (typeof format !== 'string') throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'the format must be a string such as "cifar"');
   const f = byName(format);
   if (!f.export) throw new DatasetExportError(ErrorCode.EXPORT_UNSUPPORTED, `format '${f.name}' cannot be written`);
+  // The one label check of every export: exporters may index the categories by any label.
+  assertLabelsInRange(dataset);
   const onFile = typeof options.onFile === 'function' ? options.onFile : null;
   if (!onFile) {
     yield* f.export(dataset, options);

@@ -42,10 +42,22 @@ describe('importFrom refuses bad arguments and non-datasets clearly', () => {
       ['dataset_meta.json'],
     );
     await expectCifarkitError(
-      () => Dataset.importFrom({ 'batches.meta': meta, 'dataset_meta.json': bytes('{"label_map": {"0": "a", "2": "b"}}') }),
+      () => Dataset.importFrom({ 'batches.meta': meta, 'dataset_meta.json': bytes('{"label_map": {"0": "a", "2": 7}}') }),
       'DATASET_META_INVALID',
-      ['dataset_meta.json', "'2'"],
+      ['dataset_meta.json', 'label_map'],
     );
+  });
+
+  it("dataset_meta.json by Datumaro's rule (parse_meta_file), as for every other format", async () => {
+    const labelsOf = async (json: string) => (await Dataset.importFrom({ 'batches.meta': meta, 'dataset_meta.json': bytes(json) })).labels.items.map((l) => l.name);
+    // `labels` first, then the values of `label_map` in file order, each name once; the keys are not indices.
+    expect(await labelsOf('{"labels": ["a"], "label_map": {"0": "b"}}')).toEqual(['a', 'b']);
+    expect(await labelsOf('{"label_map": {"1": "b", "0": "a"}}')).toEqual(['b', 'a']);
+    expect(await labelsOf('{"label_map": {"0": "a", "2": "b"}}')).toEqual(['a', 'b']);
+    expect(await labelsOf('{"labels": ["a", "b"], "label_map": {"0": "a"}}')).toEqual(['a', 'b']);
+    // Brackets, quotes and escapes inside strings, nested values and a key given twice do not confuse the order.
+    expect(await labelsOf(String.raw`{"x": {"label_map": {"9": "no"}}, "labels": ["q{\"[", "z"], "label_map": {"2": "c", "k\"}": "d", "0": "a", "2": "e"}}`)).toEqual(['q{"[', 'z', 'e', 'd', 'a']);
+    expect(await labelsOf('{"label_map": {}, "labels": ["only"]}')).toEqual(['only']);
   });
 });
 

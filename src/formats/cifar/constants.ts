@@ -5,7 +5,6 @@
 
 export const META_10_FILE = 'batches.meta';
 export const META_100_FILE = 'meta';
-export const DATASET_META_FILE = 'dataset_meta.json';
 /** Images without an `image_sizes` entry are this many pixels high and wide. */
 export const IMAGE_SIZE = 32;
 /** How many folder levels below the given path the meta file is searched for (as Datumaro). */

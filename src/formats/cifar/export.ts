@@ -26,7 +26,8 @@ import { splitExt } from '../../sources/file-tree.js';
 import type { ExportOptions } from '../format.js';
 import type { ChannelOrder, DatasetInfos, DatasetView } from '../../model/view.js';
 import type { ExportedFile } from '../../sources/file-tree.js';
-import { DATASET_META_FILE, IMAGE_SIZE, META_100_FILE, META_10_FILE } from './constants.js';
+import { IMAGE_SIZE, META_100_FILE, META_10_FILE } from './constants.js';
+import { datasetMetaBytes, DATASET_META_FILE } from '../common.js';
 
 /** CIFAR-specific export options. */
 export interface CifarExportOptions extends ExportOptions {
@@ -194,7 +195,7 @@ export async function* exportCifar(dataset: DatasetView, options: CifarExportOpt
   yield { path: cifar100 ? META_100_FILE : META_10_FILE, data: writePickleChunks(meta, pickleOptions) };
 
   if (options.saveDatasetMeta) {
-    yield { path: DATASET_META_FILE, data: new TextEncoder().encode(JSON.stringify({ labels: names }, null, 2)) };
+    yield { path: DATASET_META_FILE, data: datasetMetaBytes(names) };
   }
 
   for (const subset of subsets) {
@@ -211,12 +212,6 @@ export async function* exportCifar(dataset: DatasetView, options: CifarExportOpt
       seen.add(filename);
       filenames.push(filename);
       const label = item.annotations.find((a) => a.type === 'label');
-      if (label && label.label >= labels.length) {
-        throw new DatasetExportError(ErrorCode.LABEL_OUT_OF_RANGE, `label ${label.label} is not an index into the ${labels.length} label categories`, {
-          item: item.id,
-          field: 'labels',
-        });
-      }
       fine.push(label ? label.label : null);
       const parent = label ? labels[label.label]!.parent : '';
       coarse.push(label && parent ? coarseIndex.get(parent)! : null);

@@ -22,7 +22,8 @@ import { basename, budgetOf, joinPath, splitExt, type DatasetSource, type FileTr
 import type { FormatImportOptions, ImportedDataset } from '../format.js';
 import type { ChannelOrder } from '../../model/view.js';
 import { WarningCode, type ImportWarning } from '../../warnings.js';
-import { CIFAR10_LABELS, DATASET_META_FILE, IMAGE_SIZE } from './constants.js';
+import { CIFAR10_LABELS, IMAGE_SIZE } from './constants.js';
+import { DATASET_META_FILE, parseDatasetMeta } from '../common.js';
 import { findLayout, type CifarLayout } from './layout.js';
 
 interface Categories {
@@ -82,37 +83,6 @@ function categoriesFrom(names: string[], file: string, field: string): LabelCate
     cats.add(name);
   });
   return cats;
-}
-
-/** dataset_meta.json: `{"labels": [...]}` or `{"label_map": {"0": "cat", ...}}`. */
-function parseDatasetMeta(bytes: Uint8Array, file: string): string[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (err) {
-    throw new DatasetImportError(ErrorCode.DATASET_META_INVALID, `not valid UTF-8 JSON: ${(err as Error).message}`, { file, cause: err });
-  }
-  const meta = json as { labels?: unknown; label_map?: unknown };
-  if (meta && typeof meta === 'object' && meta.label_map && typeof meta.label_map === 'object' && !Array.isArray(meta.label_map)) {
-    const entries = Object.entries(meta.label_map as Record<string, unknown>);
-    const names: string[] = new Array(entries.length);
-    for (const [key, name] of entries) {
-      const i = Number(key);
-      if (!Number.isInteger(i) || i < 0 || i >= entries.length || names[i] !== undefined || typeof name !== 'string') {
-        throw new DatasetImportError(
-          ErrorCode.DATASET_META_INVALID,
-          `label_map must map the indices 0..${entries.length - 1} to names; entry '${key}' does not fit`,
-          { file, field: 'label_map' },
-        );
-      }
-      names[i] = name;
-    }
-    return names;
-  }
-  if (meta && typeof meta === 'object' && Array.isArray(meta.labels) && meta.labels.every((l) => typeof l === 'string')) {
-    return meta.labels as string[];
-  }
-  throw new DatasetImportError(ErrorCode.DATASET_META_INVALID, 'expected {"labels": [names]} or {"label_map": {"0": name, ...}}', { file });
 }
 
 async function loadCategories(tree: FileTree, layout: CifarLayout, budget: DecodeBudget): Promise<Categories> {

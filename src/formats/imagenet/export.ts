@@ -23,13 +23,6 @@ async function* exportTree(dataset: DatasetView, options: ExportOptions, withSub
     for (const item of dataset.getSubset(subset)) {
       if (!item.media) continue;
       const labelIndices = [...new Set(item.annotations.filter((a) => a.type === 'label').map((a) => a.label))].sort((a, b) => a - b);
-      for (const i of labelIndices) {
-        if (i >= names.length) {
-          throw new DatasetExportError(ErrorCode.LABEL_OUT_OF_RANGE, `label ${i} is not an index into the ${names.length} label categories`, {
-            item: item.id,
-          });
-        }
-      }
       const folders = labelIndices.length > 0 ? labelIndices.map((i) => names[i]!) : [NO_LABEL_DIR];
       const ext = imageExtFor(item.media, settings);
       const base = exportName(item.id);

@@ -87,9 +87,7 @@ export async function* exportMnist(dataset: DatasetView, options: MnistExportOpt
     items.forEach((item, i) => {
       const first = item.annotations.find((a) => a.type === 'label');
       if (first === undefined) labels[i] = NONE_LABEL;
-      else if (first.label >= names.length) {
-        throw new DatasetExportError(ErrorCode.LABEL_OUT_OF_RANGE, `label ${first.label} is not an index into the ${names.length} label categories`, { item: item.id });
-      } else if (first.label >= NONE_LABEL) throw unsupported(`label ${first.label} does not fit: MNIST labels are bytes and ${NONE_LABEL} means 'no label'`, item);
+      else if (first.label >= NONE_LABEL) throw unsupported(`label ${first.label} does not fit: MNIST labels are bytes and ${NONE_LABEL} means 'no label'`, item);
       else labels[i] = first.label;
     });
     yield { path: safeOutputPath(`${prefix}${LABELS_SUFFIX}${gzName}`, `the labels file of subset '${subset}'`), data: pack(labelsFileBytes(labels)) };
