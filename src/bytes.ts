@@ -33,3 +33,19 @@ export function crc32(data: Uint8Array, crc = 0): number {
   for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
   return ~c >>> 0;
 }
+
+/**
+ * When `count` byte arrays (`at(0)`, `at(1)`, ...) of `bytesEach` bytes each are consecutive
+ * views of one buffer, in order (the images of an imported subset are): the whole range as one
+ * view, for a single kernel call over all of them. Otherwise (or for none) null.
+ */
+export function contiguousRun(count: number, at: (n: number) => Uint8Array, bytesEach: number): Uint8Array | null {
+  if (count === 0) return null;
+  const first = at(0);
+  if (first.length !== bytesEach) return null;
+  for (let n = 1; n < count; n++) {
+    const d = at(n);
+    if (d.buffer !== first.buffer || d.byteOffset !== first.byteOffset + n * bytesEach || d.length !== bytesEach) return null;
+  }
+  return new Uint8Array(first.buffer, first.byteOffset, count * bytesEach);
+}

@@ -176,3 +176,16 @@ export class DatasetExportError extends CifarkitError {
 export class UsageError extends CifarkitError {
   override name = 'UsageError';
 }
+
+/**
+ * The errors of one kind in a format's files, made alike: `const invalid = importErrors(ErrorCode.IDX_INVALID)`,
+ * then `throw invalid(file, 'detail', { index })`.
+ */
+export function importErrors(code: ErrorCode): (file: string, detail: string, where?: Omit<CifarkitErrorOptions, 'file'>) => DatasetImportError {
+  return (file, detail, where = {}) => new DatasetImportError(code, detail, { ...where, file });
+}
+
+/** An item (or dataset) a format cannot write: EXPORT_UNSUPPORTED, naming the item when there is one. */
+export function exportUnsupported(detail: string, item?: { readonly id: string }): DatasetExportError {
+  return new DatasetExportError(ErrorCode.EXPORT_UNSUPPORTED, detail, item ? { item: item.id } : {});
+}

@@ -15,7 +15,7 @@
  * down) finds the dataset folder as it does on disk.
  */
 import { concatBytes } from '../bytes.js';
-import { DatasetImportError, ErrorCode, UsageError, type CifarkitError } from '../errors.js';
+import { DatasetImportError, ErrorCode, UsageError } from '../errors.js';
 import { DEFAULT_LIMITS, DecodeBudget, resolveLimits } from '../limits.js';
 import type { DatasetSource, MemberCheck } from '../sources/file-tree.js';
 import { gunzipStream } from './inflate.js';

@@ -8,7 +8,6 @@ import { DatasetExportError, ErrorCode, UsageError } from '../errors.js';
 import { countingTree, isMemoryFiles, memoryTree, safeOutputPath, type DatasetSource, type MemoryFiles } from '../sources/file-tree.js';
 import type { ExportOptions } from '../formats/format.js';
 import type { ChannelOrder, DatasetInfos } from '../model/view.js';
-import type { ExportedFile } from '../sources/file-tree.js';
 import type { ImportWarning } from '../warnings.js';
 import { DecodeBudget, resolveLimits, type ImportLimits } from '../limits.js';
 import { detectFormats, exportFiles, importSource } from '../formats/index.js';

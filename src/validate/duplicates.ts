@@ -4,6 +4,7 @@
  * pair within a Hamming distance, by xor + popcount over the hashes (src/kernels/hash.ts);
  * no image bytes are compared pairwise. Within a subset and across subsets alike.
  */
+import { contiguousRun } from '../bytes.js';
 import { ErrorCode, UsageError } from '../errors.js';
 import type { DatasetItem } from '../model/item.js';
 import { hashKernels } from '../kernels/hash.js';
@@ -129,11 +130,8 @@ function hashItems(items: readonly DatasetItem[]): HashedItems {
       end++;
     }
     const count = end - start;
-    let src: Uint8Array;
-    const last = items[hashedItems[end - 1]!]!.media!.data;
-    if (last.buffer === first.data.buffer && last.byteOffset === first.data.byteOffset + (count - 1) * bytes && isContiguous(items, hashedItems, start, end)) {
-      src = new Uint8Array(first.data.buffer, first.data.byteOffset, count * bytes);
-    } else {
+    let src = contiguousRun(count, (j) => items[hashedItems[start + j]!]!.media!.data, bytes);
+    if (!src) {
       src = new Uint8Array(count * bytes);
       for (let j = start; j < end; j++) src.set(items[hashedItems[j]!]!.media!.data, (j - start) * bytes);
     }
@@ -176,15 +174,6 @@ export function findDuplicates(items: readonly DatasetItem[], options: Duplicate
     return true;
   });
   return { pairs, hashed: hashedItems.length, truncated, threshold };
-}
-
-function isContiguous(items: readonly DatasetItem[], idx: number[], start: number, end: number): boolean {
-  const first = items[idx[start]!]!.media!.data;
-  for (let j = start + 1; j < end; j++) {
-    const d = items[idx[j]!]!.media!.data;
-    if (d.buffer !== first.buffer || d.byteOffset !== first.byteOffset + (j - start) * first.length) return false;
-  }
-  return true;
 }
 
 /** The pairs with item keys. */

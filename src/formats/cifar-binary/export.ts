@@ -13,8 +13,9 @@
  * here, so `saveMedia: false` does not apply; `imageExt` neither. Item ids are not stored: a
  * re-import names items by their record index.
  */
+import { contiguousRun } from '../../bytes.js';
 import type { DatasetItem } from '../../model/item.js';
-import { DatasetExportError, ErrorCode } from '../../errors.js';
+import { exportUnsupported } from '../../errors.js';
 import { kernels } from '../../kernels/pixels.js';
 import { utf8Bytes } from '../common.js';
 import { safeOutputPath } from '../../sources/file-tree.js';
@@ -23,18 +24,14 @@ import type { DatasetView } from '../../model/view.js';
 import type { ExportedFile } from '../../sources/file-tree.js';
 import { BATCH_EXT, COARSE_NAMES_FILE, FINE_NAMES_FILE, IMAGE_SIZE, MAX_LABELS, META_10_FILE, PIXEL_BYTES, RECORD_10, RECORD_100 } from './constants.js';
 
-function unsupported(detail: string, item?: DatasetItem): DatasetExportError {
-  return new DatasetExportError(ErrorCode.EXPORT_UNSUPPORTED, detail, item ? { item: item.id } : {});
-}
-
 /** A names file: one name a line. Each name must read back as itself (the reader trims lines). */
 function namesFile(names: readonly string[], file: string, what: string): Uint8Array {
   if (names.length > MAX_LABELS) {
-    throw unsupported(`${names.length} ${what} do not fit: a record's label is one byte (at most ${MAX_LABELS} names)`);
+    throw exportUnsupported(`${names.length} ${what} do not fit: a record's label is one byte (at most ${MAX_LABELS} names)`);
   }
   for (const name of names) {
     if (name === '' || /[\r\n]/.test(name) || name.trim() !== name) {
-      throw unsupported(`${what.replace(/s$/, '')} ${JSON.stringify(name)} cannot be a line of ${file} (empty, a line break, or spaces at an end)`);
+      throw exportUnsupported(`${what.replace(/s$/, '')} ${JSON.stringify(name)} cannot be a line of ${file} (empty, a line break, or spaces at an end)`);
     }
   }
   return utf8Bytes(names.map((n) => `${n}\n`).join(''));
@@ -44,13 +41,9 @@ function namesFile(names: readonly string[], file: string, what: string): Uint8A
 function writeChw(items: DatasetItem[], out: Uint8Array, at: number): void {
   const pixels = IMAGE_SIZE * IMAGE_SIZE;
   const k = kernels();
-  const first = items[0]?.media?.data;
-  const contiguous =
-    first !== undefined &&
-    items.every((it) => it.media!.channels === 3) &&
-    items.every((it, n) => it.media!.data.buffer === first.buffer && it.media!.data.byteOffset === first.byteOffset + n * PIXEL_BYTES);
-  if (contiguous) {
-    k.hwcToChw(new Uint8Array(first.buffer, first.byteOffset, items.length * PIXEL_BYTES), out.subarray(at, at + items.length * PIXEL_BYTES), pixels, items.length);
+  const run = items.every((it) => it.media!.channels === 3) ? contiguousRun(items.length, (n) => items[n]!.media!.data, PIXEL_BYTES) : null;
+  if (run) {
+    k.hwcToChw(run, out.subarray(at, at + items.length * PIXEL_BYTES), pixels, items.length);
     return;
   }
   items.forEach((it, n) => {
@@ -79,22 +72,22 @@ export async function* exportCifarBinary(dataset: DatasetView, _options: ExportO
   }
 
   for (const subset of dataset.subsets()) {
-    if (subset === '' || subset.startsWith('.')) throw unsupported(`subset '${subset}' cannot name a file '<subset>${BATCH_EXT}' (empty or a leading dot)`);
+    if (subset === '' || subset.startsWith('.')) throw exportUnsupported(`subset '${subset}' cannot name a file '<subset>${BATCH_EXT}' (empty or a leading dot)`);
     const path = safeOutputPath(`${subset}${BATCH_EXT}`, `the batch file of subset '${subset}'`);
     const items = dataset.getSubset(subset);
     const fine = new Uint8Array(items.length);
     const coarse = new Uint8Array(items.length);
     items.forEach((item, i) => {
       const m = item.media;
-      if (!m) throw unsupported(`the item has no image: every record of the binary version holds one`, item);
-      if (m.height !== IMAGE_SIZE || m.width !== IMAGE_SIZE) throw unsupported(`the image is ${m.height}x${m.width}: the binary version holds 32x32 images only`, item);
-      if (m.channels !== 3 && m.channels !== 1) throw unsupported(`the image has ${m.channels} channels: RGB or grayscale only`, item);
+      if (!m) throw exportUnsupported(`the item has no image: every record of the binary version holds one`, item);
+      if (m.height !== IMAGE_SIZE || m.width !== IMAGE_SIZE) throw exportUnsupported(`the image is ${m.height}x${m.width}: the binary version holds 32x32 images only`, item);
+      if (m.channels !== 3 && m.channels !== 1) throw exportUnsupported(`the image has ${m.channels} channels: RGB or grayscale only`, item);
       const label = item.annotations.find((a) => a.type === 'label');
-      if (!label) throw unsupported('the item has no label: every record of the binary version holds one', item);
+      if (!label) throw exportUnsupported('the item has no label: every record of the binary version holds one', item);
       fine[i] = label.label;
       if (cifar100) {
         const parent = labels[label.label]!.parent;
-        if (parent === '') throw unsupported(`label '${names[label.label]}' has no superclass, which a CIFAR-100 record needs (its coarse label byte)`, item);
+        if (parent === '') throw exportUnsupported(`label '${names[label.label]}' has no superclass, which a CIFAR-100 record needs (its coarse label byte)`, item);
         coarse[i] = coarseNames.indexOf(parent);
       }
     });

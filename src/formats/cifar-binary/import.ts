@@ -9,7 +9,7 @@
 import { Label, LabelCategories } from '../../model/annotations.js';
 import { DatasetItem } from '../../model/item.js';
 import { Image } from '../../image/image.js';
-import { CifarkitError, DatasetImportError, ErrorCode } from '../../errors.js';
+import { CifarkitError, DatasetImportError, ErrorCode, importErrors } from '../../errors.js';
 import { CIFAR10_LABELS } from '../cifar/constants.js';
 import { chwToHwcInPlace } from '../cifar/import.js';
 import { decodeUtf8 } from '../common.js';
@@ -18,9 +18,7 @@ import type { ImportedDataset } from '../format.js';
 import { COARSE_NAMES_FILE, FINE_NAMES_FILE, IMAGE_SIZE, META_10_FILE, PIXEL_BYTES, RECORD_10, RECORD_100 } from './constants.js';
 import { findBinaryLayout, subsetOf, type BinaryLayout } from './layout.js';
 
-function invalid(file: string, detail: string, where: { index?: number; item?: string } = {}): DatasetImportError {
-  return new DatasetImportError(ErrorCode.CIFAR_BINARY_INVALID, detail, { file, ...where });
-}
+const invalid = importErrors(ErrorCode.CIFAR_BINARY_INVALID);
 
 /**
  * A label-names file: one name a line (LF or CRLF), spaces around a name dropped, empty lines at

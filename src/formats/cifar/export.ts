@@ -16,6 +16,7 @@
  * - `filenames`: id + image extension; `labels`: the first label's index, None when unlabelled;
  *   `batch_label` as Datumaro writes it.
  */
+import { contiguousRun } from '../../bytes.js';
 import { DatasetExportError, ErrorCode, UsageError } from '../../errors.js';
 import type { DatasetItem } from '../../model/item.js';
 import type { Image } from '../../image/image.js';
@@ -126,10 +127,9 @@ function pixelData(items: DatasetItem[], pool: BlockPool, swapRB: boolean): { da
     const rgb = items.every((i) => i.media!.channels === 3);
     if (rgb && items.length > 0) {
       // One kernel call when the images are consecutive views of one buffer (an imported subset).
-      const first = items[0]!.media!.data;
-      const contiguous = items.every((it, n) => it.media!.data.buffer === first.buffer && it.media!.data.byteOffset === first.byteOffset + n * 3 * pixels);
-      if (contiguous) {
-        kernels().hwcToChw(new Uint8Array(first.buffer, first.byteOffset, items.length * 3 * pixels), block, pixels, items.length, swapRB);
+      const run = contiguousRun(items.length, (n) => items[n]!.media!.data, 3 * pixels);
+      if (run) {
+        kernels().hwcToChw(run, block, pixels, items.length, swapRB);
         return { data: new NdArray().init([items.length, 3 * pixels], new DType('u1'), false, block), sizes: null, block };
       }
     }

@@ -44,10 +44,6 @@ interface SubsetResult {
   batchLabel: string | null;
 }
 
-function invalid(code: ErrorCode, detail: string, where: { file: string; field?: string; index?: number; item?: string }): DatasetImportError {
-  return new DatasetImportError(code, detail, where);
-}
-
 async function readDict(tree: FileTree, path: string, budget: DecodeBudget): Promise<PyDict> {
   return readPickleDict(await tree.read(path), tree.display(path), budget);
 }
@@ -55,7 +51,7 @@ async function readDict(tree: FileTree, path: string, budget: DecodeBudget): Pro
 function readPickleDict(bytes: Uint8Array, file: string, budget: DecodeBudget): PyDict {
   const value = readPickle(bytes, { file, budget });
   if (!isDict(value)) {
-    throw invalid(ErrorCode.CIFAR_INVALID_BATCH, `expected a pickled dict, found a ${pyTypeName(value)}`, { file });
+    throw new DatasetImportError(ErrorCode.CIFAR_INVALID_BATCH, `expected a pickled dict, found a ${pyTypeName(value)}`, { file });
   }
   return value;
 }
@@ -66,12 +62,12 @@ function listField(dict: PyDict, field: string, file: string): PyValue[] | null 
   if (v === undefined || v === null) return null;
   if (Array.isArray(v)) return v;
   if (v instanceof NdArray && v.shape.length === 1) return ndarrayToList(v);
-  throw invalid(ErrorCode.CIFAR_INVALID_BATCH, `expected a list, found a ${pyTypeName(v)}`, { file, field });
+  throw new DatasetImportError(ErrorCode.CIFAR_INVALID_BATCH, `expected a list, found a ${pyTypeName(v)}`, { file, field });
 }
 
 function textList(values: PyValue[], file: string, field: string): string[] {
   return values.map((v, index) => {
-    if (!isTextLike(v)) throw invalid(ErrorCode.CIFAR_INVALID_BATCH, `expected a string, found a ${pyTypeName(v)}`, { file, field, index });
+    if (!isTextLike(v)) throw new DatasetImportError(ErrorCode.CIFAR_INVALID_BATCH, `expected a string, found a ${pyTypeName(v)}`, { file, field, index });
     return pyText(v);
   });
 }
@@ -79,7 +75,7 @@ function textList(values: PyValue[], file: string, field: string): string[] {
 function categoriesFrom(names: string[], file: string, field: string): LabelCategories {
   const cats = new LabelCategories();
   names.forEach((name, index) => {
-    if (cats.find(name) >= 0) throw invalid(ErrorCode.CIFAR_INVALID_BATCH, `label name '${name}' appears twice`, { file, field, index });
+    if (cats.find(name) >= 0) throw new DatasetImportError(ErrorCode.CIFAR_INVALID_BATCH, `label name '${name}' appears twice`, { file, field, index });
     cats.add(name);
   });
   return cats;
@@ -104,7 +100,7 @@ async function loadCategories(tree: FileTree, layout: CifarLayout, budget: Decod
     else if (fine) [names, namesFile] = [textList(fine, file, 'fine_label_names'), 'fine_label_names'];
     if (coarseNames) coarse = textList(coarseNames, file, 'coarse_label_names');
     if (!names) {
-      throw invalid(ErrorCode.CIFAR_INVALID_BATCH, "the meta file has neither 'label_names' nor 'fine_label_names'", { file });
+      throw new DatasetImportError(ErrorCode.CIFAR_INVALID_BATCH, "the meta file has neither 'label_names' nor 'fine_label_names'", { file });
     }
     namesFile = `${file}|${namesFile}`;
   }
@@ -137,10 +133,10 @@ function parseSizes(dict: PyDict, file: string): [number, number][] | null {
     const flat = ndarrayToList(v);
     pairs = Array.from({ length: v.shape[0]! }, (_, i) => [flat[2 * i]!, flat[2 * i + 1]!]);
   } else if (Array.isArray(v)) pairs = v;
-  else throw invalid(ErrorCode.CIFAR_INVALID_BATCH, `expected a list of (height, width), found a ${pyTypeName(v)}`, { file, field: 'image_sizes' });
+  else throw new DatasetImportError(ErrorCode.CIFAR_INVALID_BATCH, `expected a list of (height, width), found a ${pyTypeName(v)}`, { file, field: 'image_sizes' });
   return pairs.map((p, index) => {
     const ok = Array.isArray(p) && p.length === 2 && p.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0);
-    if (!ok) throw invalid(ErrorCode.CIFAR_INVALID_BATCH, 'expected a (height, width) pair of non-negative integers', { file, field: 'image_sizes', index });
+    if (!ok) throw new DatasetImportError(ErrorCode.CIFAR_INVALID_BATCH, 'expected a (height, width) pair of non-negative integers', { file, field: 'image_sizes', index });
     return p as [number, number];
   });
 }
@@ -178,27 +174,27 @@ function parsePixels(dict: PyDict, file: string, count: number, ids: (i: number)
         }
         rowLen = block.length / rows;
       } else {
-        throw invalid(ErrorCode.CIFAR_INVALID_BATCH, `a ${data.dtype.name} array of shape (${data.shape}) holds no images`, { file, field: 'data' });
+        throw new DatasetImportError(ErrorCode.CIFAR_INVALID_BATCH, `a ${data.dtype.name} array of shape (${data.shape}) holds no images`, { file, field: 'data' });
       }
     }
   } else if (Array.isArray(data)) {
     rows = data.length;
     rowBytes = (i) => elementBytes(data[i]!);
   } else {
-    throw invalid(ErrorCode.CIFAR_INVALID_BATCH, `expected a numpy array, found a ${pyTypeName(data)}`, { file, field: 'data' });
+    throw new DatasetImportError(ErrorCode.CIFAR_INVALID_BATCH, `expected a numpy array, found a ${pyTypeName(data)}`, { file, field: 'data' });
   }
   if (rows === 0) return null;
   if (rows !== count) {
-    throw invalid(ErrorCode.CIFAR_LENGTH_MISMATCH, `'data' holds ${rows} images but 'filenames'/'labels' have ${count} entries`, { file, field: 'data' });
+    throw new DatasetImportError(ErrorCode.CIFAR_LENGTH_MISMATCH, `'data' holds ${rows} images but 'filenames'/'labels' have ${count} entries`, { file, field: 'data' });
   }
   if (sizes && sizes.length !== rows) {
-    throw invalid(ErrorCode.CIFAR_LENGTH_MISMATCH, `'image_sizes' has ${sizes.length} entries but 'data' holds ${rows} images`, { file, field: 'image_sizes' });
+    throw new DatasetImportError(ErrorCode.CIFAR_LENGTH_MISMATCH, `'image_sizes' has ${sizes.length} entries but 'data' holds ${rows} images`, { file, field: 'image_sizes' });
   }
   if (block && !sizes) {
     // The common case (every CIFAR producer without image_sizes): rows of 32x32 images in one
     // block. One shared size record, no per-row views: they would be 60,000 objects of garbage.
     if (rowLen !== 3 * IMAGE_SIZE * IMAGE_SIZE) {
-      throw invalid(
+      throw new DatasetImportError(
         ErrorCode.CIFAR_IMAGE_SIZE_MISMATCH,
         `the image has ${rowLen} bytes but its size ${IMAGE_SIZE}x${IMAGE_SIZE} needs 3*${IMAGE_SIZE}*${IMAGE_SIZE} = ${3 * IMAGE_SIZE * IMAGE_SIZE}`,
         { file, index: 0, item: ids(0), field: 'data' },
@@ -225,7 +221,7 @@ function parsePixels(dict: PyDict, file: string, count: number, ids: (i: number)
     }
     const [height, width] = sizeOf(i);
     if (chw.length !== 3 * height * width) {
-      throw invalid(
+      throw new DatasetImportError(
         ErrorCode.CIFAR_IMAGE_SIZE_MISMATCH,
         `the image has ${chw.length} bytes but its size ${height}x${width} needs 3*${height}*${width} = ${3 * height * width}`,
         { file, index: i, item: ids(i), field: 'data' },
@@ -353,7 +349,7 @@ async function importSubset(
   const filenames = filenamesRaw ? textList(filenamesRaw, file, 'filenames') : null;
 
   if (filenames && labels && labels.length !== filenames.length) {
-    throw invalid(ErrorCode.CIFAR_LENGTH_MISMATCH, `'${labelsField}' has ${labels.length} entries but 'filenames' has ${filenames.length}`, {
+    throw new DatasetImportError(ErrorCode.CIFAR_LENGTH_MISMATCH, `'${labelsField}' has ${labels.length} entries but 'filenames' has ${filenames.length}`, {
       file,
       field: labelsField,
     });
@@ -362,7 +358,7 @@ async function importSubset(
   const dataRows = data instanceof NdArray ? (data.size === 0 ? 0 : data.length) : Array.isArray(data) ? data.length : 0;
   const count = filenames?.length ?? labels?.length ?? dataRows;
   if (coarse && coarse.length > 0 && coarse.length !== count) {
-    throw invalid(ErrorCode.CIFAR_LENGTH_MISMATCH, `'coarse_labels' has ${coarse.length} entries but the batch has ${count} items`, {
+    throw new DatasetImportError(ErrorCode.CIFAR_LENGTH_MISMATCH, `'coarse_labels' has ${coarse.length} entries but the batch has ${count} items`, {
       file,
       field: 'coarse_labels',
     });
@@ -400,7 +396,7 @@ async function importSubset(
   const given: string[] = new Array(count);
   for (let i = 0; i < count; i++) {
     given[i] = ids(i);
-    if (given[i] === '') throw invalid(ErrorCode.CIFAR_INVALID_BATCH, 'the file name gives an empty item id', { file, index: i, field: 'filenames' });
+    if (given[i] === '') throw new DatasetImportError(ErrorCode.CIFAR_INVALID_BATCH, 'the file name gives an empty item id', { file, index: i, field: 'filenames' });
   }
   const unique = uniqueIds(given, file, subset, filenames, warnings);
   let offset = 0;
@@ -413,7 +409,7 @@ async function importSubset(
     if (label !== null) {
       if (typeof label !== 'number' || !Number.isInteger(label) || label < 0 || label >= cats.labels.length) {
         const shown = typeof label === 'number' || typeof label === 'bigint' ? String(label) : pyTypeName(label);
-        throw invalid(
+        throw new DatasetImportError(
           ErrorCode.LABEL_OUT_OF_RANGE,
           `label ${shown} is not an index into the ${cats.labels.length} label categories`,
           { file, index: i, item: id, field: labelsField },
@@ -423,7 +419,7 @@ async function importSubset(
       const parent = coarse?.[i] ?? null;
       if (parent !== null && cats.coarse) {
         if (typeof parent !== 'number' || !Number.isInteger(parent) || parent < 0 || parent >= cats.coarse.length) {
-          throw invalid(ErrorCode.LABEL_OUT_OF_RANGE, `coarse label ${String(parent)} is not an index into the ${cats.coarse.length} coarse label names`, {
+          throw new DatasetImportError(ErrorCode.LABEL_OUT_OF_RANGE, `coarse label ${String(parent)} is not an index into the ${cats.coarse.length} coarse label names`, {
             file,
             index: i,
             item: id,

@@ -17,8 +17,7 @@
  */
 import { ByteWriter, parquetWrite } from 'hyparquet-writer/src/index.js';
 import { gzipSync } from 'fflate';
-import { DatasetExportError, ErrorCode, UsageError } from '../../errors.js';
-import type { DatasetItem } from '../../model/item.js';
+import { DatasetExportError, ErrorCode, exportUnsupported, UsageError } from '../../errors.js';
 import { encodeFor, imageExportSettings, imageExtFor } from '../common.js';
 import { safeOutputPath } from '../../sources/file-tree.js';
 import type { ExportOptions } from '../format.js';
@@ -52,10 +51,6 @@ export interface HfParquetExportOptions extends ExportOptions {
 /** The exporter's `created_by`: the writing library, as pyarrow writes 'parquet-cpp-arrow version N'. */
 const CREATED_BY = 'hyparquet-writer (cifarkit hf_parquet)';
 
-function unsupported(detail: string, item?: DatasetItem): DatasetExportError {
-  return new DatasetExportError(ErrorCode.EXPORT_UNSUPPORTED, detail, item ? { item: item.id } : {});
-}
-
 /** The features JSON of the files, as datasets' `Features.to_dict()` gives it. */
 export function featuresJson(names: string[], coarseNames: string[] | null): string {
   const classLabel = (n: string[]) => ({ names: n, _type: CLASS_LABEL_TYPE });
@@ -88,7 +83,7 @@ export async function* exportHfParquet(dataset: DatasetView, options: HfParquetE
 
   for (const subset of dataset.subsets()) {
     if (!SPLIT_NAME_RE.test(subset)) {
-      throw unsupported(`subset '${subset}' is not a Hugging Face split name (letters, digits and '_', parts joined by '.'); rename it first`);
+      throw exportUnsupported(`subset '${subset}' is not a Hugging Face split name (letters, digits and '_', parts joined by '.'); rename it first`);
     }
     const items = dataset.getSubset(subset);
     const images: ({ bytes: Uint8Array | Promise<Uint8Array>; path: string } | null)[] = [];
@@ -107,10 +102,10 @@ export async function* exportHfParquet(dataset: DatasetView, options: HfParquetE
         images.push(null);
         continue;
       }
-      if (item.media.width === 0 || item.media.height === 0) throw unsupported(`the image is ${item.media.height}x${item.media.width}: an image file needs pixels`, item);
+      if (item.media.width === 0 || item.media.height === 0) throw exportUnsupported(`the image is ${item.media.height}x${item.media.width}: an image file needs pixels`, item);
       const ext = imageExtFor(item.media, settings);
       const path = item.id + ext;
-      if (seen.has(path)) throw unsupported(`two items of subset '${subset}' would both be named '${path}'`, item);
+      if (seen.has(path)) throw exportUnsupported(`two items of subset '${subset}' would both be named '${path}'`, item);
       seen.add(path);
       images.push({ bytes: encodeFor(item.media, ext, settings), path });
     }

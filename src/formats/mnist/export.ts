@@ -14,7 +14,7 @@
  */
 import { gzipSync } from 'fflate';
 import type { DatasetItem } from '../../model/item.js';
-import { DatasetExportError, ErrorCode } from '../../errors.js';
+import { exportUnsupported } from '../../errors.js';
 import { datasetMetaBytes, DATASET_META_FILE, utf8Bytes } from '../common.js';
 import { safeOutputPath } from '../../sources/file-tree.js';
 import type { ExportOptions } from '../format.js';
@@ -42,10 +42,6 @@ export interface MnistExportOptions extends ExportOptions {
   compress?: boolean;
 }
 
-function unsupported(detail: string, item?: DatasetItem): DatasetExportError {
-  return new DatasetExportError(ErrorCode.EXPORT_UNSUPPORTED, detail, item ? { item: item.id } : {});
-}
-
 /** One image's gray bytes (a copy for RGB, the image's own bytes for gray). */
 function grayPixels(item: DatasetItem): Uint8Array {
   const m = item.media!;
@@ -58,7 +54,7 @@ function grayPixels(item: DatasetItem): Uint8Array {
 
 function checkMetaString(s: string, item: DatasetItem): void {
   if ([...s].length > META_CHARS || s.includes('\0')) {
-    throw unsupported(`an id of more than ${META_CHARS} characters (or with a NUL) cannot be stored in <subset>-meta.gz, which Datumaro reads as '<U${META_CHARS}' strings`, item);
+    throw exportUnsupported(`an id of more than ${META_CHARS} characters (or with a NUL) cannot be stored in <subset>-meta.gz, which Datumaro reads as '<U${META_CHARS}' strings`, item);
   }
 }
 
@@ -72,14 +68,14 @@ export async function* exportMnist(dataset: DatasetView, options: MnistExportOpt
     // labels.txt is read line by line, stripped, empty lines skipped; dataset_meta.json wins over it.
     const lossy = /[\r\n]/.test(name) || (!options.saveDatasetMeta && (name.trim() !== name || name === ''));
     if (lossy) {
-      throw unsupported(
+      throw exportUnsupported(
         `label name ${JSON.stringify(name)} cannot be a line of ${LABEL_NAMES_FILE} (a line break; or, without saveDatasetMeta, empty or with spaces at an end)`,
       );
     }
   }
 
   for (const subset of dataset.subsets()) {
-    if (subset === '' || subset.includes('/')) throw unsupported(`subset '${subset}' cannot name an MNIST file '<subset>${LABELS_SUFFIX}' (empty or with a '/')`);
+    if (subset === '' || subset.includes('/')) throw exportUnsupported(`subset '${subset}' cannot name an MNIST file '<subset>${LABELS_SUFFIX}' (empty or with a '/')`);
     const prefix = prefixOfSubset(subset);
     const items = dataset.getSubset(subset);
 
@@ -87,7 +83,7 @@ export async function* exportMnist(dataset: DatasetView, options: MnistExportOpt
     items.forEach((item, i) => {
       const first = item.annotations.find((a) => a.type === 'label');
       if (first === undefined) labels[i] = NONE_LABEL;
-      else if (first.label >= NONE_LABEL) throw unsupported(`label ${first.label} does not fit: MNIST labels are bytes and ${NONE_LABEL} means 'no label'`, item);
+      else if (first.label >= NONE_LABEL) throw exportUnsupported(`label ${first.label} does not fit: MNIST labels are bytes and ${NONE_LABEL} means 'no label'`, item);
       else labels[i] = first.label;
     });
     yield { path: safeOutputPath(`${prefix}${LABELS_SUFFIX}${gzName}`, `the labels file of subset '${subset}'`), data: pack(labelsFileBytes(labels)) };
@@ -97,14 +93,14 @@ export async function* exportMnist(dataset: DatasetView, options: MnistExportOpt
     if (withMedia.length > 0) {
       if (withMedia.length !== items.length) {
         const missing = items.find((i) => !i.media)!;
-        throw unsupported(`the item has no image but others of subset '${subset}' have: an idx3 file needs an image for every label`, missing);
+        throw exportUnsupported(`the item has no image but others of subset '${subset}' have: an idx3 file needs an image for every label`, missing);
       }
       const first = withMedia[0]!.media!;
       size = [first.height, first.width];
       for (const item of withMedia) {
         const m = item.media!;
         if (m.height !== first.height || m.width !== first.width) {
-          throw unsupported(
+          throw exportUnsupported(
             `the image is ${m.height}x${m.width} but item '${withMedia[0]!.id}' of subset '${subset}' is ${first.height}x${first.width}; an idx3 file holds images of one size`,
             item,
           );

@@ -3,7 +3,7 @@ import type { DecodeBudget } from '../../limits.js';
 import { Label, LabelCategories } from '../../model/annotations.js';
 import { DatasetItem } from '../../model/item.js';
 import { Image } from '../../image/image.js';
-import { CifarkitError, DatasetImportError, ErrorCode } from '../../errors.js';
+import { CifarkitError, DatasetImportError, ErrorCode, importErrors } from '../../errors.js';
 import { DATASET_META_FILE, decodeUtf8, parseDatasetMeta } from '../common.js';
 import { budgetOf, joinPath, type DatasetSource, type FileTree } from '../../sources/file-tree.js';
 import type { ImportedDataset } from '../format.js';
@@ -44,9 +44,7 @@ async function loadCategories(tree: FileTree, root: string): Promise<LabelCatego
   return cats;
 }
 
-function invalid(file: string, detail: string): DatasetImportError {
-  return new DatasetImportError(ErrorCode.IDX_INVALID, detail, { file });
-}
+const invalid = importErrors(ErrorCode.IDX_INVALID);
 
 /** Splits the pixel bytes into per-item (height, width): from the meta rows when they give sizes, else from the header. */
 function imageSizes(images: ReturnType<typeof parseImagesFile>, count: number, meta: string[][] | null, file: string, metaFile: string): [number, number][] {
