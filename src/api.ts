@@ -12,9 +12,9 @@ export { readPickle, allowedGlobals, type ReadPickleOptions } from './pickle/rea
 export { writePickle, writePickleChunks, PyTuple, type PyWritable, type WritePickleOptions } from './pickle/writer.js';
 export { NdArray, DType } from './pickle/ndarray.js';
 export type { PyValue, PyDict } from './pickle/values.js';
-export { formatNames } from './formats/index.js';
+export { formatNames, type ExportOptionsMap } from './formats/index.js';
 export type { MemoryFiles } from './sources/file-tree.js';
-export type { ExportOptions } from './formats/format.js';
+export type { ExportOptions, ImageExportOptions, FormatName } from './formats/format.js';
 export type { ExportedFile } from './sources/file-tree.js';
 export type { ChannelOrder, DatasetInfos } from './model/view.js';
 export { WarningCode, type ImportWarning } from './warnings.js';

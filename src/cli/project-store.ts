@@ -123,6 +123,6 @@ export async function projectDataset(project: string, options: ImportOptions = {
   const datasets: Dataset[] = [];
   for (const s of config.sources) datasets.push(await Dataset.importFrom(nodePath.resolve(project, s.path), s.format, options));
   // spread-ok: one dataset per source of the project config
-  const dataset = datasets.length === 1 ? datasets[0]! : Dataset.merge(...datasets);
+  const dataset = datasets.length === 1 ? datasets[0]! : Dataset.merge(...datasets).dataset;
   return { dataset, sources: config.sources };
 }

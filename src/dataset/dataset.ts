@@ -6,12 +6,11 @@ import { checkCifarMember } from '../formats/cifar/layout.js';
 import { concatBytes } from '../bytes.js';
 import { DatasetExportError, ErrorCode, UsageError } from '../errors.js';
 import { countingTree, isMemoryFiles, memoryTree, safeOutputPath, type DatasetSource, type MemoryFiles } from '../sources/file-tree.js';
-import type { ExportOptions } from '../formats/format.js';
 import type { ChannelOrder, DatasetInfos } from '../model/view.js';
 import type { ImportWarning } from '../warnings.js';
 import { DecodeBudget, resolveLimits, type ImportLimits } from '../limits.js';
-import { detectFormats, exportFiles, importSource } from '../formats/index.js';
-import { ENCODER_OPTION } from '../formats/common.js';
+import { detectFormats, exportFiles, importSource, type ExportOptionsMap } from '../formats/index.js';
+import type { ExportOptions, FormatName } from '../formats/format.js';
 import type { EncoderPool } from '../image/encoder-pool.js';
 import { platform, type FileSystemAccess } from '../platform/index.js';
 import { LabelCategories } from '../model/annotations.js';
@@ -93,6 +92,13 @@ function frozenInfos(infos: Record<string, unknown> | undefined): DatasetInfos {
   return Object.freeze({ ...(infos ?? {}) });
 }
 
+/** What `Dataset.merge` returns: the merged dataset, and the items it found twice but not identical. */
+export interface MergeResult {
+  readonly dataset: Dataset;
+  /** The items found twice, not identical, of which the first was kept (empty when none). */
+  readonly conflicts: readonly MergeConflict[];
+}
+
 export class Dataset implements Iterable<DatasetItem> {
   /** The format the dataset was imported from, if any. */
   readonly format: string | null;
@@ -109,7 +115,8 @@ export class Dataset implements Iterable<DatasetItem> {
 
   private constructor(items: DatasetItem[], labels: LabelCategories, subsets: string[] | null, format: string | null, infos: DatasetInfos = frozenInfos(undefined)) {
     this.itemList = items;
-    this.labels = labels;
+    // A dataset's categories are read-only: the datasets made from this one share them.
+    this.labels = labels.seal();
     this.format = format;
     this.infos = infos;
     const names = subsets ? [...subsets] : [];
@@ -125,7 +132,8 @@ export class Dataset implements Iterable<DatasetItem> {
 
   /** A dataset from items in memory. */
   static fromIterable(items: Iterable<DatasetItem>, options: FromIterableOptions = {}): Dataset {
-    const labels = options.labels instanceof LabelCategories ? options.labels : LabelCategories.fromIterable(options.labels ?? []);
+    // The caller's own categories stay theirs to add to: the dataset gets a read-only copy.
+    const labels = options.labels instanceof LabelCategories ? (options.labels.readOnly ? options.labels : options.labels.clone()) : LabelCategories.fromIterable(options.labels ?? []);
     if (options.infos !== undefined && (options.infos === null || typeof options.infos !== 'object' || Array.isArray(options.infos))) {
       throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'infos must be an object of name -> value');
     }
@@ -136,7 +144,7 @@ export class Dataset implements Iterable<DatasetItem> {
    * Reads a dataset from a path (Node, Deno) or from in-memory files (every runtime):
    * `Record<string, Uint8Array>`, `Map`, or `File[]`/`FileList`. The format is detected when omitted.
    */
-  static async importFrom(input: DatasetInput, format?: string, options: ImportOptions = {}): Promise<Dataset> {
+  static async importFrom(input: DatasetInput, format?: FormatName, options: ImportOptions = {}): Promise<Dataset> {
     if (options === null || typeof options !== 'object') throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'importFrom options must be an object');
     const { channelOrder } = options;
     if (channelOrder !== undefined && channelOrder !== 'rgb' && channelOrder !== 'bgr') {
@@ -163,7 +171,7 @@ export class Dataset implements Iterable<DatasetItem> {
    * The formats whose detectors recognise the input (same inputs as `importFrom`), in detection
    * order: the first is the one `importFrom` would use; empty when none does.
    */
-  static async detect(input: DatasetInput, options: ImportOptions = {}): Promise<string[]> {
+  static async detect(input: DatasetInput, options: ImportOptions = {}): Promise<FormatName[]> {
     const source = await openSource(input, options, 'detect');
     if ((await source.tree.kind(source.start)) === null) {
       throw new UsageError(ErrorCode.FILE_NOT_FOUND, 'no such file or folder', { file: source.tree.display(source.start) || source.tree.label });
@@ -176,27 +184,25 @@ export class Dataset implements Iterable<DatasetItem> {
    * go to a temporary sibling folder that replaces `dir` only when complete. A non-empty `dir`
    * is refused unless `options.overwrite`. Returns the number of files written.
    */
-  async export(dir: string, format: string, options: ExportOptions = {}): Promise<number> {
+  async export<F extends FormatName>(dir: string, format: F, options: ExportOptionsMap[F] = {}): Promise<number> {
     if (typeof dir !== 'string' || dir === '') throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'export needs an output folder path');
     const fs = requireFileSystem('export to a folder');
     const pool = this.encoderPool(options);
     try {
-      const withPool = pool ? { ...options, [ENCODER_OPTION]: pool } : options;
-      return await fs.writeFiles(dir, exportFiles(this, format, withPool), { overwrite: options.overwrite === true });
+      return await fs.writeFiles(dir, exportFiles(this, format, options, pool ? { encoder: pool } : {}), { overwrite: options.overwrite === true });
     } finally {
       await pool?.close();
     }
   }
 
   /** The files of an export, in memory: path -> bytes (every runtime; e.g. to zip in a browser). */
-  async exportToFiles(format: string, options: ExportOptions = {}): Promise<Map<string, Uint8Array>> {
+  async exportToFiles<F extends FormatName>(format: F, options: ExportOptionsMap[F] = {}): Promise<Map<string, Uint8Array>> {
     const out = new Map<string, Uint8Array>();
     const pool = this.encoderPool(options);
     // Images encoded on other threads arrive later: their places in the map are kept in order.
     const pending: Promise<void>[] = [];
     try {
-      const withPool = pool ? { ...options, [ENCODER_OPTION]: pool } : options;
-      for await (const file of exportFiles(this, format, withPool)) {
+      for await (const file of exportFiles(this, format, options, pool ? { encoder: pool } : {})) {
         const path = safeOutputPath(file.path);
         if (out.has(path)) throw new DatasetExportError(ErrorCode.UNSAFE_PATH, `two items would both be written to '${path}'`, { file: path });
         const data = file.data;
@@ -266,14 +272,41 @@ export class Dataset implements Iterable<DatasetItem> {
     return this.itemList.length;
   }
 
-  /** The items of one subset. */
+  /** The items of one subset, in dataset order (a new array; empty for an unknown subset). */
   getSubset(name: string): DatasetItem[] {
-    return this.itemList.filter((i) => i.subset === name);
+    return this.index().bySubset.get(name)?.slice() ?? [];
   }
 
-  /** The item with this id (in the given subset, or the first one found). */
+  /**
+   * The item with this id in the given subset, or (no subset given) the first item with this id;
+   * undefined when there is none. O(1): an index is built on the first call.
+   */
   get(id: string, subset?: string): DatasetItem | undefined {
-    return this.itemList.find((i) => i.id === id && (subset === undefined || i.subset === subset));
+    const index = this.index();
+    if (subset === undefined) return index.firstById.get(id);
+    return index.byKey.get(subset)?.get(id);
+  }
+
+  private lookup: { bySubset: Map<string, DatasetItem[]>; byKey: Map<string, Map<string, DatasetItem>>; firstById: Map<string, DatasetItem> } | null = null;
+
+  /** The lookup tables of get/getSubset, built once (the items never change). */
+  private index(): NonNullable<Dataset['lookup']> {
+    if (this.lookup) return this.lookup;
+    const bySubset = new Map<string, DatasetItem[]>();
+    const byKey = new Map<string, Map<string, DatasetItem>>();
+    const firstById = new Map<string, DatasetItem>();
+    for (const item of this.itemList) {
+      let list = bySubset.get(item.subset);
+      let ids = byKey.get(item.subset);
+      if (!list || !ids) {
+        bySubset.set(item.subset, (list = []));
+        byKey.set(item.subset, (ids = new Map()));
+      }
+      list.push(item);
+      if (!ids.has(item.id)) ids.set(item.id, item);
+      if (!firstById.has(item.id)) firstById.set(item.id, item);
+    }
+    return (this.lookup = { bySubset, byKey, firstById });
   }
 
   [Symbol.iterator](): Iterator<DatasetItem> {
@@ -300,7 +333,6 @@ export class Dataset implements Iterable<DatasetItem> {
     return this.checksums;
   }
 
-  private conflicts: readonly MergeConflict[] = [];
   private warnings: readonly ImportWarning[] = [];
 
   /**
@@ -310,11 +342,6 @@ export class Dataset implements Iterable<DatasetItem> {
    */
   get importWarnings(): readonly ImportWarning[] {
     return this.warnings;
-  }
-
-  /** The items `Dataset.merge` found twice, not identical, and kept the first of (empty otherwise). */
-  get mergeConflicts(): readonly MergeConflict[] {
-    return this.conflicts;
   }
 
   private static fromParts(parts: DatasetParts, format: string | null, infos: DatasetInfos): Dataset {
@@ -343,19 +370,23 @@ export class Dataset implements Iterable<DatasetItem> {
    * `remove_duplicates` (options: see their `*Options` types; `parseTransformArgs` turns a
    * Datumaro command line into options). Images are shared, never copied (`resize` makes new ones).
    */
-  transform<N extends TransformName>(name: N, options: TransformOptionsMap[N]): Dataset;
-  transform(name: string, options?: object): Dataset;
-  transform(name: string, options: object = {}): Dataset {
-    return Dataset.fromParts(applyTransform(this, name, options), this.format, this.infos);
+  transform<N extends TransformName>(name: N, ...options: {} extends TransformOptionsMap[N] ? [options?: TransformOptionsMap[N]] : [options: TransformOptionsMap[N]]): Dataset {
+    return Dataset.fromParts(applyTransform(this, name, options[0] ?? {}), this.format, this.infos);
   }
 
   /**
    * The union of datasets: label categories joined by name (the first dataset's order, then new
    * names), every annotation re-indexed by name, items matched by (subset, id). Two items with
    * the same key that are identical (labels, attributes, image size and pixels) become one; if
-   * not, the first is kept and the pair is listed in `mergeConflicts`. Images are shared.
+   * not, the first is kept and the pair is listed in `conflicts`. Images are shared.
+   *
+   * @example
+   * ```ts
+   * const { dataset, conflicts } = Dataset.merge(cifar, extra);
+   * if (conflicts.length > 0) console.warn(`${conflicts.length} items differ; the first dataset's were kept`);
+   * ```
    */
-  static merge(...datasets: Dataset[]): Dataset {
+  static merge(...datasets: Dataset[]): MergeResult {
     datasets.forEach((ds, i) => {
       if (!(ds instanceof Dataset)) throw new UsageError(ErrorCode.INVALID_ARGUMENT, `Dataset.merge takes datasets; argument ${i} is not one`);
     });
@@ -364,8 +395,7 @@ export class Dataset implements Iterable<DatasetItem> {
     // infos: the first dataset's value of each name wins, as items do
     // spread-ok: the datasets given to merge (its own arguments)
     const infos = Object.freeze(Object.assign({}, ...datasets.map((ds) => ds.infos).reverse()) as Record<string, unknown>);
-    const result = Dataset.fromParts(merged, formats.size === 1 ? datasets[0]!.format : null, infos);
-    result.conflicts = merged.conflicts;
-    return result;
+    const dataset = Dataset.fromParts(merged, formats.size === 1 ? datasets[0]!.format : null, infos);
+    return Object.freeze({ dataset, conflicts: Object.freeze([...merged.conflicts]) });
   }
 }

@@ -59,7 +59,7 @@ function difference(kept: DatasetItem, keptNames: string[], other: DatasetItem, 
   const a = sortedList(keptNames);
   const b = sortedList(otherNames);
   if (a !== b) return `different labels: ${a} vs ${b}`;
-  const annKey = (names: string[], anns: Annotation[]): string =>
+  const annKey = (names: string[], anns: readonly Annotation[]): string =>
     anns.map((ann, i) => `${names[i]}\u0000${canonical(ann.attributes)}`).sort().join('\u0001');
   if (annKey(keptNames, kept.annotations) !== annKey(otherNames, other.annotations)) return 'different label attributes';
   if (canonical(kept.attributes) !== canonical(other.attributes)) return 'different item attributes';

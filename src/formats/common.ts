@@ -7,7 +7,7 @@ import type { Image } from '../image/image.js';
 import { LabelCategories } from '../model/annotations.js';
 import { codecForExt, encodeImage, SUPPORTED_IMAGE_EXTS } from '../image/codecs.js';
 import type { ImageEncoder } from '../image/encoder-pool.js';
-import type { ExportOptions } from './format.js';
+import type { ExportContext, ImageExportOptions } from './format.js';
 
 export const DATASET_META_FILE = 'dataset_meta.json';
 
@@ -23,7 +23,7 @@ export interface ImageExportSettings {
 }
 
 /** Reads and checks `imageExt` (and the format-specific `jpegQuality`) of export options. */
-export function imageExportSettings(options: ExportOptions, defaultExt: string): ImageExportSettings {
+export function imageExportSettings(options: ImageExportOptions, defaultExt: string, context: ExportContext): ImageExportSettings {
   const { jpegQuality } = options;
   // '' counts as not given, as in Datumaro (`image_ext or src_ext or default`).
   const imageExt = options.imageExt === '' ? undefined : options.imageExt;
@@ -39,12 +39,8 @@ export function imageExportSettings(options: ExportOptions, defaultExt: string):
   if (jpegQuality !== undefined && (typeof jpegQuality !== 'number' || !Number.isInteger(jpegQuality) || jpegQuality < 1 || jpegQuality > 100)) {
     throw new UsageError(ErrorCode.INVALID_ARGUMENT, `jpegQuality must be an integer 1..100, got ${String(jpegQuality)}`);
   }
-  const encoder = options[ENCODER_OPTION] as ImageEncoder | undefined;
-  return { imageExt, defaultExt, jpegQuality, encoder };
+  return { imageExt, defaultExt, jpegQuality, encoder: context.encoder };
 }
-
-/** @internal The export option under which `Dataset.export` hands exporters its encoder pool. */
-export const ENCODER_OPTION = '__cifarkitEncoder';
 
 /**
  * The extension of an exported image, as Datumaro's `_find_image_ext`: the `imageExt` option,

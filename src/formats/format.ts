@@ -4,6 +4,7 @@ import type { ImportWarning } from '../warnings.js';
 import type { DatasetSource, ExportedFile } from '../sources/file-tree.js';
 import type { ChannelOrder, DatasetInfos, DatasetView } from '../model/view.js';
 import type { LabelCategories } from '../model/annotations.js';
+import type { ImageEncoder } from '../image/encoder-pool.js';
 
 // Until every importer takes them from the model (one home: src/model/view.ts).
 export type { ChannelOrder, DatasetInfos, DatasetView } from '../model/view.js';
@@ -26,7 +27,16 @@ export interface FormatImportOptions {
   channelOrder?: ChannelOrder;
 }
 
-/** Options every exporter understands (names as in Datumaro's exporters). */
+/**
+ * The names of the formats cifarkit reads (all of them) and writes (all but none): Datumaro's
+ * format names, plus `cifar_binary` and `hf_parquet` for the other CIFAR distributions.
+ */
+export type FormatName = 'cifar' | 'cifar_binary' | 'hf_parquet' | 'imagenet' | 'imagenet_with_subset_dirs' | 'imagenet_txt' | 'mnist';
+
+/**
+ * Options every exporter understands (names as in Datumaro's exporters). Each format's own
+ * options extend these: see `ExportOptionsMap`.
+ */
 export interface ExportOptions {
   /** Write the images (default true). */
   saveMedia?: boolean;
@@ -45,12 +55,22 @@ export interface ExportOptions {
   workers?: number;
   /** Called after each file is produced (with `Dataset.export`: handed to the writer), e.g. for a progress bar. */
   onFile?: (path: string) => void;
-  /** Format-specific options. */
-  [option: string]: unknown;
+}
+
+/** The options of the formats that write image files (imagenet, imagenet_with_subset_dirs, imagenet_txt, hf_parquet). */
+export interface ImageExportOptions extends ExportOptions {
+  /** JPEG quality 1..100 for '.jpg'/'.jpeg' images (default `JPEG_QUALITY`, 95). */
+  jpegQuality?: number;
+}
+
+/** @internal What `Dataset.export` hands an exporter beside the options: not a user's option. */
+export interface ExportContext {
+  /** Encodes images on other threads when the export made a pool (`workers`); absent: inline. */
+  readonly encoder?: ImageEncoder;
 }
 
 export interface DatasetFormat {
-  readonly name: string;
+  readonly name: FormatName;
   /** Whether the source looks like this format (cheap: no full read). */
   detect(source: DatasetSource): Promise<boolean>;
   /** Whether the importer and exporter take `channelOrder: 'bgr'` (planar pixels whose plane order is a choice). */
@@ -58,5 +78,5 @@ export interface DatasetFormat {
   /** Reads the dataset; throws a CifarkitError on bad input. */
   import(source: DatasetSource, options?: FormatImportOptions): Promise<ImportedDataset>;
   /** Writes the dataset as files, one at a time (so a writer can stream them to disk). */
-  export?(dataset: DatasetView, options: ExportOptions): AsyncIterable<ExportedFile>;
+  export?(dataset: DatasetView, options: ExportOptions, context: ExportContext): AsyncIterable<ExportedFile>;
 }

@@ -5,7 +5,10 @@ import { cifarFormat } from './cifar/index.js';
 import { cifarBinaryFormat } from './cifar-binary/index.js';
 import { hfParquetFormat } from './hf-parquet/index.js';
 import type { DatasetSource } from '../sources/file-tree.js';
-import type { DatasetFormat, ExportOptions, FormatImportOptions, ImportedDataset } from './format.js';
+import type { DatasetFormat, ExportContext, ExportOptions, FormatImportOptions, FormatName, ImageExportOptions, ImportedDataset } from './format.js';
+import type { CifarExportOptions } from './cifar/export.js';
+import type { HfParquetExportOptions } from './hf-parquet/export.js';
+import type { MnistExportOptions } from './mnist/export.js';
 import type { DatasetView } from '../model/view.js';
 import type { ExportedFile } from '../sources/file-tree.js';
 import { imagenetFormat, imagenetWithSubsetDirsFormat } from './imagenet/index.js';
@@ -23,8 +26,27 @@ import { mnistFormat } from './mnist/index.js';
  */
 const FORMATS: readonly DatasetFormat[] = [hfParquetFormat, mnistFormat, cifarBinaryFormat, imagenetTxtFormat, cifarFormat, imagenetWithSubsetDirsFormat, imagenetFormat];
 
-/** Names of the formats cifarkit can import. */
-export const formatNames: readonly string[] = FORMATS.map((f) => f.name);
+/** Names of the formats cifarkit can import, in detection order. */
+export const formatNames: readonly FormatName[] = Object.freeze(FORMATS.map((f) => f.name));
+
+/**
+ * Each format's export options: what `dataset.export(dir, format, options)` takes for that
+ * format, so a misspelled option is a compile error.
+ */
+export interface ExportOptionsMap {
+  cifar: CifarExportOptions;
+  cifar_binary: ExportOptions;
+  hf_parquet: HfParquetExportOptions;
+  imagenet: ImageExportOptions;
+  imagenet_with_subset_dirs: ImageExportOptions;
+  imagenet_txt: ImageExportOptions;
+  mnist: MnistExportOptions;
+}
+
+/** Whether a string names a format (FORMAT_UNKNOWN otherwise, where it is looked up). */
+export function isFormatName(name: unknown): name is FormatName {
+  return typeof name === 'string' && (formatNames as readonly string[]).includes(name);
+}
 
 function byName(name: string): DatasetFormat {
   const format = FORMATS.find((f) => f.name === name);
@@ -33,14 +55,14 @@ function byName(name: string): DatasetFormat {
 }
 
 /** The name of the first format that recognises the source, or null. */
-export async function detectFormat(source: DatasetSource): Promise<string | null> {
+export async function detectFormat(source: DatasetSource): Promise<FormatName | null> {
   for (const f of FORMATS) if (await f.detect(source)) return f.name;
   return null;
 }
 
 /** The names of every format whose detector recognises the source, in detection order. */
-export async function detectFormats(source: DatasetSource): Promise<string[]> {
-  const found: string[] = [];
+export async function detectFormats(source: DatasetSource): Promise<FormatName[]> {
+  const found: FormatName[] = [];
   for (const f of FORMATS) if (await f.detect(source)) found.push(f.name);
   return found;
 }
@@ -74,7 +96,7 @@ export async function importSource(source: DatasetSource, format?: string, optio
 }
 
 /** The files of the dataset in the named format, produced one at a time. */
-export async function* exportFiles(dataset: DatasetView, format: string, options: ExportOptions): AsyncIterable<ExportedFile> {
+export async function* exportFiles(dataset: DatasetView, format: string, options: ExportOptions, context: ExportContext = {}): AsyncIterable<ExportedFile> {
   if (typeof format !== 'string') throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'the format must be a string such as "cifar"');
   const f = byName(format);
   if (!f.export) throw new DatasetExportError(ErrorCode.EXPORT_UNSUPPORTED, `format '${f.name}' cannot be written`);
@@ -82,10 +104,10 @@ export async function* exportFiles(dataset: DatasetView, format: string, options
   assertLabelsInRange(dataset);
   const onFile = typeof options.onFile === 'function' ? options.onFile : null;
   if (!onFile) {
-    yield* f.export(dataset, options);
+    yield* f.export(dataset, options, context);
     return;
   }
-  for await (const file of f.export(dataset, options)) {
+  for await (const file of f.export(dataset, options, context)) {
     yield file;
     onFile(file.path);
   }

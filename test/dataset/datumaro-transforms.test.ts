@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Dataset, DatasetItem, Image, Label, parseTransformArgs } from '../../src/index.js';
+import { Dataset, DatasetItem, Image, Label, parseTransformArgs, type FormatName, type TransformName } from '../../src/index.js';
 import { setDifferenceOrder } from '../../src/dataset/transforms/ndr.js';
 import { resizeValues } from '../../src/dataset/transforms/resize.js';
 import { BACKENDS, expectCifarkitError, sha256, withBackend } from '../helpers.js';
@@ -88,7 +88,7 @@ const API_OPTIONS: Record<string, object> = {
 const inputs = new Map<string, Promise<Dataset>>();
 function input(c: Case): Promise<Dataset> {
   const key = `${c.input}|${c.format}`;
-  if (!inputs.has(key)) inputs.set(key, Dataset.importFrom(join(DIR, c.input), c.format));
+  if (!inputs.has(key)) inputs.set(key, Dataset.importFrom(join(DIR, c.input), c.format as FormatName));
   return inputs.get(key)!;
 }
 
@@ -141,11 +141,11 @@ const EXACT = FIXTURE.cases.filter((c) => c.transform !== 'resize');
 describe.each(EXACT.map((c) => [c.name, c] as const))('%s: as Datumaro', (_, c) => {
   it(`from the command line: ${c.transform} -- ${c.argv.join(' ')}`, async () => {
     const ds = await input(c);
-    expectSame(ds.transform(c.transform, parseTransformArgs(c.transform, c.argv)), c.expected, c.format === 'imagenet');
+    expectSame(ds.transform(c.transform as TransformName, parseTransformArgs(c.transform, c.argv)), c.expected, c.format === 'imagenet');
   });
   it('from the API options', async () => {
     const ds = await input(c);
-    expectSame(ds.transform(c.transform, API_OPTIONS[c.name]!), c.expected, c.format === 'imagenet');
+    expectSame(ds.transform(c.transform as TransformName, API_OPTIONS[c.name]!), c.expected, c.format === 'imagenet');
   });
 });
 

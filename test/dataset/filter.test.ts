@@ -200,7 +200,6 @@ describe('what a filtered dataset keeps', () => {
     expect(kept.subsets()).toEqual(['train', 'val']);
     expect(ds.filter('/item[annotation/label="dog"]').subsets()).toEqual(['train', 'test']);
     expect(kept.format).toBe(null);
-    expect(kept.mergeConflicts).toEqual([]);
   });
 
   it('the same images (no pixel copy), and the same items where nothing changed', () => {

@@ -23,7 +23,7 @@ describe('Dataset.merge', () => {
       labels: [['dog', 'animal'], ['bird', 'animal'], ['cat', 'animal']],
     });
     const c = Dataset.fromIterable([item('c1', 'val', null, 0)], { labels: ['frog'] });
-    const merged = Dataset.merge(a, b, c);
+    const { dataset: merged, conflicts } = Dataset.merge(a, b, c);
     expect(merged.labels.items).toEqual([
       { name: 'cat', parent: '' },
       { name: 'dog', parent: '' },
@@ -39,13 +39,13 @@ describe('Dataset.merge', () => {
     ]);
     expect([...merged].map((i) => i.annotations.map((x) => x.label))).toEqual([[0], [1], [1], [2, 0], [3]]);
     expect(merged.subsets()).toEqual(['train', 'test', 'val']);
-    expect(merged.mergeConflicts).toEqual([]);
+    expect(conflicts).toEqual([]);
   });
 
   it('shares items and images: no pixel copy, and untouched items where no index changes', () => {
     const a = Dataset.fromIterable([item('a1', 'train', image(1), 0)], { labels: ['cat', 'dog'] });
     const b = Dataset.fromIterable([item('b1', 'train', image(2), 0)], { labels: ['dog'] });
-    const merged = Dataset.merge(a, b);
+    const { dataset: merged, conflicts } = Dataset.merge(a, b);
     expect(merged.get('a1')).toBe(a.get('a1'));
     expect(merged.get('b1')).not.toBe(b.get('b1'));
     expect(merged.get('b1')!.media).toBe(b.get('b1')!.media);
@@ -59,14 +59,14 @@ describe('Dataset.merge', () => {
     const b = Dataset.fromIterable([item('x', 'train', Image.fromHWC(noise(48, 7).slice(), 4, 4), 0, 1), item('y', 'test', image(8), 0)], {
       labels: ['dog', 'cat'],
     });
-    const merged = Dataset.merge(a, b);
+    const { dataset: merged, conflicts } = Dataset.merge(a, b);
     expect(summary(merged)).toEqual([
       ['train', 'x', ['cat', 'dog']],
       ['train', 'y', ['dog']],
       ['test', 'y', ['dog']],
     ]);
     expect(merged.get('x', 'train')).toBe(a.get('x', 'train'));
-    expect(merged.mergeConflicts).toEqual([]);
+    expect(conflicts).toEqual([]);
   });
 
   it('keeps the first of two different items with one key and reports why', () => {
@@ -93,10 +93,10 @@ describe('Dataset.merge', () => {
     const c = Dataset.fromIterable([new DatasetItem({ id: 'same', subset: 'train', media: image(1), annotations: [new Label(0, { score: 1 })] })], {
       labels: ['cat'],
     });
-    const merged = Dataset.merge(a, b, c);
+    const { dataset: merged, conflicts } = Dataset.merge(a, b, c);
     expect(summary(merged)).toEqual(summary(a));
     expect([...merged].every((i, n) => i === [...a][n])).toBe(true);
-    expect(merged.mergeConflicts).toEqual([
+    expect(conflicts).toEqual([
       { subset: 'train', id: 'labels', sources: [0, 1], reason: 'different labels: [cat] vs [dog]' },
       { subset: 'train', id: 'pixels', sources: [0, 1], reason: 'different pixels' },
       { subset: 'train', id: 'size', sources: [0, 1], reason: 'different image sizes: 4x4x3 vs 2x8x3 (HxWxC)' },
@@ -108,7 +108,7 @@ describe('Dataset.merge', () => {
   it('takes the union of subsets, in first-seen order', () => {
     const a = Dataset.fromIterable([item('1', 'train', null), item('2', 'test', null)]);
     const b = Dataset.fromIterable([item('1', 'val', null), item('1', 'train', null), item('3', 'extra', null)]);
-    const merged = Dataset.merge(a, b);
+    const { dataset: merged, conflicts } = Dataset.merge(a, b);
     expect(merged.subsets()).toEqual(['train', 'test', 'val', 'extra']);
     expect(summary(merged).map(([s, id]) => `${s}/${id}`)).toEqual(['train/1', 'test/2', 'val/1', 'extra/3']);
     expect(merged.size).toBe(4);
@@ -116,14 +116,13 @@ describe('Dataset.merge', () => {
 
   it('keeps the format the datasets share; merging a dataset with itself changes nothing', async () => {
     const cifar = await Dataset.importFrom(join(import.meta.dirname, '../fixtures/datumaro/cifar10_dataset'));
-    const twice = Dataset.merge(cifar, cifar);
+    const { dataset: twice, conflicts } = Dataset.merge(cifar, cifar);
     expect(twice.format).toBe('cifar');
     expect(summary(twice)).toEqual(summary(cifar));
     expect(twice.subsets()).toEqual(cifar.subsets());
-    expect(twice.mergeConflicts).toEqual([]);
-    expect(Dataset.merge(cifar, Dataset.fromIterable([])).format).toBe(null);
-    expect(Dataset.merge().size).toBe(0);
-    expect(cifar.mergeConflicts).toEqual([]);
+    expect(conflicts).toEqual([]);
+    expect(Dataset.merge(cifar, Dataset.fromIterable([])).dataset.format).toBe(null);
+    expect(Dataset.merge().dataset.size).toBe(0);
   });
 
   it('refuses what is not a dataset, and labels it cannot name', async () => {

@@ -345,7 +345,7 @@ describe('remove_items, remove_images, remove_annotations, remove_attributes', (
 
 describe('transform names and options', () => {
   it('an unknown transform: TRANSFORM_UNKNOWN listing the known ones', async () => {
-    const err = await expectCifarkitError(() => zoo().transform('tile', {}), 'TRANSFORM_UNKNOWN', ["'tile'", 'remap_labels', 'random_split', 'remove_images']);
+    const err = await expectCifarkitError(() => zoo().transform('tile' as never, {} as never), 'TRANSFORM_UNKNOWN', ["'tile'", 'remap_labels', 'random_split', 'remove_images']);
     expect(err.name).toBe('UsageError');
     await expectCifarkitError(() => parseTransformArgs('shuffle', []), 'TRANSFORM_UNKNOWN', ["'shuffle'"]);
     await expectCifarkitError(() => zoo().transform('map_subsets', 'train:a' as never), 'INVALID_ARGUMENT', ['options must be an object']);

@@ -15,7 +15,7 @@ describe('importFrom refuses bad arguments and non-datasets clearly', () => {
   });
 
   it('an unknown format name', async () => {
-    await expectCifarkitError(() => Dataset.importFrom(CIFAR10, 'kitti'), 'FORMAT_UNKNOWN', ["'kitti'", 'cifar']);
+    await expectCifarkitError(() => Dataset.importFrom(CIFAR10, 'kitti' as never), 'FORMAT_UNKNOWN', ["'kitti'", 'cifar']);
   });
 
   it('an input that is neither a path nor files', async () => {

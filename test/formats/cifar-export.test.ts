@@ -148,7 +148,7 @@ describe('CIFAR export layout', () => {
     const badLabel = Dataset.fromIterable([new DatasetItem({ id: 'a', subset: 's', annotations: [new Label(4)] })], { labels: ['x'] });
     await expectCifarkitError(() => badLabel.exportToFiles('cifar'), 'LABEL_OUT_OF_RANGE', ["'a'", 'label 4']);
     await expectCifarkitError(() => mixedDataset().exportToFiles('cifar', { protocol: 7 as never }), 'EXPORT_UNSUPPORTED', ['protocol 7']);
-    await expectCifarkitError(() => mixedDataset().exportToFiles('kitti'), 'FORMAT_UNKNOWN', ["'kitti'"]);
+    await expectCifarkitError(() => mixedDataset().exportToFiles('kitti' as never), 'FORMAT_UNKNOWN', ["'kitti'"]);
   });
 });
 

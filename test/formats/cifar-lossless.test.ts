@@ -171,7 +171,7 @@ describe('infos', () => {
     expect(Object.isFrozen(ds.infos)).toBe(true);
     expect(ds.transform('map_subsets', { mapping: { test_batch: 'test' } }).infos).toEqual(ds.infos);
     const other = Dataset.fromIterable([], { infos: { num_vis: 1, extra: 'x' } });
-    expect(Dataset.merge(ds, other).infos).toEqual({ ...ds.infos, extra: 'x' });
+    expect(Dataset.merge(ds, other).dataset.infos).toEqual({ ...ds.infos, extra: 'x' });
     expect(Dataset.fromIterable([]).infos).toEqual({});
     expect(() => Dataset.fromIterable([], { infos: [] as never })).toThrow(/infos must be an object/);
   });

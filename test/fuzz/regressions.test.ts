@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Dataset } from '../../src/index.js';
+import { Dataset, type FormatName } from '../../src/index.js';
 import { expectCifarkitError } from '../helpers.js';
 
 const dir = join(import.meta.dirname, '../fixtures/fuzz-regressions');
@@ -27,8 +27,8 @@ describe('fuzz regressions', () => {
       const copy = structuredClone(input);
       const before = process.memoryUsage().arrayBuffers;
       // In memory, and from the path on disk.
-      await expectCifarkitError(() => Dataset.importFrom(input, c.format), c.code, c.mentions);
-      await expectCifarkitError(() => Dataset.importFrom(path, c.format), c.code, c.mentions.slice(1));
+      await expectCifarkitError(() => Dataset.importFrom(input, c.format as FormatName | undefined), c.code, c.mentions);
+      await expectCifarkitError(() => Dataset.importFrom(path, c.format as FormatName | undefined), c.code, c.mentions.slice(1));
       expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 2 ** 20);
       expect(input).toEqual(copy); // the input is not written to
     });

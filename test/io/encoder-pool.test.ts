@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Dataset, DatasetItem, Image, Label, encodeImage } from '../../src/index.js';
+import { Dataset, DatasetItem, Image, Label, encodeImage, type FormatName } from '../../src/index.js';
 import { createEncoderPool } from '../../src/io/node-workers.js';
 import { BACKENDS, expectCifarkitError, noise, withBackend } from '../helpers.js';
 
@@ -51,7 +51,7 @@ describe.each(BACKENDS)('export with encoding threads (%s backend)', (backend) =
     const one = join(parent, 'one');
     const three = join(parent, 'three');
     const options = format === 'imagenet_txt' ? { saveMedia: true } : {};
-    expect(await withBackend(backend, () => ds.export(one, format, { ...options, workers: 1 }))).toBe(await withBackend(backend, () => ds.export(three, format, { ...options, workers: 3 })));
+    expect(await withBackend(backend, () => ds.export(one, format as FormatName, { ...options, workers: 1 }))).toBe(await withBackend(backend, () => ds.export(three, format as FormatName, { ...options, workers: 3 })));
     const a = tree(one);
     const b = tree(three);
     expect([...b.keys()]).toEqual([...a.keys()]);

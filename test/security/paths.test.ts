@@ -9,7 +9,7 @@ import { join, sep } from 'node:path';
 import { zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { archiveSource } from '../../src/archive/index.js';
-import { Dataset, DatasetItem, Image, Label } from '../../src/index.js';
+import { Dataset, DatasetItem, Image, Label, type FormatName } from '../../src/index.js';
 import { safeOutputPath } from '../../src/sources/file-tree.js';
 import { paxBody, tar } from '../archive/tar-writer.js';
 import { expectCifarkitError } from '../helpers.js';
@@ -138,12 +138,12 @@ describe('exporters never write outside the output folder', () => {
           const ds = dataset(field, value);
           // In memory: every path is a safe relative path already.
           try {
-            for (const path of (await ds.exportToFiles(format, { saveMedia: true })).keys()) expect(safeOutputPath(path)).toBe(path);
+            for (const path of (await ds.exportToFiles(format as FormatName, { saveMedia: true })).keys()) expect(safeOutputPath(path)).toBe(path);
           } catch (err) {
             expect(['UNSAFE_PATH', 'EXPORT_UNSUPPORTED'], `${format} ${field} ${JSON.stringify(value)}: ${(err as Error).message}`).toContain((err as { code?: string }).code);
           }
           try {
-            await ds.export(out, format, { saveMedia: true });
+            await ds.export(out, format as FormatName, { saveMedia: true });
             for (const f of filesUnder(out)) expect(f.startsWith(out + sep), f).toBe(true);
           } catch (err) {
             expect(['UNSAFE_PATH', 'EXPORT_UNSUPPORTED'], `${format} ${field} ${JSON.stringify(value)}: ${(err as Error).message}`).toContain((err as { code?: string }).code);
@@ -160,7 +160,7 @@ describe('exporters never write outside the output folder', () => {
 
   it('image file names built from ids and labels with ".." are refused with UNSAFE_PATH naming the item', async () => {
     for (const format of ['imagenet', 'imagenet_with_subset_dirs', 'imagenet_txt']) {
-      await expectCifarkitError(() => dataset('id', '../../x').exportToFiles(format, { saveMedia: true }), 'UNSAFE_PATH', ["item '../../x'", "'..' part"]);
+      await expectCifarkitError(() => dataset('id', '../../x').exportToFiles(format as FormatName, { saveMedia: true }), 'UNSAFE_PATH', ["item '../../x'", "'..' part"]);
     }
     await expectCifarkitError(() => dataset('label', '../x').exportToFiles('imagenet', { saveMedia: true }), 'UNSAFE_PATH', ["item 'img'", "'../x/img.png'"]);
     await expectCifarkitError(() => dataset('subset', '..').exportToFiles('imagenet_with_subset_dirs', { saveMedia: true }), 'UNSAFE_PATH', ["'../cat/img.png'"]);

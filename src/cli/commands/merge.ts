@@ -36,12 +36,12 @@ export const merge: CliCommand = {
       const inputs: Dataset[] = [];
       for (const t of targets) inputs.push(await loadTarget(t, ctx));
       // spread-ok: the command line's targets
-      const merged = Dataset.merge(...inputs);
+      const { dataset: merged, conflicts: found } = Dataset.merge(...inputs);
       const format = chosen ?? inputs[0]!.format ?? 'cifar';
       const options = { saveMedia: true, ...parseExportArgs(rest, format), overwrite: Boolean(a.overwrite) };
       const files = await exportWithProgress(merged, out, format, options, ctx, threads);
       const names = targets.map(targetName);
-      const conflicts = merged.mergeConflicts.map((c) => ({ ...c, sources: c.sources.map((s) => names[s]) }));
+      const conflicts = found.map((c) => ({ ...c, sources: c.sources.map((s) => names[s]) }));
       if (a.json) ctx.printJson({ inputs: names, items: merged.size, labels: merged.labels.items.map((l) => l.name), conflicts, output: out, format, files });
       else ctx.print(`merged ${names.length} datasets: ${merged.size} items, ${merged.labels.length} labels; wrote ${format} to ${out} (${files} files)`);
       for (const c of conflicts) ctx.log.warning(`conflict: ${c.subset}/${c.id} differs between ${c.sources.join(' and ')} (${c.reason}); kept the first`);

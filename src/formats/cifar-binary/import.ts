@@ -136,7 +136,7 @@ function importBatch(raw: Uint8Array, owned: boolean, file: string, subset: stri
         });
       }
       const category = categories[label]!;
-      if (category.parent === '') category.parent = cats.coarse[parent]!;
+      if (category.parent === '') cats.labels.setParent(label, cats.coarse[parent]!);
     }
     const media = new Image(chw.subarray(i * PIXEL_BYTES, (i + 1) * PIXEL_BYTES), IMAGE_SIZE, IMAGE_SIZE, 3);
     items[i] = new DatasetItem({ id, subset, media, annotations: [new Label(label)] });

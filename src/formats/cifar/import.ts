@@ -428,7 +428,7 @@ async function importSubset(
         }
         const category = cats.labels.items[label]!;
         const name = cats.coarse[parent]!;
-        if (category.parent === '') category.parent = name;
+        if (category.parent === '') cats.labels.setParent(label, name);
         else if (category.parent !== name) {
           warnings.push({
             code: WarningCode.COARSE_LABEL_MISMATCH,

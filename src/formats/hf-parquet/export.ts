@@ -20,7 +20,7 @@ import { gzipSync } from 'fflate';
 import { DatasetExportError, ErrorCode, exportUnsupported, UsageError } from '../../errors.js';
 import { encodeFor, imageExportSettings, imageExtFor } from '../common.js';
 import { safeOutputPath } from '../../sources/file-tree.js';
-import type { ExportOptions } from '../format.js';
+import type { ExportContext, ImageExportOptions } from '../format.js';
 import type { DatasetView } from '../../model/view.js';
 import type { ExportedFile } from '../../sources/file-tree.js';
 import {
@@ -43,7 +43,7 @@ import {
 export const PARQUET_CODECS = ['SNAPPY', 'GZIP', 'UNCOMPRESSED'] as const;
 
 /** hf_parquet's format-specific export options. */
-export interface HfParquetExportOptions extends ExportOptions {
+export interface HfParquetExportOptions extends ImageExportOptions {
   /** Page compression: 'SNAPPY' (default, as pyarrow and the Hub), 'GZIP' or 'UNCOMPRESSED'. */
   codec?: (typeof PARQUET_CODECS)[number];
 }
@@ -62,12 +62,12 @@ export function featuresJson(names: string[], coarseNames: string[] | null): str
   return JSON.stringify({ info: { features } });
 }
 
-export async function* exportHfParquet(dataset: DatasetView, options: HfParquetExportOptions): AsyncIterable<ExportedFile> {
+export async function* exportHfParquet(dataset: DatasetView, options: HfParquetExportOptions, context: ExportContext): AsyncIterable<ExportedFile> {
   const codec = options.codec ?? 'SNAPPY';
   if (!PARQUET_CODECS.includes(codec)) {
     throw new UsageError(ErrorCode.INVALID_ARGUMENT, `codec must be one of ${PARQUET_CODECS.join(', ')}, got ${String(codec)}`);
   }
-  const settings = imageExportSettings(options, '.png');
+  const settings = imageExportSettings(options, '.png', context);
   const labels = dataset.labels.items;
   const names = labels.map((l) => l.name);
   const coarseNames = [...new Set(labels.map((l) => l.parent).filter((p) => p !== ''))].sort();

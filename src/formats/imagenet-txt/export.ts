@@ -8,7 +8,7 @@
 import { DatasetExportError, ErrorCode } from '../../errors.js';
 import { datasetMetaBytes, DATASET_META_FILE, encodeFor, imageExportSettings, imageExtFor, utf8Bytes } from '../common.js';
 import { safeOutputPath } from '../../sources/file-tree.js';
-import type { ExportOptions } from '../format.js';
+import type { ExportContext, ImageExportOptions } from '../format.js';
 import type { DatasetView } from '../../model/view.js';
 import type { ExportedFile } from '../../sources/file-tree.js';
 import { DEFAULT_IMAGE_EXT, IMAGE_DIR, LABELS_FILE, LIST_EXT } from './layout.js';
@@ -21,8 +21,8 @@ function listName(id: string, ext: string): string {
   return /\s/.test(id) ? `"${id}"${ext}` : `${id}${ext}`;
 }
 
-export async function* exportImagenetTxt(dataset: DatasetView, options: ExportOptions): AsyncIterable<ExportedFile> {
-  const settings = imageExportSettings(options, DEFAULT_IMAGE_EXT);
+export async function* exportImagenetTxt(dataset: DatasetView, options: ImageExportOptions, context: ExportContext): AsyncIterable<ExportedFile> {
+  const settings = imageExportSettings(options, DEFAULT_IMAGE_EXT, context);
   const saveMedia = options.saveMedia !== false;
   const names = dataset.labels.items.map((l) => l.name);
   for (const name of names) {

@@ -11,13 +11,13 @@
 import { DatasetExportError, ErrorCode } from '../../errors.js';
 import { encodeFor, imageExportSettings, imageExtFor } from '../common.js';
 import { safeOutputPath } from '../../sources/file-tree.js';
-import type { ExportOptions } from '../format.js';
+import type { ExportContext, ImageExportOptions } from '../format.js';
 import type { DatasetView } from '../../model/view.js';
 import type { ExportedFile } from '../../sources/file-tree.js';
 import { DEFAULT_IMAGE_EXT, exportName, NO_LABEL_DIR } from './layout.js';
 
-async function* exportTree(dataset: DatasetView, options: ExportOptions, withSubsetDirs: boolean): AsyncIterable<ExportedFile> {
-  const settings = imageExportSettings(options, DEFAULT_IMAGE_EXT);
+async function* exportTree(dataset: DatasetView, options: ImageExportOptions, context: ExportContext, withSubsetDirs: boolean): AsyncIterable<ExportedFile> {
+  const settings = imageExportSettings(options, DEFAULT_IMAGE_EXT, context);
   const names = dataset.labels.items.map((l) => l.name);
   for (const subset of dataset.subsets()) {
     for (const item of dataset.getSubset(subset)) {
@@ -42,10 +42,10 @@ async function* exportTree(dataset: DatasetView, options: ExportOptions, withSub
   }
 }
 
-export function exportImagenet(dataset: DatasetView, options: ExportOptions): AsyncIterable<ExportedFile> {
-  return exportTree(dataset, options, false);
+export function exportImagenet(dataset: DatasetView, options: ImageExportOptions, context: ExportContext): AsyncIterable<ExportedFile> {
+  return exportTree(dataset, options, context, false);
 }
 
-export function exportImagenetWithSubsetDirs(dataset: DatasetView, options: ExportOptions): AsyncIterable<ExportedFile> {
-  return exportTree(dataset, options, true);
+export function exportImagenetWithSubsetDirs(dataset: DatasetView, options: ImageExportOptions, context: ExportContext): AsyncIterable<ExportedFile> {
+  return exportTree(dataset, options, context, true);
 }
