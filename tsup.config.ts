@@ -27,7 +27,7 @@ const plugins = [
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', browser: 'src/browser.ts', 'encode-worker': 'src/io/encode-worker.ts' },
+    entry: { index: 'src/index.ts', browser: 'src/browser.ts', pickle: 'src/pickle/index.ts', 'encode-worker': 'src/io/encode-worker.ts' },
     format: ['esm'],
     target: 'es2022',
     platform: 'neutral',

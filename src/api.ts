@@ -1,6 +1,9 @@
-/** The public API shared by every runtime entry point (re-exports only). */
-export { Dataset, MAX_WORKERS, type DatasetInput, type FromIterableOptions, type ImportOptions } from './dataset/dataset.js';
-export { DecodeBudget, DEFAULT_LIMITS, LIMIT_FLAGS, type ImportLimits } from './limits.js';
+/**
+ * The public API shared by every runtime entry point (re-exports only). The pickle codec is the
+ * `cifarkit/pickle` subpath (src/pickle/index.ts).
+ */
+export { Dataset, MAX_WORKERS, type DatasetInput, type FromIterableOptions, type ImportOptions, type MergeResult } from './dataset/dataset.js';
+export { DEFAULT_LIMITS, type ImportLimits } from './limits.js';
 export { setInflater, getInflater, type InflaterName } from './archive/inflate.js';
 export { DatasetItem, type DatasetItemInit } from './model/item.js';
 export { Label, LabelCategories, type Annotation, type LabelCategory } from './model/annotations.js';
@@ -8,10 +11,6 @@ export { Image, type ImageOptions, type ImageDataInput } from './image/image.js'
 export { toTensor, batches, type Tensor, type TensorOptions, type BatchOptions, type Batch } from './dataset/tensor.js';
 export { setBackend, getBackend, wasmFeatures, type BackendName } from './kernels/pixels.js';
 export { encodeImage, decodeImage, JPEG_QUALITY } from './image/codecs.js';
-export { readPickle, allowedGlobals, type ReadPickleOptions } from './pickle/reader.js';
-export { writePickle, writePickleChunks, PyTuple, type PyWritable, type WritePickleOptions } from './pickle/writer.js';
-export { NdArray, DType } from './pickle/ndarray.js';
-export type { PyValue, PyDict } from './pickle/values.js';
 export { formatNames, type ExportOptionsMap } from './formats/index.js';
 export type { MemoryFiles } from './sources/file-tree.js';
 export type { ExportOptions, ImageExportOptions, FormatName } from './formats/format.js';
@@ -36,7 +35,6 @@ export { itemToXml, type FilterMode, type FilterOptions, type ItemPredicate, typ
 export {
   parseTransformArgs,
   transformNames,
-  transformUsage,
   type TransformName,
   type TransformOptionsMap,
   type RemapLabelsOptions,

@@ -5,7 +5,8 @@
  * mistake is one line on stderr naming the option, and exit code 2.
  */
 import yargs, { type Argv, type Options } from 'yargs';
-import { CifarkitError, DEFAULT_LIMITS, LIMIT_FLAGS, type ImportLimits, type ImportOptions } from '../index.js';
+import { CifarkitError, DEFAULT_LIMITS, type ImportLimits, type ImportOptions } from '../index.js';
+import { LIMIT_FLAGS } from '../limits.js';
 import type { Args, CliCommand, Context, Logger, LogLevel, Work } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { CliUsageError, describeError, exitCodeFor, EXIT_BAD_USAGE, EXIT_OK } from './common.js';

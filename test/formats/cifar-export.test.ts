@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as api from '../../src/index.js';
 import { Dataset, DatasetItem, Image, Label, LabelCategories } from '../../src/index.js';
+import * as pickle from '../../src/pickle/index.js';
 // @ts-expect-error plain JS helpers shared with the Deno and Chromium suites
 import { describeDataset } from '../runtimes/cases.mjs';
 // @ts-expect-error plain JS helpers shared with the Deno and Chromium suites
@@ -103,25 +104,25 @@ describe('CIFAR export layout', () => {
     const files = await ds.exportToFiles('cifar', { saveDatasetMeta: true });
     expect([...files.keys()]).toEqual(['batches.meta', 'dataset_meta.json', 'data_batch_1', 'test_batch']);
     expect(JSON.parse(new TextDecoder().decode(files.get('dataset_meta.json')))).toEqual({ labels: ['airplane', 'automobile', 'bird', 'cat'] });
-    const batch = api.readPickle(files.get('data_batch_1')!) as Map<string, unknown>;
+    const batch = pickle.readPickle(files.get('data_batch_1')!) as Map<string, unknown>;
     expect([...batch.keys()]).toEqual(['filenames', 'labels', 'data', 'batch_label']);
     expect(batch.get('batch_label')).toBe('training batch 1 of 5');
-    const data = batch.get('data') as api.NdArray;
+    const data = batch.get('data') as pickle.NdArray;
     expect([data.dtype.name, data.shape]).toEqual(['u1', [1, 3072]]);
-    const test = api.readPickle(files.get('test_batch')!) as Map<string, unknown>;
+    const test = pickle.readPickle(files.get('test_batch')!) as Map<string, unknown>;
     // this test_batch has a batch_label (an older Datumaro wrote it): kept as the source has it
     expect([...test.keys()]).toEqual(['filenames', 'labels', 'data', 'image_sizes', 'batch_label']);
     expect(test.get('batch_label')).toBe('testing batch 1 of 1');
     expect(test.get('image_sizes')).toEqual([[32, 32], [32, 32], [32, 32], [2, 2]]);
     // Without a kept one, Datumaro 1.9.1's rule: none for a subset named 'test_batch'
     const fresh = Dataset.fromIterable(ds, { labels: ds.labels });
-    const plain = api.readPickle((await fresh.exportToFiles('cifar')).get('test_batch')!) as Map<string, unknown>;
+    const plain = pickle.readPickle((await fresh.exportToFiles('cifar')).get('test_batch')!) as Map<string, unknown>;
     expect([...plain.keys()]).toEqual(['filenames', 'labels', 'data', 'image_sizes']);
   });
 
   it('keeps the image extension the source names, and imageExt overrides it', async () => {
     const ds = Dataset.fromIterable([new DatasetItem({ id: 'x', subset: 'test', media: Image.fromHWC(new Uint8Array(3072), 32, 32, 3, { ext: '.jpg' }) })]);
-    const names = async (o: api.ExportOptions) => (api.readPickle((await ds.exportToFiles('cifar', o)).get('test')!) as Map<string, unknown>).get('filenames');
+    const names = async (o: api.ExportOptions) => (pickle.readPickle((await ds.exportToFiles('cifar', o)).get('test')!) as Map<string, unknown>).get('filenames');
     expect(await names({})).toEqual(['x.jpg']);
     expect(await names({ imageExt: '.png' })).toEqual(['x.png']);
   });

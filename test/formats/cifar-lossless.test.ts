@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as api from '../../src/index.js';
-import { Dataset, DatasetItem, Image, Label, LabelCategories, NdArray, readPickle, writePickle, type PyWritable } from '../../src/index.js';
+import { Dataset, DatasetItem, Image, Label, LabelCategories } from '../../src/index.js';
+import { DType, NdArray, readPickle, writePickle, type PyWritable } from '../../src/pickle/index.js';
 import { compareSubsetNames } from '../../src/formats/cifar/layout.js';
 import { ndarrayToUint8 } from '../../src/pickle/ndarray.js';
 import { dictGet, type PyDict, type PyValue } from '../../src/pickle/values.js';
@@ -44,7 +45,7 @@ function twentyImages(): Record<string, Uint8Array> {
   const fineNames = COARSE_OF.map((_, k) => `fine_${k}`);
   const fine = Array.from({ length: 20 }, (_, i) => (i * 5) % COARSE_OF.length);
   const coarse = fine.map((f) => COARSE_OF[f]!);
-  const data = new NdArray().init([20, 3072], new api.DType('u1'), false, noise(20 * 3072, 20));
+  const data = new NdArray().init([20, 3072], new DType('u1'), false, noise(20 * 3072, 20));
   const meta = new Map<PyWritable, PyWritable>([['fine_label_names', fineNames], ['coarse_label_names', COARSE_20]]);
   const train = new Map<PyWritable, PyWritable>([
     ['filenames', fine.map((_, i) => `img_${i}.png`)],

@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Dataset, DatasetItem, Image, Label, readPickle, WarningCode, writePickle, type PyWritable } from '../../src/index.js';
+import { Dataset, DatasetItem, Image, Label, WarningCode } from '../../src/index.js';
+import { readPickle, writePickle, type PyWritable } from '../../src/pickle/index.js';
 import { NdArray, DType } from '../../src/pickle/ndarray.js';
 import { BACKENDS, expectCifarkitError, noise, sha256, withBackend } from '../helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DType, NdArray, readPickle } from '../../src/api.js';
+import { DType, NdArray, readPickle } from '../../src/pickle/index.js';
 import { ndarrayToUint8 } from '../../src/pickle/ndarray.js';
 import { bytes, expectCifarkitError, hex } from '../helpers.js';
 

@@ -5,7 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Dataset, DatasetItem, DType, Image, Label, NdArray, PyTuple, readPickle, writePickle, type PyWritable } from '../../src/index.js';
+import { Dataset, DatasetItem, Image, Label } from '../../src/index.js';
+import { DType, NdArray, PyTuple, readPickle, writePickle, type PyWritable } from '../../src/pickle/index.js';
 import { BACKENDS, noise, withBackend } from '../helpers.js';
 import { WRITE_VARIANTS } from '../pickle/write-variants.js';
 

@@ -6,7 +6,8 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Dataset, readPickle } from '../../src/index.js';
+import { Dataset } from '../../src/index.js';
+import { readPickle } from '../../src/pickle/index.js';
 import { expectCifarkitError } from '../helpers.js';
 
 const dir = join(import.meta.dirname, '../fixtures/malicious');
