@@ -138,7 +138,7 @@ export function chargeBytes(n: number): void {
  * import { DType } from 'cifarkit/pickle';
  *
  * const dtype = new DType('i4');
- * console.log(dtype.kind, dtype.itemsize, dtype.name); // 'i' 4 'i4'
+ * console.log(dtype.kind, dtype.itemsize, dtype.name); // i 4 i4
  * ```
  */
 export class DType {

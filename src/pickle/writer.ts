@@ -56,8 +56,8 @@ export interface WritePickleOptions {
  *
  * const pixels = new Uint8Array(100_000);
  * const chunks = writePickleChunks(new Map([['data', pixels]]));
- * // Write them one after another (a stream, a Blob); the big payload is `pixels` itself.
- * const blob = new Blob(chunks);
+ * // Write them one after another (to a stream, a file); the payload is not copied.
+ * console.log(chunks.includes(pixels)); // true
  * ```
  */
 export function writePickleChunks(value: PyWritable, options: WritePickleOptions = {}): Uint8Array[] {
@@ -70,9 +70,10 @@ export function writePickleChunks(value: PyWritable, options: WritePickleOptions
  *
  * @example
  * ```ts
- * import { PyTuple, readPickle, writePickle } from 'cifarkit/pickle';
+ * import { PyTuple, readPickle, writePickle, type PyWritable } from 'cifarkit/pickle';
  *
- * const bytes = writePickle(new Map([['labels', [3, 8]], ['size', new PyTuple([32, 32])]]), { protocol: 2 });
+ * const meta = new Map<string, PyWritable>([['labels', [3, 8]], ['size', new PyTuple([32, 32])]]);
+ * const bytes = writePickle(meta, { protocol: 2 });
  * console.log(readPickle(bytes)); // Map(2) { 'labels' => [3, 8], 'size' => [32, 32] }
  * ```
  */
