@@ -10,8 +10,8 @@ import type { PickleOutput } from './output.js';
 /** A safe integer: BININT1 / BININT2 / BININT, beyond 32 bits LONG1 (Python 2: text INT). */
 export function saveInt(out: PickleOutput, py2: boolean, v: number): void {
   if (v >= 0 && v <= 0xff) out.opU8(OP.BININT1, v);
-  else if (v >= 0 && v <= 0xffff) out.opU16(OP.BININT2, v);
-  else if (v >= -0x80000000 && v <= 0x7fffffff) out.opI32(OP.BININT, v);
+  else if (v >= 0 && v <= 0xffff) out.opUint(OP.BININT2, 2, v);
+  else if (v >= -0x80000000 && v <= 0x7fffffff) out.opUint(OP.BININT, 4, v);
   else if (py2) saveTextInt(out, String(v));
   else saveLong(out, BigInt(v));
 }

@@ -61,25 +61,13 @@ export class PickleOutput {
     this.buf[this.pos++] = v;
   }
 
-  opU16(code: number, v: number): void {
-    this.reserve(3);
+  /** An opcode and a little-endian uint16 or uint32 argument (an int32 too: the same bytes). */
+  opUint(code: number, size: 2 | 4, v: number): void {
+    this.reserve(1 + size);
     this.buf[this.pos] = code;
-    this.view.setUint16(this.pos + 1, v, true);
-    this.pos += 3;
-  }
-
-  opI32(code: number, v: number): void {
-    this.reserve(5);
-    this.buf[this.pos] = code;
-    this.view.setInt32(this.pos + 1, v, true);
-    this.pos += 5;
-  }
-
-  opU32(code: number, v: number): void {
-    this.reserve(5);
-    this.buf[this.pos] = code;
-    this.view.setUint32(this.pos + 1, v, true);
-    this.pos += 5;
+    if (size === 2) this.view.setUint16(this.pos + 1, v, true);
+    else this.view.setUint32(this.pos + 1, v, true);
+    this.pos += 1 + size;
   }
 
   /** An opcode with a big-endian float64 (BINFLOAT). */

@@ -93,12 +93,12 @@ export class Pickler implements TextPickler {
     if (key !== undefined) this.memo.set(key, idx);
     if (this.proto >= 4) this.out.op(OP.MEMOIZE);
     else if (idx < 256) this.out.opU8(OP.BINPUT, idx);
-    else this.out.opU32(OP.LONG_BINPUT, idx);
+    else this.out.opUint(OP.LONG_BINPUT, 4, idx);
   }
 
   private get(idx: number): void {
     if (idx < 256) this.out.opU8(OP.BINGET, idx);
-    else this.out.opU32(OP.LONG_BINGET, idx);
+    else this.out.opUint(OP.LONG_BINGET, 4, idx);
   }
 
   /** Emits a memo fetch when `key` is memoized. */
