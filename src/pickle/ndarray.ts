@@ -1,139 +1,14 @@
 /**
- * The part of numpy that pickles carry: dtypes and arrays, rebuilt as plain data.
+ * Reading numpy arrays as JS data: the elements of an {@link NdArray} of any numeric dtype and
+ * memory order, in C order, as uint8 (losslessly) or as JS numbers.
  *
- * Nothing here runs Python code. The allowlisted numpy globals (see `reader.ts`) construct these
- * objects; `__setstate__` receives numpy's own state tuples (`ndarray.__reduce__`,
- * `dtype.__reduce__`) and validates them.
+ * The classes themselves (`NdArray`, `DType`) live in values.ts with the other value shapes;
+ * they are re-exported here, where callers that convert arrays look for them.
  */
 import { ErrorCode, NdArrayError } from '../errors.js';
-import { chargeBytes, isBytes, pyText, type PyValue } from './values.js';
+import { NdArray, type PyValue } from './values.js';
 
-/** A numpy dtype reduced to what cifarkit needs. */
-export class DType {
-  /** numpy kind: 'u' unsigned int, 'i' signed int, 'f' float, 'b' bool, 'O' object, others as numpy names them. */
-  kind: string;
-  /** Bytes per element (object dtype: pointer size, irrelevant here). */
-  itemsize: number;
-  /** '<' little, '>' big, '|' not applicable. */
-  byteorder = '|';
-
-  constructor(descr: string) {
-    const m = /^([a-zA-Z])(\d*)$/.exec(descr);
-    if (!m) throw new NdArrayError(ErrorCode.NDARRAY_INVALID, `unknown numpy dtype '${descr}'`);
-    this.kind = m[1] === 'B' ? 'u' : m[1]!;
-    this.itemsize = m[2] ? Number(m[2]) : 1;
-  }
-
-  /** numpy's `dtype.__setstate__`: (version, byteorder, subarray, names, fields, elsize, alignment, flags[, metadata]). */
-  __setstate__(state: PyValue): void {
-    if (!Array.isArray(state) || state.length < 8) return;
-    const order = state[1];
-    if (typeof order === 'string' || isBytes(order)) this.byteorder = pyText(order);
-    if (state[3] !== null || state[4] !== null) {
-      throw new NdArrayError(ErrorCode.NDARRAY_UNSUPPORTED_DTYPE, 'structured numpy dtypes are not supported');
-    }
-  }
-
-  get name(): string {
-    return `${this.byteorder === '|' ? '' : this.byteorder}${this.kind}${this.itemsize}`;
-  }
-}
-
-/**
- * A numpy ndarray: its shape, dtype, memory order and either the raw element bytes
- * (`buffer`, for numeric dtypes, exactly as pickled, never copied) or the elements themselves
- * (`objects`, for dtype=object, in C order as numpy pickles them).
- */
-export class NdArray {
-  shape: number[] = [];
-  dtype: DType = new DType('u1');
-  fortranOrder = false;
-  buffer: Uint8Array | null = new Uint8Array(0);
-  objects: PyValue[] | null = null;
-
-  /** Number of elements (product of the shape). */
-  get size(): number {
-    let n = 1;
-    for (const d of this.shape) n *= d;
-    return n;
-  }
-
-  /** Length of the first axis (numpy's `len(a)`); 0-d arrays have none. */
-  get length(): number {
-    return this.shape.length === 0 ? 1 : this.shape[0]!;
-  }
-
-  /** numpy's `ndarray.__setstate__`: ([version,] shape, dtype, is_fortran, data). */
-  __setstate__(state: PyValue): void {
-    if (!Array.isArray(state) || (state.length !== 5 && state.length !== 4)) {
-      throw new NdArrayError(ErrorCode.NDARRAY_INVALID, 'ndarray state is not a 4- or 5-tuple');
-    }
-    const [shape, dtype, fortran, data] = state.length === 5 ? state.slice(1) : state;
-    this.init(shape ?? null, dtype ?? null, fortran === true || fortran === 1, data ?? null);
-  }
-
-  /** Fills the array from pickled parts, validating that they agree. */
-  init(shape: PyValue, dtype: PyValue, fortran: boolean, data: PyValue): this {
-    if (!(dtype instanceof DType)) throw new NdArrayError(ErrorCode.NDARRAY_INVALID, 'ndarray dtype is not a numpy dtype');
-    this.shape = checkShape(shape);
-    this.dtype = dtype;
-    this.fortranOrder = fortran;
-    const size = this.size;
-    if (dtype.kind === 'O') {
-      if (!Array.isArray(data)) throw new NdArrayError(ErrorCode.NDARRAY_INVALID, 'object ndarray state holds no list');
-      if (data.length !== size) {
-        throw new NdArrayError(ErrorCode.NDARRAY_INVALID, `object ndarray of shape (${this.shape}) holds ${data.length} elements, expected ${size}`);
-      }
-      this.objects = data;
-      this.buffer = null;
-      return this;
-    }
-    if (dtype.itemsize === 0 && size > 0) {
-      throw new NdArrayError(ErrorCode.NDARRAY_INVALID, `ndarray of shape (${this.shape}) has elements of 0 bytes (dtype ${dtype.name})`);
-    }
-    const bytes = toBytes(data);
-    if (bytes === null) throw new NdArrayError(ErrorCode.NDARRAY_INVALID, 'ndarray state holds no byte payload');
-    const expected = size * dtype.itemsize;
-    if (bytes.length !== expected) {
-      throw new NdArrayError(
-        ErrorCode.NDARRAY_INVALID,
-        `ndarray of shape (${this.shape}) and dtype ${dtype.name} needs ${expected} bytes, the pickle holds ${bytes.length}`,
-      );
-    }
-    this.buffer = bytes;
-    this.objects = null;
-    return this;
-  }
-}
-
-function checkShape(shape: PyValue): number[] {
-  const dims = typeof shape === 'number' ? [shape] : shape;
-  if (!Array.isArray(dims) || !dims.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) {
-    throw new NdArrayError(ErrorCode.NDARRAY_INVALID, 'ndarray shape is not a tuple of non-negative integers');
-  }
-  let size = 1;
-  for (const d of dims as number[]) {
-    size *= d;
-    if (!Number.isSafeInteger(size)) throw new NdArrayError(ErrorCode.NDARRAY_INVALID, `ndarray shape (${dims}) is too large`);
-  }
-  return dims as number[];
-}
-
-/** Bytes from a pickled payload: bytes/bytearray as they are, a Python 2 str in latin-1 from protocol 0. */
-function toBytes(data: PyValue): Uint8Array | null {
-  if (isBytes(data)) return data;
-  if (typeof data === 'string') {
-    chargeBytes(data.length);
-    const out = new Uint8Array(data.length);
-    for (let i = 0; i < data.length; i++) {
-      const c = data.charCodeAt(i);
-      if (c > 0xff) return null;
-      out[i] = c;
-    }
-    return out;
-  }
-  return null;
-}
+export { DType, NdArray } from './values.js';
 
 /** Reads element `i` (in memory order) of a numeric array as a JS number. */
 function elementReader(a: NdArray): (i: number) => number {

@@ -24,6 +24,17 @@ import { ShadowMachine } from './shadow.js';
 import type { DecodeBudget } from '../limits.js';
 import { chargeBytes, isBytes, latin1Decode, pickleAllocations, pyText, type PyValue } from './values.js';
 
+/**
+ * Options of {@link readPickle}.
+ *
+ * @example
+ * ```ts
+ * import { readPickle, writePickle, type ReadPickleOptions } from 'cifarkit/pickle';
+ *
+ * const options: ReadPickleOptions = { file: 'batches.meta' }; // named in every error
+ * console.log(readPickle(writePickle(null), options)); // null
+ * ```
+ */
 export interface ReadPickleOptions {
   /** Used in error messages: the file the bytes came from. */
   file?: string;
@@ -324,7 +335,18 @@ const ALLOWED_GLOBALS: ReadonlyArray<readonly [string, string, Fn]> = [
   ['builtins', 'bytearray', makeBytes],
 ];
 
-/** The names of the allowed globals, `module.name`. */
+/**
+ * The names of the allowed globals, `module.name`: every other global a pickle names stops
+ * {@link readPickle} with PICKLE_FORBIDDEN_GLOBAL.
+ *
+ * @example
+ * ```ts
+ * import { allowedGlobals } from 'cifarkit/pickle';
+ *
+ * console.log(allowedGlobals.includes('numpy.core.multiarray._reconstruct')); // true
+ * console.log(allowedGlobals.includes('os.system')); // false
+ * ```
+ */
 export const allowedGlobals: readonly string[] = ALLOWED_GLOBALS.map(([m, n]) => `${m}.${n}`);
 
 class AllowlistRegistry extends NameRegistry {
@@ -427,6 +449,16 @@ function checkPlainData(root: unknown): void {
  * Reads one pickle (protocols 0-5) into plain JS values (see `values.ts`), refusing every global
  * outside the allowlist. Throws PickleError (PICKLE_TRUNCATED, PICKLE_CORRUPT,
  * PICKLE_FORBIDDEN_GLOBAL) or NdArrayError; never another exception type.
+ *
+ * @example
+ * ```ts
+ * import { readPickle, writePickle, type NdArray, type PyDict } from 'cifarkit/pickle';
+ *
+ * // In practice the bytes are a file such as cifar-10-batches-py/data_batch_1.
+ * const bytes = writePickle(new Map([['labels', [6, 9]]]));
+ * const batch = readPickle(bytes, { file: 'data_batch_1' }) as PyDict;
+ * console.log(batch.get('labels')); // [6, 9]
+ * ```
  */
 export function readPickle(bytes: Uint8Array, options: ReadPickleOptions = {}): PyValue {
   const { file } = options;
