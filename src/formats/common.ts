@@ -8,6 +8,10 @@ import type { LabelCategories } from '../dataset/annotations.js';
 import { codecForExt, encodeImage, SUPPORTED_IMAGE_EXTS } from '../image/codecs.js';
 import type { ImageEncoder } from '../image/encoder-pool.js';
 import type { ExportOptions } from './format.js';
+import { compareCodePoints } from '../strings.js';
+
+/** Re-exported for the format modules that import it from here (its home is src/strings.ts). */
+export { compareCodePoints };
 
 export const DATASET_META_FILE = 'dataset_meta.json';
 
@@ -125,19 +129,6 @@ export function parseDatasetMeta(bytes: Uint8Array, file: string): string[] {
 /** dataset_meta.json as Datumaro's `save_meta_file` writes it for label-only datasets. */
 export function datasetMetaBytes(labels: LabelCategories): Uint8Array {
   return utf8Bytes(`${JSON.stringify({ labels: labels.items.map((l) => l.name) }, null, 2)}\n`);
-}
-
-/** Compares strings by Unicode code points (as Python does), not UTF-16 units. */
-export function compareCodePoints(a: string, b: string): number {
-  const ai = a[Symbol.iterator]();
-  const bi = b[Symbol.iterator]();
-  for (;;) {
-    const x = ai.next();
-    const y = bi.next();
-    if (x.done || y.done) return x.done && y.done ? 0 : x.done ? -1 : 1;
-    const d = x.value.codePointAt(0)! - y.value.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
 }
 
 /** Orders '/'-separated paths as Python orders pathlib paths: part by part. */
