@@ -37,7 +37,7 @@ import { CifarkitError, ErrorCode, UsageError } from '../errors.js';
 import type { DatasetView } from '../formats/format.js';
 import type { Annotation, LabelCategories } from './annotations.js';
 import { DatasetItem } from './item.js';
-import { copyLabels, presentSubsets, type DatasetParts } from './transforms.js';
+import { copyLabels, presentSubsets, type DatasetParts } from '../model/subsets.js';
 
 /**
  * What to filter (Datumaro's `-m/--mode`):

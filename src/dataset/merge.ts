@@ -8,7 +8,7 @@ import type { DatasetView } from '../formats/format.js';
 import { Label, LabelCategories, type Annotation } from './annotations.js';
 import { DatasetItem } from './item.js';
 import type { Image } from './media.js';
-import { presentSubsets, type DatasetParts } from './transforms.js';
+import { presentSubsets, type DatasetParts } from '../model/subsets.js';
 
 /** Two source items with the same (subset, id) that are not identical; the first one was kept. */
 export interface MergeConflict {
