@@ -7,7 +7,12 @@ import { ErrorCode, UsageError } from '../../errors.js';
 import type { DatasetView } from '../../formats/format.js';
 import type { DatasetParts } from '../../model/subsets.js';
 
-/** An item reference: `[id]` (in every subset) or `[id, subset]`. */
+/**
+ * An item reference: `[id]` (in every subset) or `[id, subset]`.
+ *
+ * @example
+ * const refs: ItemRef[] = [['cat_001', 'train'], ['dog_002']];
+ */
 export type ItemRef = readonly [id: string, subset?: string];
 
 // ---- JS options -----------------------------------------------------------------------------
