@@ -23,6 +23,10 @@ import { loadCorpus, makeCase, runCase } from './fuzz-lib.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const distUrl = pathToFileURL(join(repo, 'dist/index.js')).href;
+const distPickleUrl = pathToFileURL(join(repo, 'dist/pickle.js')).href;
+
+/** The package's API and its cifarkit/pickle subpath, as the cases use them. */
+const loadApi = async () => ({ ...(await import(distUrl)), ...(await import(distPickleUrl)) });
 
 const USAGE = `npm run fuzz [-- options]: mutates the committed fixtures and runs every reader of dist/ on each case.
 
@@ -57,7 +61,7 @@ function parseArgs(argv) {
 
 if (!isMainThread) {
   // Worker: run cases [from, to) that the parent hands out, publishing the current one.
-  const api = await import(distUrl);
+  const api = await loadApi();
   const corpus = await loadCorpus(api, repo);
   const current = new Int32Array(workerData.shared);
   const tally = new Map();
@@ -91,7 +95,7 @@ if (!isMainThread) {
 }
 
 async function runOne(opts) {
-  const api = await import(distUrl);
+  const api = await loadApi();
   const corpus = await loadCorpus(api, repo);
   const c = makeCase(corpus, opts.seed, opts.case);
   console.log(`seed ${opts.seed} case ${opts.case}: target ${c.target}, ${c.entry}, file ${c.path}, mutation ${c.how}`);

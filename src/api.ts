@@ -55,7 +55,7 @@ export {
   type NdrOptions,
   type CorrectOptions,
   type DatumaroValidationReport,
-} from './dataset/transforms.js';
+} from './dataset/transforms/index.js';
 export type { MergeConflict } from './dataset/merge.js';
 export {
   validateDataset,

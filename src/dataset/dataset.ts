@@ -17,7 +17,7 @@ import { LabelCategories } from '../model/annotations.js';
 import type { DatasetItem } from '../model/item.js';
 import { filterDataset, type AnnotationPredicate, type FilterMode, type FilterOptions, type ItemPredicate } from './filter.js';
 import { mergeDatasets, type MergeConflict } from './merge.js';
-import { applyTransform, type DatasetParts, type TransformName, type TransformOptionsMap } from './transforms.js';
+import { applyTransform, type DatasetParts, type TransformName, type TransformOptionsMap } from './transforms/index.js';
 import { validateDataset, type ValidateOptions, type ValidationReport } from '../validate/index.js';
 import { checksummingTree, type FileChecksum } from '../validate/official.js';
 import { batches as itemBatches, toTensor as itemsToTensor, type Batch, type BatchOptions, type Tensor, type TensorOptions } from './tensor.js';

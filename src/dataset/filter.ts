@@ -37,7 +37,7 @@ import { CifarkitError, ErrorCode, UsageError } from '../errors.js';
 import type { DatasetView } from '../model/view.js';
 import type { Annotation, LabelCategories } from '../model/annotations.js';
 import { DatasetItem } from '../model/item.js';
-import { copyLabels, presentSubsets, type DatasetParts } from './transforms.js';
+import { copyLabels, presentSubsets, type DatasetParts } from '../model/subsets.js';
 
 /**
  * What to filter (Datumaro's `-m/--mode`):

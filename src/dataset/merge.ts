@@ -8,7 +8,7 @@ import type { DatasetView } from '../model/view.js';
 import { Label, LabelCategories, type Annotation } from '../model/annotations.js';
 import { DatasetItem } from '../model/item.js';
 import type { Image } from '../image/image.js';
-import { presentSubsets, type DatasetParts } from './transforms.js';
+import { presentSubsets, type DatasetParts } from '../model/subsets.js';
 
 /** Two source items with the same (subset, id) that are not identical; the first one was kept. */
 export interface MergeConflict {

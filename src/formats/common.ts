@@ -8,6 +8,7 @@ import { LabelCategories } from '../model/annotations.js';
 import { codecForExt, encodeImage, SUPPORTED_IMAGE_EXTS } from '../image/codecs.js';
 import type { ImageEncoder } from '../image/encoder-pool.js';
 import type { ExportContext, ImageExportOptions } from './format.js';
+import { compareCodePoints } from '../strings.js';
 
 export const DATASET_META_FILE = 'dataset_meta.json';
 
@@ -178,19 +179,6 @@ function topLevelKeysOf(text: string, field: string): string[] | null {
 export function datasetMetaBytes(labels: LabelCategories | readonly string[]): Uint8Array {
   const names = labels instanceof LabelCategories ? labels.items.map((l) => l.name) : labels;
   return utf8Bytes(JSON.stringify({ labels: names }, null, 2));
-}
-
-/** Compares strings by Unicode code points (as Python does), not UTF-16 units. */
-export function compareCodePoints(a: string, b: string): number {
-  const ai = a[Symbol.iterator]();
-  const bi = b[Symbol.iterator]();
-  for (;;) {
-    const x = ai.next();
-    const y = bi.next();
-    if (x.done || y.done) return x.done && y.done ? 0 : x.done ? -1 : 1;
-    const d = x.value.codePointAt(0)! - y.value.codePointAt(0)!;
-    if (d !== 0) return d;
-  }
 }
 
 /** Orders '/'-separated paths as Python orders pathlib paths: part by part. */

@@ -6,9 +6,6 @@ import type { ChannelOrder, DatasetInfos, DatasetView } from '../model/view.js';
 import type { LabelCategories } from '../model/annotations.js';
 import type { ImageEncoder } from '../image/encoder-pool.js';
 
-// Until every importer takes them from the model (one home: src/model/view.ts).
-export type { ChannelOrder, DatasetInfos, DatasetView } from '../model/view.js';
-export type { ExportedFile } from '../sources/file-tree.js';
 
 export interface ImportedDataset {
   labels: LabelCategories;

@@ -113,6 +113,4 @@ export async function* exportFiles(dataset: DatasetView, format: string, options
   }
 }
 
-export type { DatasetFormat, ExportOptions, FormatImportOptions, ImportedDataset } from './format.js';
-export type { ChannelOrder, DatasetInfos, DatasetView } from '../model/view.js';
-export type { ExportedFile } from '../sources/file-tree.js';
+

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { describe } from 'vitest';
 import { Dataset, DatasetItem, Image, Label, parseTransformArgs, transformNames } from '../../src/index.js';
-import { transformUsage } from '../../src/dataset/transforms.js';
+import { transformUsage } from '../../src/dataset/transforms/index.js';
 import { expectCifarkitError, noise } from '../helpers.js';
 import { describePython, runPython } from '../python.js';
 

@@ -6,8 +6,12 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import * as api from '../../src/index.js';
+import * as index from '../../src/index.js';
+import * as pickle from '../../src/pickle/index.js';
 import { ErrorCode } from '../../src/index.js';
+
+/** The API and the cifarkit/pickle subpath, as the fuzz cases use them. */
+const api = { ...index, ...pickle };
 import { loadCorpus, makeCase, runCase, scanPickle, OPCODES } from '../../scripts/fuzz-lib.mjs';
 
 const SEED = 20261123;

@@ -3,8 +3,8 @@ import * as api from '../../src/api.js';
 import * as pickle from '../../src/pickle/index.js';
 
 describe('src/pickle/index.ts (the cifarkit/pickle subpath)', () => {
-  it('exports the same pickle functions, classes and constants as the top-level API', () => {
+  it('exports the pickle functions, classes and constants, which the top-level API no longer does', () => {
     expect(Object.keys(pickle).sort()).toEqual(['DType', 'NdArray', 'PyTuple', 'allowedGlobals', 'readPickle', 'writePickle', 'writePickleChunks']);
-    for (const [name, value] of Object.entries(pickle)) expect(api[name as keyof typeof api], name).toBe(value);
+    for (const name of Object.keys(pickle)) expect(name in api, name).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 /** `cifarkit transform [target] -t <name>`: datum transform, with its options after `--`. */
 import { MAX_WORKERS, parseTransformArgs, transformNames } from '../../index.js';
-import { transformUsage } from '../../dataset/transforms.js';
+import { transformUsage } from '../../dataset/transforms/index.js';
 import type { CliCommand } from '../command.js';
 import { CliUsageError } from '../common.js';
 import { formatChoice, inputFormat, inputPathAlternative, int, json, outputDir, overwrite, passThrough, project, str, workers } from '../options.js';

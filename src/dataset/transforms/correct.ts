@@ -6,16 +6,24 @@
  * Like Datumaro, the annotation keeps its index: the new name fixes it only when the index is
  * the next free one; other indices stay undefined. Other anomalies change nothing.
  */
-import type { DatasetView } from '../../formats/format.js';
+import type { DatasetView } from '../../model/view.js';
 import type { ValidationReport } from '../../validate/index.js';
 import { checkLabels, type LabelAnomaly } from '../../validate/labels.js';
-import { checkKeys, copyLabels, invalid, key, presentSubsets, type DatasetParts, type TransformEntry } from './common.js';
+import { copyLabels, presentSubsets, type DatasetParts } from '../../model/subsets.js';
+import { key } from './items.js';
+import { checkKeys, invalid, type TransformEntry } from './options.js';
 
 /** The part of Datumaro's `validation_reports.json` (`datum validate`) that `correct` reads. */
 export interface DatumaroValidationReport {
   validation_reports: { anomaly_type: string; description: string; item_id?: string; subset?: string }[];
 }
 
+/**
+ * `correct`: applies a validation report.
+ *
+ * @example
+ * ds.transform('correct', { report: ds.validate() }); // or no report: the label checks run now
+ */
 export interface CorrectOptions {
   /**
    * A report of `validate` (`ds.validate()`, or the JSON of `cifarkit validate`), or Datumaro's

@@ -1,7 +1,8 @@
 /** `id_from_image_name`: item ids from their image file names (Datumaro's IdFromImageName). */
-import type { DatasetView } from '../../formats/format.js';
-import type { DatasetItem } from '../../model/item.js';
-import { assertUnique, checkKeys, copyLabels, presentSubsets, withItem, type DatasetParts, type TransformEntry } from './common.js';
+import type { DatasetView } from '../../model/view.js';
+import { copyLabels, presentSubsets, type DatasetParts } from '../../model/subsets.js';
+import { uniqueResults, withItem } from './items.js';
+import { checkKeys, type TransformEntry } from './options.js';
 
 /** `os.path.splitext(os.path.basename(path))[0]`: leading dots belong to the name. */
 export function stemOf(path: string): string {
@@ -16,14 +17,13 @@ export function stemOf(path: string): string {
 function idFromImageName(dataset: DatasetView, options: object): DatasetParts {
   const T = 'id_from_image_name';
   checkKeys(T, options, []);
-  const pairs = [...dataset].map((item): [DatasetItem, DatasetItem] => {
+  const pairs = [...dataset].map((item) => {
     // Images read from a file know its path; CIFAR's images come from a batch and keep their id (as in Datumaro).
     const path = item.media?.path ?? '';
     const id = path === '' ? '' : stemOf(path);
-    return [item, id === '' || id === item.id ? item : withItem(item, { id })];
+    return [item, id === '' || id === item.id ? item : withItem(item, { id })] as const;
   });
-  assertUnique(T, pairs);
-  const items = pairs.map(([, out]) => out);
+  const items = uniqueResults(T, pairs);
   return { items, labels: copyLabels(dataset.labels), subsets: presentSubsets(dataset.subsets(), items) };
 }
 

@@ -11,12 +11,20 @@
  * can differ. See docs for the details.
  */
 import { ErrorCode, UsageError } from '../../errors.js';
-import type { DatasetView } from '../../formats/format.js';
+import type { DatasetView } from '../../model/view.js';
 import type { DatasetItem } from '../../model/item.js';
 import { findDuplicates } from '../../validate/duplicates.js';
-import { checkKeys, choiceArg, copyLabels, intArg, invalid, optionalChoice, optionalInt, presentSubsets, randomSeed, show, withItem, type DatasetParts, type TransformEntry } from './common.js';
+import { copyLabels, presentSubsets, type DatasetParts } from '../../model/subsets.js';
+import { withItem } from './items.js';
+import { checkKeys, choice, int, invalid, option, optionalChoice, optionalInt, optionalSubset, randomSeed, text, type TransformEntry } from './options.js';
 import { NumpyRandomState } from './numpy-random.js';
 
+/**
+ * `ndr`: near-duplicate removal in one subset.
+ *
+ * @example
+ * ds.transform('ndr', { workingSubset: 'train', numCut: 40000, seed: 1 }); // keep 40,000 train images
+ */
 export interface NdrOptions {
   /** The subset to clean (default 'default', as Datumaro). */
   workingSubset?: string;
@@ -90,11 +98,8 @@ const PROJECTION_DRAWS = 768 * 768;
 function ndr(dataset: DatasetView, options: NdrOptions): DatasetParts {
   const T = 'ndr';
   checkKeys(T, options, ['workingSubset', 'duplicatedSubset', 'algorithm', 'numCut', 'overSample', 'underSample', 'seed', 'threshold']);
-  for (const k of ['workingSubset', 'duplicatedSubset'] as const) {
-    if (options[k] !== undefined && typeof options[k] !== 'string') throw invalid(T, k, `must be a subset name, got ${show(options[k])}`);
-  }
-  const working = options.workingSubset || 'default';
-  const duplicated = options.duplicatedSubset ?? 'duplicated';
+  const working = optionalSubset(T, 'workingSubset', options.workingSubset) || 'default';
+  const duplicated = optionalSubset(T, 'duplicatedSubset', options.duplicatedSubset) ?? 'duplicated';
   if (!dataset.subsets().includes(working)) throw invalid(T, 'workingSubset', `names no subset of the dataset: '${working}' (subsets: ${dataset.subsets().join(', ')})`);
   if (working === duplicated) throw invalid(T, 'duplicatedSubset', `must differ from the working subset '${working}'`);
   optionalChoice(T, 'algorithm', options.algorithm, ['gradient'] as const);
@@ -167,13 +172,13 @@ export const NDR: TransformEntry = {
   summary: 'Moves near-duplicate images of one subset into another (default: duplicated), optionally cutting the subset to --num_cut images.',
   run: ndr as TransformEntry['run'],
   args: [
-    { flags: ['-w', '--working_subset'], key: 'workingSubset', metavar: '<subset>', help: "the subset to clean (default: 'default')", parse: (v) => v },
-    { flags: ['-d', '--duplicated_subset'], key: 'duplicatedSubset', metavar: '<subset>', help: "where removed items go (default: 'duplicated')", parse: (v) => v },
-    { flags: ['-a', '--algorithm'], key: 'algorithm', metavar: 'gradient', help: "Datumaro's algorithm name (cifarkit searches pHashes)", parse: choiceArg(['gradient']) },
-    { flags: ['-k', '--num_cut'], key: 'numCut', metavar: '<int>', help: 'keep this many images of the subset', parse: intArg(0) },
-    { flags: ['-e', '--over_sample'], key: 'overSample', metavar: 'random|similarity', help: 'how to add back removed images (default: random)', parse: choiceArg(['random', 'similarity']) },
-    { flags: ['-u', '--under_sample'], key: 'underSample', metavar: 'uniform|inverse', help: 'how to drop kept images (default: uniform)', parse: choiceArg(['uniform', 'inverse']) },
-    { flags: ['-s', '--seed'], key: 'seed', metavar: '<int>', help: "numpy's seed, 0 to 2**32-1", parse: intArg(0) },
-    { flags: ['--threshold'], key: 'threshold', metavar: '<bits>', help: "cifarkit's: Hamming distance 0-64 of duplicates (default 8)", parse: intArg(0) },
+    option('-w --working_subset', 'workingSubset', text('<subset>'), "the subset to clean (default: 'default')"),
+    option('-d --duplicated_subset', 'duplicatedSubset', text('<subset>'), "where removed items go (default: 'duplicated')"),
+    option('-a --algorithm', 'algorithm', choice(['gradient']), "Datumaro's algorithm name (cifarkit searches pHashes)"),
+    option('-k --num_cut', 'numCut', int(0), 'keep this many images of the subset'),
+    option('-e --over_sample', 'overSample', choice(['random', 'similarity']), 'how to add back removed images (default: random)'),
+    option('-u --under_sample', 'underSample', choice(['uniform', 'inverse']), 'how to drop kept images (default: uniform)'),
+    option('-s --seed', 'seed', int(0), "numpy's seed, 0 to 2**32-1"),
+    option('--threshold', 'threshold', int(0, undefined, '<bits>'), "cifarkit's: Hamming distance 0-64 of duplicates (default 8)"),
   ],
 };

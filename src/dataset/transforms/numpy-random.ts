@@ -6,42 +6,22 @@
  * gives another sequence than `random.Random`.
  */
 import { ErrorCode, UsageError } from '../../errors.js';
-
-const N = 624;
+import { MT19937 } from './mt19937.js';
 
 export class NumpyRandomState {
-  private readonly mt = new Uint32Array(N);
-  private index = N;
+  private readonly mt: MT19937;
 
   /** `np.random.seed(seed)`: an integer in [0, 2**32 - 1]. */
   constructor(seed: number) {
     if (!Number.isSafeInteger(seed) || seed < 0 || seed > 0xffffffff) {
       throw new UsageError(ErrorCode.INVALID_ARGUMENT, `a numpy seed must be an integer between 0 and 2**32 - 1, got ${seed}`);
     }
-    const mt = this.mt;
-    mt[0] = seed >>> 0;
-    for (let i = 1; i < N; i++) {
-      const prev = mt[i - 1]! ^ (mt[i - 1]! >>> 30);
-      mt[i] = (Math.imul(1812433253, prev) + i) >>> 0;
-    }
+    this.mt = MT19937.fromSeed(seed);
   }
 
   /** The next 32-bit output. */
   next32(): number {
-    const mt = this.mt;
-    if (this.index >= N) {
-      for (let k = 0; k < N; k++) {
-        const y = (mt[k]! & 0x80000000) | (mt[(k + 1) % N]! & 0x7fffffff);
-        mt[k] = mt[(k + 397) % N]! ^ (y >>> 1) ^ (y & 1 ? 0x9908b0df : 0);
-      }
-      this.index = 0;
-    }
-    let y = mt[this.index++]!;
-    y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
-    y ^= y >>> 18;
-    return y >>> 0;
+    return this.mt.next32();
   }
 
   /** `random_sample()`: a double in [0, 1) from two outputs (27 + 26 bits). */

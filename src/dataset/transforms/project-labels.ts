@@ -1,9 +1,17 @@
 /** `project_labels`: the label categories become a given list (Datumaro's ProjectLabels). */
-import type { DatasetView } from '../../formats/format.js';
-import { Label, LabelCategories, type Annotation } from '../../model/annotations.js';
-import { checkKeys, invalid, isString, presentSubsets, show, withItem, type DatasetParts, type TransformEntry } from './common.js';
+import type { DatasetView } from '../../model/view.js';
+import { LabelCategories } from '../../model/annotations.js';
+import { presentSubsets, type DatasetParts } from '../../model/subsets.js';
+import { relabel } from './items.js';
+import { checkKeys, invalid, isString, repeated, show, text, type TransformEntry } from './options.js';
 import { ErrorCode, UsageError } from '../../errors.js';
 
+/**
+ * `project_labels`: the label categories become a given list.
+ *
+ * @example
+ * ds.transform('project_labels', { labels: ['cat', 'dog', 'horse'] }); // only these, in this order
+ */
 export interface ProjectLabelsOptions {
   /**
    * The new label names, in order. Annotations follow their label by name (case-sensitive);
@@ -28,26 +36,13 @@ export function projectLabels(dataset: DatasetView, options: ProjectLabelsOption
     dst.add(name, parents[i] !== '' && names.includes(parents[i]!) ? parents[i] : '');
   });
   const map = src.items.map((l) => dst.find(l.name));
-  const items = [...dataset].map((item) => {
-    let changed = false;
-    const annotations: Annotation[] = [];
-    for (const ann of item.annotations) {
-      // An index outside the categories has no name: Datumaro drops it too.
-      const j = map[ann.label] ?? -1;
-      if (j < 0) changed = true;
-      else if (j === ann.label) annotations.push(ann);
-      else {
-        changed = true;
-        annotations.push(new Label(j, ann.attributes));
-      }
-    }
-    return changed ? withItem(item, { annotations }) : item;
-  });
+  // An index outside the categories has no name: Datumaro drops it too.
+  const items = relabel(dataset, (label) => map[label] ?? -1);
   return { items, labels: dst, subsets: presentSubsets(dataset.subsets(), items) };
 }
 
 export const PROJECT_LABELS: TransformEntry = {
   summary: 'Sets the label list (order, new and removed labels); annotations follow by name, those of removed labels go.',
   run: ((d: DatasetView, o: ProjectLabelsOptions) => projectLabels(d, o)) as TransformEntry['run'],
-  args: [{ flags: ['-l', '--label'], key: 'labels', metavar: '<name>', help: 'a label of the result, in order (repeatable)', repeat: true, parse: (v) => v }],
+  args: [repeated('-l --label', 'labels', text('<name>'), 'a label of the result, in order (repeatable)')],
 };

@@ -1,8 +1,15 @@
 /** `reindex`: new item ids 1, 2, 3, ... in dataset order (Datumaro's Reindex). */
-import type { DatasetView } from '../../formats/format.js';
-import { assertUnique, checkKeys, copyLabels, intArg, invalid, optionalInt, presentSubsets, show, withItem, type DatasetParts, type TransformEntry } from './common.js';
-import type { DatasetItem } from '../../model/item.js';
+import type { DatasetView } from '../../model/view.js';
+import { copyLabels, presentSubsets, type DatasetParts } from '../../model/subsets.js';
+import { uniqueResults, withItem } from './items.js';
+import { checkKeys, flag, int, invalid, option, optionalInt, show, type TransformEntry } from './options.js';
 
+/**
+ * `reindex`: new item ids 1, 2, 3, ... in dataset order.
+ *
+ * @example
+ * ds.transform('reindex', { start: 0, eachSubset: true }); // 0, 1, 2, ... in each subset
+ */
 export interface ReindexOptions {
   /** The first id (default 1, as Datumaro); any integer. */
   start?: number;
@@ -20,16 +27,15 @@ function reindex(dataset: DatasetView, options: ReindexOptions): DatasetParts {
   if (options.eachSubset !== undefined && typeof options.eachSubset !== 'boolean') throw invalid(T, 'eachSubset', `must be a boolean, got ${show(options.eachSubset)}`);
   const next = new Map<string, number>();
   let shared = start;
-  const pairs = [...dataset].map((item): [DatasetItem, DatasetItem] => {
+  const pairs = [...dataset].map((item) => {
     let n: number;
     if (options.eachSubset) {
       n = next.get(item.subset) ?? start;
       next.set(item.subset, n + 1);
     } else n = shared++;
-    return [item, withItem(item, { id: String(n) })];
+    return [item, withItem(item, { id: String(n) })] as const;
   });
-  assertUnique(T, pairs);
-  const items = pairs.map(([, out]) => out);
+  const items = uniqueResults(T, pairs);
   return { items, labels: copyLabels(dataset.labels), subsets: presentSubsets(dataset.subsets(), items) };
 }
 
@@ -37,14 +43,7 @@ export const REINDEX: TransformEntry = {
   summary: 'Replaces item ids with sequential numbers (from --start, default 1), in dataset order.',
   run: reindex as TransformEntry['run'],
   args: [
-    { flags: ['-s', '--start'], key: 'start', metavar: '<int>', help: 'the first id (default 1)', parse: intArg() },
-    {
-      flags: ['--reindex-each-subset'],
-      key: 'eachSubset',
-      metavar: '',
-      help: "number each subset from --start on its own (cifarkit's; not in Datumaro 1.9.1)",
-      flag: true,
-      parse: () => true,
-    },
+    option('-s --start', 'start', int(), 'the first id (default 1)'),
+    flag('--reindex-each-subset', 'eachSubset', "number each subset from --start on its own (cifarkit's; not in Datumaro 1.9.1)"),
   ],
 };

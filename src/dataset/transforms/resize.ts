@@ -11,10 +11,18 @@
  * rather than rounding darkens by half a level on average; that is Datumaro's result.)
  */
 import { ErrorCode, UsageError } from '../../errors.js';
-import type { DatasetView } from '../../formats/format.js';
+import type { DatasetView } from '../../model/view.js';
 import { Image } from '../../image/image.js';
-import { checkKeys, copyLabels, intArg, invalid, presentSubsets, withItem, type DatasetParts, type TransformEntry } from './common.js';
+import { copyLabels, presentSubsets, type DatasetParts } from '../../model/subsets.js';
+import { withItem } from './items.js';
+import { checkKeys, int, invalid, option, type TransformEntry } from './options.js';
 
+/**
+ * `resize`: every image to one size, with OpenCV's interpolation as Datumaro.
+ *
+ * @example
+ * ds.transform('resize', { width: 64, height: 64 });
+ */
 export interface ResizeOptions {
   /** The new width, > 0. */
   width: number;
@@ -306,7 +314,7 @@ export const RESIZE: TransformEntry = {
   summary: "Resizes every image to --width x --height (OpenCV's INTER_AREA when shrinking, INTER_CUBIC otherwise, as Datumaro).",
   run: resize as TransformEntry['run'],
   args: [
-    { flags: ['-dw', '--width'], key: 'width', metavar: '<int>', help: 'the new width', parse: intArg(1) },
-    { flags: ['-dh', '--height'], key: 'height', metavar: '<int>', help: 'the new height', parse: intArg(1) },
+    option('-dw --width', 'width', int(1), 'the new width'),
+    option('-dh --height', 'height', int(1), 'the new height'),
   ],
 };

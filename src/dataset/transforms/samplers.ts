@@ -2,12 +2,20 @@
  * `random_sampler` and `label_random_sampler` (Datumaro's plugins/sampler/random_sampler.py),
  * with CPython's `random.Random(seed)`: the same seed and item order keep the same items.
  */
-import type { DatasetView } from '../../formats/format.js';
+import type { DatasetView } from '../../model/view.js';
 import type { DatasetItem } from '../../model/item.js';
-import { checkKeys, copyLabels, intArg, invalid, isNumber, key, optionalInt, pairList, presentSubsets, randomSeed, show, type DatasetParts, type TransformEntry } from './common.js';
+import { copyLabels, presentSubsets, type DatasetParts } from '../../model/subsets.js';
+import { key } from './items.js';
+import { checkKeys, int, invalid, isNumber, option, optionalInt, optionalSubset, pairList, randomSeed, repeated, show, text, type TransformEntry, type ValueType } from './options.js';
 import { projectLabels } from './project-labels.js';
 import { PythonRandom } from './python-random.js';
 
+/**
+ * `random_sampler`: at most `count` items, chosen uniformly at random.
+ *
+ * @example
+ * ds.transform('random_sampler', { count: 1000, subset: 'train', seed: 7 }); // 1,000 train items, the rest kept
+ */
 export interface RandomSamplerOptions {
   /** At most this many items are kept (all when there are fewer). */
   count: number;
@@ -17,6 +25,12 @@ export interface RandomSamplerOptions {
   seed?: number;
 }
 
+/**
+ * `label_random_sampler`: per subset, `count` items of each label, chosen at random.
+ *
+ * @example
+ * ds.transform('label_random_sampler', { count: 100, labelCounts: { cat: 0 }, seed: 7 }); // 100 per label, no cats
+ */
 export interface LabelRandomSamplerOptions {
   /** Per subset, keep at least this many items of each label (as far as there are). */
   count?: number;
@@ -37,8 +51,7 @@ function randomSampler(dataset: DatasetView, options: RandomSamplerOptions): Dat
   checkKeys(T, options, ['count', 'subset', 'seed']);
   const count = optionalInt(T, 'count', options.count, 0);
   if (count === undefined) throw invalid(T, 'count', 'is required: { count: 100 }');
-  if (options.subset !== undefined && typeof options.subset !== 'string') throw invalid(T, 'subset', `must be a subset name, got ${show(options.subset)}`);
-  const subset = options.subset || undefined; // Datumaro: an empty name means the whole dataset
+  const subset = optionalSubset(T, 'subset', options.subset) || undefined; // Datumaro: an empty name means the whole dataset
   const rng = new PythonRandom(seedOf(T, options.seed));
   const all = [...dataset];
   const pool = subset === undefined ? all : all.filter((item) => item.subset === subset);
@@ -84,14 +97,26 @@ function labelRandomSampler(dataset: DatasetView, options: LabelRandomSamplerOpt
   return { items, labels: projected.labels, subsets: presentSubsets(dataset.subsets(), items) };
 }
 
-const SEED_ARG = { flags: ['--seed'], key: 'seed', metavar: '<int>', help: "Python's random seed (the same items as Datumaro for the same seed and item order)", parse: intArg() };
+const SEED_ARG = option('--seed', 'seed', int(), "Python's random seed (the same items as Datumaro for the same seed and item order)");
+
+/** `<label>:<count>`: a label name (up to the first ':') and an integer >= 0. */
+const LABEL_COUNT: ValueType = {
+  metavar: '<label>:<count>',
+  parse: (v) => {
+    const at = v.indexOf(':');
+    if (at <= 0) throw `expected '<label>:<count>' with a label name, got '${v}'`;
+    const n = v.slice(at + 1);
+    if (!/^\s*[+]?\d+\s*$/.test(n)) throw `the count of '${v.slice(0, at)}' must be an integer >= 0, got '${n}'`;
+    return [v.slice(0, at), Number(n)];
+  },
+};
 
 export const RANDOM_SAMPLER: TransformEntry = {
   summary: 'Keeps at most --count items, chosen uniformly at random (in one subset with --subset).',
   run: randomSampler as TransformEntry['run'],
   args: [
-    { flags: ['-k', '--count'], key: 'count', metavar: '<int>', help: 'the most items to keep (required)', parse: intArg(0) },
-    { flags: ['-s', '--subset'], key: 'subset', metavar: '<subset>', help: 'sample only this subset, keep the others (default: the whole dataset)', parse: (v) => v },
+    option('-k --count', 'count', int(0), 'the most items to keep (required)'),
+    option('-s --subset', 'subset', text('<subset>'), 'sample only this subset, keep the others (default: the whole dataset)'),
     SEED_ARG,
   ],
 };
@@ -100,21 +125,8 @@ export const LABEL_RANDOM_SAMPLER: TransformEntry = {
   summary: 'Keeps, per subset, at least --count items of each label (as far as there are), chosen at random; labels with count 0 are removed.',
   run: labelRandomSampler as TransformEntry['run'],
   args: [
-    { flags: ['-k', '--count'], key: 'count', metavar: '<int>', help: 'items per label and subset', parse: intArg(0) },
-    {
-      flags: ['-l', '--label'],
-      key: 'labelCounts',
-      metavar: '<label>:<count>',
-      help: 'a count for one label, overriding --count (repeatable)',
-      repeat: true,
-      parse: (v) => {
-        const at = v.indexOf(':');
-        if (at <= 0) throw `expected '<label>:<count>' with a label name, got '${v}'`;
-        const n = v.slice(at + 1);
-        if (!/^\s*[+]?\d+\s*$/.test(n)) throw `the count of '${v.slice(0, at)}' must be an integer >= 0, got '${n}'`;
-        return [v.slice(0, at), Number(n)];
-      },
-    },
+    option('-k --count', 'count', int(0), 'items per label and subset'),
+    repeated('-l --label', 'labelCounts', LABEL_COUNT, 'a count for one label, overriding --count (repeatable)'),
     SEED_ARG,
   ],
 };

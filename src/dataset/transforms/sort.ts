@@ -1,8 +1,16 @@
 /** `sort`: items ordered by id (Datumaro's Sort). */
-import type { DatasetView } from '../../formats/format.js';
+import type { DatasetView } from '../../model/view.js';
 import type { DatasetItem } from '../../model/item.js';
-import { checkKeys, compareCodePoints, copyLabels, invalid, presentSubsets, show, type DatasetParts, type TransformEntry } from './common.js';
+import { compareCodePoints } from '../../strings.js';
+import { copyLabels, presentSubsets, type DatasetParts } from '../../model/subsets.js';
+import { checkKeys, invalid, option, show, type TransformEntry, type ValueType } from './options.js';
 
+/**
+ * `sort`: items ordered by id, or by a key function.
+ *
+ * @example
+ * ds.transform('sort', { key: (item) => Number(item.id) }); // numeric ids in numeric order
+ */
 export interface SortOptions {
   /**
    * The sort key of an item (default: its id, compared as Python compares strings: by code point).
@@ -29,18 +37,16 @@ function sort(dataset: DatasetView, options: SortOptions): DatasetParts {
   return { items, labels: copyLabels(dataset.labels), subsets: presentSubsets(dataset.subsets(), items) };
 }
 
+/** Datumaro's `--key`, which cifarkit refuses. */
+const PYTHON_EXPRESSION: ValueType = {
+  metavar: '<python>',
+  parse: () => {
+    throw 'is a Python expression in Datumaro, which cifarkit does not evaluate: the command line sorts by id; in the API pass { key: (item) => ... }';
+  },
+};
+
 export const SORT: TransformEntry = {
   summary: 'Sorts items by id (code point order, as Python); each subset keeps its items in that order.',
   run: sort as TransformEntry['run'],
-  args: [
-    {
-      flags: ['-k', '--key'],
-      key: 'key',
-      metavar: '<python>',
-      help: 'not supported: Datumaro evaluates a Python expression; the API takes a key function',
-      parse: () => {
-        throw 'is a Python expression in Datumaro, which cifarkit does not evaluate: the command line sorts by id; in the API pass { key: (item) => ... }';
-      },
-    },
-  ],
+  args: [option('-k --key', 'key', PYTHON_EXPRESSION, 'not supported: Datumaro evaluates a Python expression; the API takes a key function')],
 };

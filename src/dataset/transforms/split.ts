@@ -11,11 +11,19 @@
  * fill each subset up to its share of the whole dataset.
  */
 import { ErrorCode, UsageError } from '../../errors.js';
-import type { DatasetView } from '../../formats/format.js';
+import type { DatasetView } from '../../model/view.js';
 import type { DatasetItem } from '../../model/item.js';
-import { assertUnique, checkKeys, copyLabels, invalid, isNumber, optionalChoice, pairList, presentSubsets, randomSeed, show, withItem, type DatasetParts, type TransformEntry } from './common.js';
+import { copyLabels, presentSubsets, type DatasetParts } from '../../model/subsets.js';
+import { inSubset, uniqueResults } from './items.js';
+import { checkKeys, checkRatios, choice, int, invalid, option, optionalChoice, randomSeed, RATIO_PAIR, ratioList, repeated, show, type TransformEntry } from './options.js';
 import { NumpyRandomState } from './numpy-random.js';
 
+/**
+ * `split`: Datumaro's classification splitter (each label keeps its share in every subset).
+ *
+ * @example
+ * ds.transform('split', { splits: { train: 0.7, val: 0.2, test: 0.1 }, seed: 0 });
+ */
 export interface SplitOptions {
   /** Datumaro's `-t`: only 'classification' (the default) applies to classification data. */
   task?: 'classification';
@@ -26,6 +34,8 @@ export interface SplitOptions {
 }
 
 const NEAR_ZERO = 1e-7;
+/** Datumaro's split tasks; only the first applies to labels. */
+const TASKS = ['classification', 'detection', 'segmentation', 'reid'] as const;
 const DEFAULT_SPLITS: [string, number][] = [
   ['train', 0.5],
   ['val', 0.2],
@@ -178,31 +188,25 @@ export function classificationSplit(items: readonly DatasetItem[], names: readon
 /** The splits as pairs; a list may not name a subset twice (Datumaro refuses it), except with a near-zero ratio. */
 function splitList(T: string, value: unknown): [string, number][] {
   if (value === undefined) return DEFAULT_SPLITS;
-  if (!Array.isArray(value)) return pairList(T, 'splits', value, isNumber, 'ratio');
-  const out: [string, number][] = [];
-  for (const entry of value as unknown[]) {
-    if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string' || typeof entry[1] !== 'number') {
-      throw invalid(T, 'splits', `must be a list of [subset, ratio] pairs, got the entry ${JSON.stringify(entry) ?? show(entry)}`);
-    }
-    if (entry[1] > NEAR_ZERO && out.some(([n, r]) => n === entry[0] && r > NEAR_ZERO)) throw invalid(T, 'splits', `names the subset '${entry[0]}' twice`);
-    out.push([entry[0], entry[1]]);
-  }
+  const out = ratioList(T, 'splits', value);
+  out.forEach(([name, ratio], i) => {
+    if (ratio > NEAR_ZERO && out.slice(0, i).some(([n, r]) => n === name && r > NEAR_ZERO)) throw invalid(T, 'splits', `names the subset '${name}' twice`);
+  });
   return out;
 }
 
 function split(dataset: DatasetView, options: SplitOptions): DatasetParts {
   const T = 'split';
   checkKeys(T, options, ['task', 'splits', 'seed']);
-  const task = optionalChoice(T, 'task', options.task, ['classification', 'detection', 'segmentation', 'reid'] as const) ?? 'classification';
+  const task = optionalChoice(T, 'task', options.task, TASKS) ?? 'classification';
   if (task !== 'classification') {
     throw new UsageError(ErrorCode.INVALID_ARGUMENT, `${T}: task '${task}' splits boxes, masks or identities; cifarkit's datasets have labels only: use 'classification'`);
   }
   const pairs = splitList(T, options.splits);
   const names: string[] = [];
   const ratios: number[] = [];
+  checkRatios(T, 'splits', pairs);
   for (const [name, ratio] of pairs) {
-    if (name === '') throw invalid(T, 'splits', 'has an empty subset name');
-    if (!(ratio >= 0 && ratio <= 1)) throw invalid(T, 'splits', `has the ratio ${ratio} for '${name}': ratios are in [0, 1]`);
     // Datumaro ignores near-zero ratios (they would make empty parts).
     if (ratio > NEAR_ZERO) {
       names.push(name);
@@ -219,12 +223,7 @@ function split(dataset: DatasetView, options: SplitOptions): DatasetParts {
 
   const source = [...dataset];
   const assignment = classificationSplit(source, names, ratios, seed, T);
-  const result = source.map((item, i): [DatasetItem, DatasetItem] => {
-    const subset = assignment[i]! < 0 ? 'default' : names[assignment[i]!]!;
-    return [item, subset === item.subset ? item : withItem(item, { subset })];
-  });
-  assertUnique(T, result);
-  const items = result.map(([, out]) => out);
+  const items = uniqueResults(T, source.map((item, i) => inSubset(item, assignment[i]! < 0 ? 'default' : names[assignment[i]!]!)));
   return { items, labels: copyLabels(dataset.labels), subsets: presentSubsets(names, items) };
 }
 
@@ -232,39 +231,8 @@ export const SPLIT: TransformEntry = {
   summary: "Splits all items anew into subsets by ratios, keeping each label's share (Datumaro's classification splitter).",
   run: split as TransformEntry['run'],
   args: [
-    {
-      flags: ['-t', '--task'],
-      key: 'task',
-      metavar: 'classification',
-      help: "the task (only 'classification' fits labels; default)",
-      parse: (v) => {
-        if (!['classification', 'detection', 'segmentation', 'reid'].includes(v)) throw `expected one of classification, detection, segmentation, reid, got '${v}'`;
-        return v;
-      },
-    },
-    {
-      flags: ['-s', '--subset'],
-      key: 'splits',
-      metavar: '<subset>:<ratio>',
-      help: 'a subset and its share, ratios summing to 1 (repeatable; default: train:.5, val:.2, test:.3)',
-      repeat: true,
-      parse: (v) => {
-        const parts = v.split(':');
-        if (parts.length !== 2) throw `expected '<subset>:<ratio>' (one ':'), got '${v}'`;
-        const r = parts[1]!.trim() === '' ? NaN : Number(parts[1]);
-        if (Number.isNaN(r)) throw `'${parts[1]}' is not a number in '${v}'`;
-        return [parts[0], r];
-      },
-    },
-    {
-      flags: ['--seed'],
-      key: 'seed',
-      metavar: '<int>',
-      help: "numpy's random seed, 0 to 2**32-1 (the same split as Datumaro for the same seed and item order)",
-      parse: (v) => {
-        if (!/^\s*\d+\s*$/.test(v) || Number(v) > 0xffffffff) throw `expected an integer 0 to 4294967295, got '${v}'`;
-        return Number(v);
-      },
-    },
+    option('-t --task', 'task', choice(TASKS, 'classification'), "the task (only 'classification' fits labels; default)"),
+    repeated('-s --subset', 'splits', RATIO_PAIR, 'a subset and its share, ratios summing to 1 (repeatable; default: train:.5, val:.2, test:.3)'),
+    option('--seed', 'seed', int(0, 0xffffffff), "numpy's random seed, 0 to 2**32-1 (the same split as Datumaro for the same seed and item order)"),
   ],
 };

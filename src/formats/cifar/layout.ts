@@ -4,7 +4,7 @@
  * an extension beside it; dotfiles, files with an extension and folders are not subsets).
  */
 import { DatasetImportError, ErrorCode } from '../../errors.js';
-import { compareCodePoints } from '../common.js';
+import { compareCodePoints } from '../../strings.js';
 import { basename, dirname, joinPath, splitExt, type DatasetSource, type FileTree } from '../../sources/file-tree.js';
 import { MAX_SEARCH_DEPTH, META_100_FILE, META_10_FILE } from './constants.js';
 
