@@ -14,6 +14,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gunzipSync, gzipSync, unzipSync, zipSync } from 'fflate';
+import { concatBytes as concat } from './bytes.mjs';
 
 // ---------------------------------------------------------------------------------------------
 // PRNG
@@ -121,17 +122,6 @@ const HUGE = [2n ** 31n - 1n, 2n ** 32n - 1n, 2n ** 31n, 2n ** 40n, 2n ** 53n - 
 
 const ascii = (s) => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
 
-function concat(parts) {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** One random opcode with plausible (or hostile) arguments. */
 function randomOpcode(rng, op = rng.pick(OPCODES)) {

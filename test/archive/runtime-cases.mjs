@@ -12,6 +12,7 @@
 // Returns [{ name, ok, detail }].
 
 import { firstDifference } from '../runtimes/cases.mjs';
+import { concatBytes as concat } from '../../scripts/bytes.mjs';
 
 /** The ways an archive can be handed over; each makes a fresh input from the bytes. */
 const INPUTS = {
@@ -129,15 +130,6 @@ function tarBytes(entries, trailing = 0) {
   return concat(blocks);
 }
 
-function concat(parts) {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** gzip by the runtime's CompressionStream (every runtime under test has it). */
 async function gzip(bytes) {

@@ -1,3 +1,4 @@
+import { concatBytes } from '../../scripts/bytes.mjs';
 /** A test-only tar writer for the entries no well-behaved writer makes (NUL in names, bad checksums, huge sizes). */
 
 const enc = new TextEncoder();
@@ -58,11 +59,5 @@ export function tar(entries: RawEntry[], { end = true } = {}): Uint8Array {
     }
   }
   if (end) parts.push(new Uint8Array(1024));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }

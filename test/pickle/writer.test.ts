@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { concatBytes as concat } from '../../scripts/bytes.mjs';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { DType, NdArray } from '../../src/pickle/ndarray.js';
@@ -27,15 +28,6 @@ function latin1(b: Uint8Array): string {
   return String.fromCharCode(...b);
 }
 
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
 
 /** Equal bytes, or a failure that shows the first differing offset with context. */
 function expectSameBytes(actual: Uint8Array, expected: Uint8Array, label: string): void {

@@ -2,20 +2,14 @@
 // against dist/browser.js, with the files fetched into memory by the page (run: npm run test:browser).
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { extname, join, normalize, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+import { launchChromium, requireChromium, ROOT } from './chromium-harness.mjs';
 import { loadCases, sourcePaths, GENERATED, ARCHIVES, loadArchiveFixtures } from './load-cases.mjs';
 import { report } from './cases.mjs';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-if (!existsSync(CHROMIUM)) {
-  console.error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
-  process.exit(1);
-}
+requireChromium({ needDist: false });
 
 // Bundle the test page's entry as an application would, through the package's exports map.
 const bundle = await build({
@@ -60,11 +54,7 @@ const manifest = cases.map((c) => ({
   files: sourcePaths(c).map(([p, rel]) => [p, `/${genRel}/${rel}`]),
 }));
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 let failed = 1;
 try {
   const page = await browser.newPage();

@@ -6,54 +6,25 @@
 // scrolling and by search, with its detail view. Saves test-results/viewer.png; with
 // --update-screenshot also docs/viewer.png (the README's screenshot), so a test run leaves the
 // tree as it was. Needs `npm run build` (dist/). Run: node test/runtimes/web-full.mjs
-import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
-import { chromium } from 'playwright-core';
+import { assert, checks, eq, launchChromium, offlineContext, requireChromium, ROOT } from './chromium-harness.mjs';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = join(ROOT, 'test-results/viewer.png');
 const README_SCREENSHOT = process.argv.includes('--update-screenshot') ? join(ROOT, 'docs/viewer.png') : null;
 /** The longest main-thread task allowed (the issue's responsiveness bound; the browser measures it). */
 const LONG_TASK_MS = 100;
 const MAX_ELEMENTS = 5000;
 
-if (!existsSync(CHROMIUM)) {
-  console.error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
-  process.exit(1);
-}
-if (!existsSync(join(ROOT, 'dist/index.js'))) {
-  console.error('dist/ is missing: run `npm run build` first.');
-  process.exit(1);
-}
+requireChromium();
 
 const { writeFullCifar10, idOf, labelOf, SUBSETS, PER_SUBSET, TOTAL } = await import('./make-full-cifar10.mjs');
 const { LABELS } = await import('../../web/sample/make-sample.mjs');
 const { startServer } = await import('../../scripts/serve-web.mjs');
 
-const results = [];
-async function check(name, fn) {
-  try {
-    await fn();
-    results.push({ name, ok: true });
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    results.push({ name, ok: false });
-    console.log(`FAIL ${name}: ${e?.message ?? e}`);
-  }
-}
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-function eq(actual, expected, what) {
-  const a = JSON.stringify(actual);
-  const b = JSON.stringify(expected);
-  if (a !== b) throw new Error(`${what}: expected ${b}, got ${a}`);
-}
+const { check, harnessFailed, finish } = checks();
 
 const tmp = await mkdtemp(join(tmpdir(), 'cifarkit-web-full-'));
 let started = performance.now();
@@ -63,15 +34,10 @@ const LAST = TOTAL - 1;
 const last = { id: idOf(LAST), subset: SUBSETS.at(-1), label: LABELS[labelOf(LAST)] };
 
 const { server, url } = await startServer({ port: 0 });
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 
 try {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } });
-  await context.route((u) => !u.href.startsWith(url) && !u.href.startsWith('blob:') && !u.href.startsWith('data:'), (route) => route.abort());
+  const context = await offlineContext(browser, url, { acceptDownloads: true, viewport: { width: 1280, height: 900 } });
   // Before the page's own scripts: record every long task, and every value the progress bar takes.
   await context.addInitScript(() => {
     globalThis.__longTasks = [];
@@ -252,13 +218,10 @@ try {
   await check('no page errors', async () => eq(pageErrors, [], 'page errors'));
   console.log(`Chromium ${browser.version()}`);
 } catch (e) {
-  results.push({ name: 'harness', ok: false });
-  console.log(`FAIL harness: ${e?.stack ?? e}`);
+  harnessFailed(e);
 } finally {
   await browser.close();
   server.close();
   await rm(tmp, { recursive: true, force: true });
 }
-const failed = results.filter((r) => !r.ok).length;
-console.log(`${results.length - failed} passed, ${failed} failed`);
-process.exit(failed === 0 && results.length > 0 ? 0 : 1);
+finish();

@@ -5,13 +5,11 @@
 // CIFAR-10 run is test/runtimes/web-full.mjs.
 // Needs `npm run build` (dist/). Run: node test/runtimes/web.mjs
 // Writes screenshots to test-results/web.png (the sample loaded) and web-error.png (an error shown).
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { unzipSync, gzipSync } from 'fflate';
-import { chromium } from 'playwright-core';
+import { assert, checks, eq, launchChromium, offlineContext, requireChromium, ROOT } from './chromium-harness.mjs';
 
 // ----------------------------------------------------------------------------------------------
 // SWITCH: which input loads the sample archive in the main flow.
@@ -23,8 +21,6 @@ import { chromium } from 'playwright-core';
 const INPUT = process.env.CIFARKIT_WEB_INPUT ?? 'archive';
 // ----------------------------------------------------------------------------------------------
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SAMPLE = join(ROOT, 'web/sample/cifar10-sample.tar.gz');
 const SCREENSHOT = join(ROOT, 'test-results/web.png');
 const AXE = join(ROOT, 'node_modules/axe-core/axe.min.js');
@@ -33,14 +29,7 @@ if (!['archive', 'folder'].includes(INPUT)) {
   console.error(`CIFARKIT_WEB_INPUT must be 'archive' or 'folder', got '${INPUT}'`);
   process.exit(2);
 }
-if (!existsSync(CHROMIUM)) {
-  console.error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium) or set CHROMIUM_PATH.`);
-  process.exit(1);
-}
-if (!existsSync(join(ROOT, 'dist/index.js'))) {
-  console.error('dist/ is missing: run `npm run build` first.');
-  process.exit(1);
-}
+requireChromium();
 
 const api = await import('../../dist/index.js');
 const { LABELS, COUNTS, ROOT_DIR, itemPixelAt, sampleItems, sampleFiles, tar } = await import('../../web/sample/make-sample.mjs');
@@ -56,26 +45,7 @@ const expectedPixels = (item) => {
   return out;
 };
 
-// ---------- tiny harness ----------
-const results = [];
-async function check(name, fn) {
-  try {
-    await fn();
-    results.push({ name, ok: true });
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    results.push({ name, ok: false });
-    console.log(`FAIL ${name}: ${e?.message ?? e}`);
-  }
-}
-function assert(cond, message) {
-  if (!cond) throw new Error(message);
-}
-function eq(actual, expected, what) {
-  const a = JSON.stringify(actual);
-  const b = JSON.stringify(expected);
-  if (a !== b) throw new Error(`${what}: expected ${b}, got ${a}`);
-}
+const { check, harnessFailed, finish } = checks();
 
 // ---------- fixtures on disk ----------
 await mkdir(dirname(SCREENSHOT), { recursive: true });
@@ -95,20 +65,12 @@ await writeFile(join(brokenFolder, 'batches.meta'), files.get(`${ROOT_DIR}/batch
 await writeFile(join(brokenFolder, 'data_batch_1'), files.get(`${ROOT_DIR}/data_batch_1`).subarray(0, 5000)); // cut short
 
 const { server, url } = await startServer({ port: 0 });
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 
 try {
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1200, height: 900 } });
   // No network: anything that is not our server is refused (and counted).
   const offsite = [];
-  await context.route((u) => !u.href.startsWith(url) && !u.href.startsWith('blob:') && !u.href.startsWith('data:'), (route) => {
-    offsite.push(route.request().url());
-    return route.abort();
-  });
+  const context = await offlineContext(browser, url, { acceptDownloads: true, viewport: { width: 1200, height: 900 } }, (u) => offsite.push(u));
   const page = await context.newPage();
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(String(e)));
@@ -492,13 +454,10 @@ try {
   console.log(`screenshot: ${SCREENSHOT}`);
   console.log(`Chromium ${browser.version()}, input: ${INPUT}`);
 } catch (e) {
-  results.push({ name: 'harness', ok: false });
-  console.log(`FAIL harness: ${e?.stack ?? e}`);
+  harnessFailed(e);
 } finally {
   await browser.close();
   server.close();
   await rm(tmp, { recursive: true, force: true });
 }
-const failed = results.filter((r) => !r.ok).length;
-console.log(`${results.length - failed} passed, ${failed} failed`);
-process.exit(failed === 0 && results.length > 0 ? 0 : 1);
+finish();

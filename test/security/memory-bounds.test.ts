@@ -4,6 +4,7 @@
  * error code and its peak RSS (`process.resourceUsage().maxRSS`). Each must end in its coded
  * error with a bounded peak; none may abort the runtime. A memory bound, not a timing one.
  */
+import { concatBytes as concat } from '../../scripts/bytes.mjs';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,15 +39,6 @@ function write(name: string, bytes: Uint8Array): string {
 
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0) & 0xff);
 const sbu = (s: string) => Uint8Array.of(0x8c, s.length, ...ascii(s));
-function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 const le32 = (v: number) => Uint8Array.of(v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24);
 
 /** `]` then n copies of `item` appended in batches of 1000 (as Python writes a list). */

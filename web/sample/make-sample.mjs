@@ -7,6 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'fflate';
+import { concatBytes } from '../../scripts/bytes.mjs';
 
 export const LABELS = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 /** One colour per class (RGB). */
@@ -122,13 +123,7 @@ export function tar(entries) {
     if (pad) parts.push(new Uint8Array(pad));
   }
   parts.push(new Uint8Array(1024));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatBytes(parts);
 }
 
 /** The sample's files (path inside the archive -> bytes), from the built package. */
