@@ -113,7 +113,16 @@ export class Dataset implements Iterable<DatasetItem> {
    */
   readonly infos: DatasetInfos;
 
-  private constructor(items: DatasetItem[], labels: LabelCategories, subsets: string[] | null, format: string | null, infos: DatasetInfos = frozenInfos(undefined)) {
+  private constructor(
+    items: DatasetItem[],
+    labels: LabelCategories,
+    subsets: string[] | null,
+    format: string | null,
+    infos: DatasetInfos = frozenInfos(undefined),
+    fromImport: { warnings: readonly ImportWarning[]; checksums: readonly FileChecksum[] | null } = { warnings: [], checksums: null },
+  ) {
+    this.warnings = fromImport.warnings;
+    this.checksums = fromImport.checksums;
     this.itemList = items;
     // A dataset's categories are read-only: the datasets made from this one share them.
     this.labels = labels.seal();
@@ -160,11 +169,11 @@ export class Dataset implements Iterable<DatasetItem> {
     const checksums: FileChecksum[] | null = options.checksums ? [] : null;
     if (checksums) source = { ...source, tree: checksummingTree(source.tree, checksums) };
     const imported = await importSource(source, format, channelOrder === undefined ? {} : { channelOrder });
-    const dataset = new Dataset(imported.items, imported.labels, imported.subsets, imported.format, frozenInfos(imported.infos));
-    dataset.warnings = Object.freeze([...(imported.warnings ?? [])]);
-    // Reads run ahead of decoding and finish in any order: sorted, the list is the same every run.
-    dataset.checksums = checksums && checksums.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    return dataset;
+    return new Dataset(imported.items, imported.labels, imported.subsets, imported.format, frozenInfos(imported.infos), {
+      warnings: Object.freeze([...(imported.warnings ?? [])]),
+      // Reads run ahead of decoding and finish in any order: sorted, the list is the same every run.
+      checksums: checksums && Object.freeze(checksums.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))),
+    });
   }
 
   /**
@@ -323,7 +332,7 @@ export class Dataset implements Iterable<DatasetItem> {
     return validateDataset(this, options, this.checksums);
   }
 
-  private checksums: FileChecksum[] | null = null;
+  private readonly checksums: readonly FileChecksum[] | null;
 
   /**
    * The md5s that an import with `checksums: true` took (files with an official CIFAR name,
@@ -333,7 +342,7 @@ export class Dataset implements Iterable<DatasetItem> {
     return this.checksums;
   }
 
-  private warnings: readonly ImportWarning[] = [];
+  private readonly warnings: readonly ImportWarning[];
 
   /**
    * What `importFrom` worked around without failing, e.g. a CIFAR batch naming one file twice

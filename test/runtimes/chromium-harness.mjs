@@ -54,7 +54,9 @@ export function checks() {
         console.log(`ok   ${name}`);
       } catch (e) {
         results.push({ name, ok: false });
-        console.log(`FAIL ${name}: ${e?.message ?? e}`);
+        // Where in the script it failed: the first stack line in test/runtimes/ other than this file.
+        const at = String(e?.stack ?? '').split('\n').find((l) => l.includes('test/runtimes/') && !l.includes('chromium-harness'));
+        console.log(`FAIL ${name}: ${e?.message ?? e}${at ? ` (${at.trim()})` : ''}`);
       }
     },
     /** Records a failure of the harness itself (outside any check). */
