@@ -22,4 +22,4 @@
  */
 export { readPickle, allowedGlobals, type ReadPickleOptions } from './reader.js';
 export { writePickle, writePickleChunks, type WritePickleOptions } from './writer.js';
-export { DType, NdArray, PyTuple, type PyDict, type PyValue, type PyWritable } from './values.js';
+export { DType, NdArray, PyTuple, type PyDict, type PyScalar, type PyValue, type PyWritable } from './values.js';

@@ -21,6 +21,19 @@
 import { ErrorCode, NdArrayError } from '../errors.js';
 
 /**
+ * The plain values both ways: Python's None, bool, int (a bigint beyond 2^53), float, str and bytes.
+ *
+ * @example
+ * ```ts
+ * import { readPickle, writePickle, type PyScalar } from 'cifarkit/pickle';
+ *
+ * const n = readPickle(writePickle(7)) as PyScalar;
+ * console.log(n); // 7
+ * ```
+ */
+export type PyScalar = null | boolean | number | bigint | string | Uint8Array;
+
+/**
  * A value {@link readPickle} returns (see the table at the top of this file).
  *
  * @example
@@ -32,12 +45,7 @@ import { ErrorCode, NdArrayError } from '../errors.js';
  * ```
  */
 export type PyValue =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | Uint8Array
+  | PyScalar
   | PyValue[]
   | Map<PyValue, PyValue>
   | NdArray
@@ -100,12 +108,7 @@ export class PyTuple {
  * ```
  */
 export type PyWritable =
-  | null
-  | boolean
-  | number
-  | bigint
-  | string
-  | Uint8Array
+  | PyScalar
   | PyWritable[]
   | PyTuple
   | Map<PyWritable, PyWritable>

@@ -81,7 +81,7 @@ describe('the pickle API examples', () => {
     const index = checker.getSymbolAtLocation(prog.getSourceFile(INDEX)!)!;
     const exported = checker.getExportsOfModule(index);
     expect(exported.map((s) => s.name).sort()).toEqual(
-      ['DType', 'NdArray', 'PyDict', 'PyTuple', 'PyValue', 'PyWritable', 'ReadPickleOptions', 'WritePickleOptions', 'allowedGlobals', 'readPickle', 'writePickle', 'writePickleChunks'],
+      ['DType', 'NdArray', 'PyDict', 'PyScalar', 'PyTuple', 'PyValue', 'PyWritable', 'ReadPickleOptions', 'WritePickleOptions', 'allowedGlobals', 'readPickle', 'writePickle', 'writePickleChunks'],
     );
     const missing = exported.filter((s) => {
       const declarations = checker.getAliasedSymbol(s).declarations ?? [];
