@@ -616,13 +616,20 @@ function onThumbs({ req, indices, rgba, has }) {
   thumbWaiting.delete(req);
   if (!state.meta) return;
   const size = 32 * 32 * 4;
+  const arrived = new Map();
   for (let k = 0; k < indices.length; k++) {
-    thumbCache.set(indices[k], has[k] ? new ImageData(rgba.slice(k * size, (k + 1) * size), 32, 32) : null);
+    const img = has[k] ? new ImageData(rgba.slice(k * size, (k + 1) * size), 32, 32) : null;
+    arrived.set(indices[k], img);
+    // Deleted first, so that a thumbnail cached before moves to the newest end (Map keeps insertion order).
+    thumbCache.delete(indices[k]);
+    thumbCache.set(indices[k], img);
   }
   while (thumbCache.size > THUMB_CACHE) thumbCache.delete(thumbCache.keys().next().value);
   for (const el of cells.values()) if (el.dataset.drawn !== 'true') drawCell(el);
+  // The duplicate pairs' images: from what just arrived, which the cache may already have let go.
   for (const fig of document.querySelectorAll('#validation-pairs canvas:not([data-drawn])')) {
-    const img = thumbCache.get(Number(fig.dataset.index));
+    const index = Number(fig.dataset.index);
+    const img = arrived.has(index) ? arrived.get(index) : thumbCache.get(index);
     if (img) {
       fig.getContext('2d').putImageData(img, 0, 0);
       fig.dataset.drawn = 'true';

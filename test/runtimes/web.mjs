@@ -133,7 +133,11 @@ try {
       (n) => document.getElementById('shown-count').textContent.startsWith(`${n} of `) && [...document.querySelectorAll('#grid .cell')].every((c) => c.dataset.drawn === 'true'),
       n,
       { timeout: 10_000 },
-    );
+    ).catch(async (e) => {
+      // What the grid showed instead: its count line and each cell's [position, item, drawn].
+      const grid = await page.evaluate(() => ({ count: document.getElementById('shown-count').textContent, cells: [...document.querySelectorAll('#grid .cell')].map((c) => [c.dataset.pos, c.dataset.index, c.dataset.drawn ?? '']) }));
+      throw new Error(`${e.message}; the grid: ${JSON.stringify(grid)}`);
+    });
   }
 
   async function checkShown(source) {
