@@ -31,7 +31,8 @@ export default defineConfig([
     format: ['esm'],
     target: 'es2022',
     platform: 'neutral',
-    dts: true,
+    // Declarations of the two runtime entries (one file each; see the pickle build below).
+    dts: { entry: { index: 'src/index.ts', browser: 'src/browser.ts', 'encode-worker': 'src/io/encode-worker.ts' } },
     sourcemap: true,
     splitting: true,
     noExternal: BUNDLED,
@@ -41,6 +42,14 @@ export default defineConfig([
     removeNodeProtocol: false,
     // upng-js's debug log reads process.env.NODE_ENV: that would need --allow-env under Deno.
     define: { 'process.env.NODE_ENV': '"production"' },
+  },
+  {
+    // cifarkit/pickle's declarations, in a file of their own: built together with the entries'
+    // they would share a declaration chunk, whose import Deno's type check cannot resolve. Its
+    // code is dist/pickle.js of the first build (shared chunks, one NdArray class).
+    entry: { pickle: 'src/pickle/index.ts' },
+    format: ['esm'],
+    dts: { only: true },
   },
   {
     // The `cifarkit` command (Node): also bundles the CLI's own libraries (yargs, cli-progress).

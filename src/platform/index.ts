@@ -47,9 +47,15 @@ const NEUTRAL: Platform = Object.freeze({ name: 'neutral' });
 
 let installed: Platform = NEUTRAL;
 
-/** @internal Called once by a runtime entry point (and by tests that stand for another runtime). */
+const RANK: Record<Platform['name'], number> = { neutral: 0, browser: 1, node: 2 };
+
+/**
+ * @internal Called once by a runtime entry point (and by tests that stand for another runtime).
+ * A process that loads both entries (say, a library importing `cifarkit/browser` in a Node app)
+ * keeps the richer platform: node over browser over neutral, whichever was loaded first.
+ */
 export function installPlatform(next: Platform): void {
-  installed = Object.freeze({ ...next });
+  if (RANK[next.name] >= RANK[installed.name]) installed = Object.freeze({ ...next });
 }
 
 /** @internal The platform the entry point installed (a neutral one before that). */

@@ -77,5 +77,21 @@ describe('npm pack', () => {
     const use = spawnSync(process.execPath, [join(project, 'src/use.mjs')], { cwd: project, encoding: 'utf8' });
     expect(use.status, use.stderr).toBe(0);
     expect(use.stdout.trim()).toBe('9 data_batch_1,data_batch_2,test_batch');
+    // The subpaths: cifarkit/node is the Node entry itself; cifarkit/pickle the codec, sharing the entries' classes.
+    writeFileSync(
+      join(project, 'src/subpaths.mjs'),
+      [
+        `import * as main from 'cifarkit';`,
+        `import * as node from 'cifarkit/node';`,
+        `import * as browser from 'cifarkit/browser';`,
+        `import { readPickle, writePickle, NdArray } from 'cifarkit/pickle';`,
+        `const batch = readPickle(writePickle(new Map([['labels', [3, 1]]])));`,
+        // One class across the entries; loading the browser entry too leaves Node's platform in place (node:zlib, paths).
+        `console.log(node.Dataset === main.Dataset, browser.Dataset === main.Dataset, main.getInflater(), JSON.stringify([...batch.get('labels')]), typeof NdArray, 'readPickle' in main);`,
+      ].join('\n'),
+    );
+    const subpaths = spawnSync(process.execPath, [join(project, 'src/subpaths.mjs')], { cwd: project, encoding: 'utf8' });
+    expect(subpaths.status, subpaths.stderr).toBe(0);
+    expect(subpaths.stdout.trim()).toBe('true true node-zlib [3,1] function false');
   }, 120_000);
 });
