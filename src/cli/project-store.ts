@@ -33,17 +33,27 @@ export async function readProject(project: string): Promise<ProjectConfig> {
   if (text === null) {
     throw new UsageError(ErrorCode.FILE_NOT_FOUND, `no cifarkit project here (run 'cifarkit project create' first)`, { file });
   }
-  let config: ProjectConfig;
+  let config: unknown;
   try {
-    config = JSON.parse(text) as ProjectConfig;
+    config = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(ErrorCode.INVALID_ARGUMENT, `the project config is not valid JSON: ${(err as Error).message}`, { file, cause: err });
+    throw new UsageError(ErrorCode.INVALID_ARGUMENT, `the project config is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, { file, cause: err });
   }
-  const ok =
-    config && config.version === 1 && Array.isArray(config.sources) &&
-    config.sources.every((s) => s && typeof s.name === 'string' && typeof s.path === 'string' && typeof s.format === 'string');
-  if (!ok) throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'the project config is not a cifarkit project config (version 1)', { file });
+  if (!isProjectConfig(config)) throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'the project config is not a cifarkit project config (version 1)', { file });
   return config;
+}
+
+/** Whether a parsed config.json has the shape of a version 1 config. */
+function isProjectConfig(v: unknown): v is ProjectConfig {
+  return isObject(v) && v.version === 1 && Array.isArray(v.sources) && v.sources.every(isProjectSource);
+}
+
+function isProjectSource(v: unknown): v is ProjectSource {
+  return isObject(v) && typeof v.name === 'string' && typeof v.path === 'string' && typeof v.format === 'string';
+}
+
+function isObject(v: unknown): v is Readonly<Record<string, unknown>> {
+  return typeof v === 'object' && v !== null;
 }
 
 async function writeProject(project: string, config: ProjectConfig): Promise<void> {
