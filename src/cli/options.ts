@@ -3,11 +3,11 @@
  * the helpers that read and check them. All checks here are pure: no file is touched.
  */
 import type { Options } from 'yargs';
-import { formatNames, type Dataset } from '../index.js';
-import type { Args } from './command.js';
+import { formatNames, type Dataset, type FormatName } from '../index.js';
+import { isFormatName } from '../formats/index.js';
 import { CliUsageError } from './common.js';
 
-export const formatChoice = { type: 'string', choices: formatNames as string[], requiresArg: true } as const;
+export const formatChoice = { type: 'string', choices: formatNames, requiresArg: true } as const satisfies Options;
 
 export const inputPath = {
   'input-path': { alias: 'i', type: 'string', default: '.', requiresArg: true, describe: 'the dataset: a folder, an archive or a file of it (default: current folder)' },
@@ -42,17 +42,18 @@ export function outputDir(describe: string) {
   return { 'output-dir': { alias: 'o', type: 'string', requiresArg: true, describe } } as const satisfies Record<string, Options>;
 }
 
-export function filterExpression(required = false) {
-  return {
-    filter: {
-      alias: 'e',
-      type: 'string',
-      requiresArg: true,
-      ...(required ? { demandOption: true } : {}),
-      describe: `keep only what this XPath selects in each item's XML, e.g. '/item[annotation/label="dog"]'`,
-    },
-  } as const satisfies Record<string, Options>;
-}
+const filterSpec = {
+  alias: 'e',
+  type: 'string',
+  requiresArg: true,
+  describe: `keep only what this XPath selects in each item's XML, e.g. '/item[annotation/label="dog"]'`,
+} as const satisfies Options;
+
+/** -e/--filter: an XPath expression (convert, project export). */
+export const filterExpression = { filter: filterSpec } as const satisfies Record<string, Options>;
+
+/** -e/--filter, required (filter). */
+export const requiredFilterExpression = { filter: { ...filterSpec, demandOption: true } } as const satisfies Record<string, Options>;
 
 /** datum's FilterModes, every spelling it parses (case-insensitive, '+' or '_'). */
 const FILTER_MODES: Readonly<Record<string, 'i' | 'a' | 'i+a'>> = {
@@ -68,9 +69,13 @@ const FILTER_MODES: Readonly<Record<string, 'i' | 'a' | 'i+a'>> = {
 
 export const FILTER_MODE_HELP = 'i (items), a (annotations), i+a (annotations, then drop items left without any); datum\'s long forms too';
 
-export function filterModeOption(name: string, alias?: string) {
-  return { [name]: { ...(alias ? { alias } : {}), type: 'string', default: 'i', requiresArg: true, describe: `filter mode: ${FILTER_MODE_HELP}` } } as Record<string, Options>;
-}
+const filterModeSpec = { type: 'string', default: 'i', requiresArg: true, describe: `filter mode: ${FILTER_MODE_HELP}` } as const satisfies Options;
+
+/** --filter-mode (convert, project export). */
+export const filterMode = { 'filter-mode': filterModeSpec } as const satisfies Record<string, Options>;
+
+/** -m/--mode: the filter mode (filter). */
+export const mode = { mode: { alias: 'm', ...filterModeSpec } } as const satisfies Record<string, Options>;
 
 /** 'i', 'a' or 'i+a' from any of datum's spellings; usage error otherwise. */
 export function parseFilterMode(value: unknown, option: string): 'i' | 'a' | 'i+a' {
@@ -80,15 +85,10 @@ export function parseFilterMode(value: unknown, option: string): 'i' | 'a' | 'i+
   return mode;
 }
 
-/** A string option's value (undefined when absent). */
-export function str(a: Args, key: string): string | undefined {
-  const v = a[key];
-  return v === undefined ? undefined : String(v);
-}
-
-/** An integer option checked against a range; `name` as the user spells it. */
-export function int(a: Args, key: string, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  const v = a[key];
+/** An integer option's value checked against a range; `name` as the user spells it. */
+export function int(v: number, name: string, min: number, max?: number): number;
+export function int(v: unknown, name: string, min: number, max?: number): number | undefined;
+export function int(v: unknown, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
     throw new CliUsageError(`${name} needs an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`}, got '${String(v)}'`);
@@ -96,21 +96,26 @@ export function int(a: Args, key: string, name: string, min: number, max = Numbe
   return v;
 }
 
-/** A number option checked against a lower bound. */
-export function num(a: Args, key: string, name: string, min: number): number | undefined {
-  const v = a[key];
+/** A number option's value checked against a lower bound. */
+export function num(v: number | undefined, name: string, min: number): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw new CliUsageError(`${name} needs a number >= ${min}, got '${String(v)}'`);
   return v;
 }
 
+/** What follows `--` on a command line (yargs' `'--'`). */
+export interface PassThroughArgs {
+  readonly '--'?: unknown;
+}
+
 /** The arguments after `--`, as strings (yargs turns numeric ones into numbers). */
-export function passThrough(a: Args): string[] {
-  return Array.isArray(a['--']) ? a['--'].map(String) : [];
+export function passThrough(a: PassThroughArgs): string[] {
+  const rest = a['--'];
+  return Array.isArray(rest) ? rest.map(String) : [];
 }
 
 /** Refuses arguments after `--` for a command that takes none. */
-export function noPassThrough(a: Args, command: string): void {
+export function noPassThrough(a: PassThroughArgs, command: string): void {
   const rest = passThrough(a);
   if (rest.length) throw new CliUsageError(`${command} takes no arguments after --, got '${rest.join(' ')}'`);
 }
@@ -119,11 +124,11 @@ export function noPassThrough(a: Args, command: string): void {
  * datum's dataset pathspec `<path>[:<format>]` (a ':' followed by a slash belongs to the path,
  * as in `C:\data`). The format is checked here, before anything is read.
  */
-export function parseTarget(spec: string, what: string): { path: string; format: string | undefined } {
+export function parseTarget(spec: string, what: string): { path: string; format: FormatName | undefined } {
   const m = /^((?:[^:]|:[/\\])+)(?::(.+))?$/s.exec(spec);
   if (!m) throw new CliUsageError(`${what} '${spec}' is not a dataset path (<path>[:<format>])`);
   const format = m[2];
-  if (format !== undefined && !formatNames.includes(format)) {
+  if (format !== undefined && !isFormatName(format)) {
     throw new CliUsageError(`${what} '${spec}': unknown format '${format}' (choices: ${formatNames.join(', ')})`);
   }
   return { path: m[1]!, format };

@@ -7,21 +7,20 @@
 import yargs, { type Argv, type Options } from 'yargs';
 import { CifarkitError, DEFAULT_LIMITS, type ImportLimits, type ImportOptions } from '../index.js';
 import { LIMIT_FLAGS } from '../limits.js';
-import type { Args, CliCommand, Context, Logger, LogLevel, Work } from './command.js';
+import { declaredArgs, type Args, type CliCommand, type CliIo, type Context, type Logger, type LogLevel, type OptionSpecs, type Work } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { CliUsageError, describeError, exitCodeFor, EXIT_BAD_USAGE, EXIT_OK } from './common.js';
 import { int } from './options.js';
 
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warning', 'error', 'critical'];
 
-/** Options of every command (datum's --loglevel; cifarkit's import limits and CIFAR plane order). */
-const GLOBAL_OPTIONS: Record<string, Options> = {
-  loglevel: { type: 'string', choices: LOG_LEVELS as LogLevel[], default: 'info', requiresArg: true, global: true, describe: 'logging level' },
-  // The import limits (src/limits.ts: LIMIT_FLAGS): --max-total-bytes, --max-entries,
-  // --max-decoded-bytes, --decoded-bytes-per-input-byte, --max-items.
-  ...Object.fromEntries(
-    LIMIT_FLAGS.map(({ flag, limit, describe }) => [flag, { type: 'number', requiresArg: true, global: true, describe: `${describe} (default ${DEFAULT_LIMITS[limit]})` } satisfies Options]),
-  ),
+/** datum's --loglevel. */
+const LOGLEVEL_OPTION = {
+  loglevel: { type: 'string', choices: LOG_LEVELS, default: 'info', requiresArg: true, global: true, describe: 'logging level' },
+} as const satisfies OptionSpecs;
+
+/** The CIFAR importer's plane order. */
+const CHANNEL_ORDER_OPTION = {
   'channel-order': {
     type: 'string',
     choices: ['rgb', 'bgr'],
@@ -29,19 +28,31 @@ const GLOBAL_OPTIONS: Record<string, Options> = {
     global: true,
     describe: "CIFAR input: its planes' order; bgr for Datumaro's exports of PNG/JPEG datasets (to write bgr: -- --channel-order bgr)",
   },
+} as const satisfies OptionSpecs;
+
+/** Options of every command (datum's --loglevel; cifarkit's import limits and CIFAR plane order). */
+const GLOBAL_OPTIONS: OptionSpecs = {
+  ...LOGLEVEL_OPTION,
+  // The import limits (src/limits.ts: LIMIT_FLAGS): --max-total-bytes, --max-entries,
+  // --max-decoded-bytes, --decoded-bytes-per-input-byte, --max-items.
+  ...Object.fromEntries(
+    LIMIT_FLAGS.map(({ flag, limit, describe }) => [flag, { type: 'number', requiresArg: true, global: true, describe: `${describe} (default ${DEFAULT_LIMITS[limit]})` } satisfies Options]),
+  ),
+  ...CHANNEL_ORDER_OPTION,
 };
 
 /** The state of one parse: the command yargs matched (its builder ran) and the one it chose. */
 interface ParseState {
   /** The innermost command whose options were set up: names options in messages. */
   current: CliCommand | null;
-  chosen: { command: CliCommand; args: Args } | null;
+  chosen: { command: CliCommand; prepare: NonNullable<CliCommand['prepare']>; args: Args } | null;
   failure: string | null;
 }
 
 function optionNames(cmd: CliCommand | null): { long: string; short: string[] }[] {
-  const all = { ...GLOBAL_OPTIONS, ...(cmd?.options ?? {}), help: { alias: 'h' } as Options };
-  return Object.entries(all).map(([long, o]) => ({ long, short: o.alias === undefined ? [] : ([] as string[]).concat(o.alias as string | string[]) }));
+  const help: Options = { alias: 'h' };
+  const all: OptionSpecs = { ...GLOBAL_OPTIONS, ...(cmd?.options ?? {}), help };
+  return Object.entries(all).map(([long, o]) => ({ long, short: typeof o.alias === 'string' ? [o.alias] : [...(o.alias ?? [])] }));
 }
 
 /** `-o/--output-dir` for any spelling of an option of the current command. */
@@ -124,6 +135,7 @@ function checkOptionValues(args: Args, cmd: CliCommand): void {
 
 function register(y: Argv, commands: readonly CliCommand[], state: ParseState, argv: readonly string[]): Argv {
   for (const cmd of commands) {
+    const { prepare } = cmd;
     y = y.command(
       [cmd.command, ...(cmd.aliases ?? [])],
       cmd.describe,
@@ -140,7 +152,7 @@ function register(y: Argv, commands: readonly CliCommand[], state: ParseState, a
       },
       (args) => {
         // Recorded only: the work starts after the whole line has been checked.
-        if (cmd.prepare) state.chosen = { command: cmd, args: args as Args };
+        if (prepare) state.chosen = { command: cmd, prepare, args };
       },
     );
   }
@@ -148,14 +160,14 @@ function register(y: Argv, commands: readonly CliCommand[], state: ParseState, a
 }
 
 /** The yargs parser of the whole CLI (its handlers only record the chosen command). */
-export function buildParser(argv: readonly string[], state: ParseState, version: string): Argv {
+export function buildParser(argv: readonly string[], state: ParseState, columns: number | undefined): Argv {
   const y = yargs([...argv])
     .scriptName('cifarkit')
     .usage('$0 <command> [options]\n\nRead, check, convert and compare CIFAR-10/100 datasets (and ImageNet, ImageNet-txt, MNIST), with datum\'s commands and options.')
     .parserConfiguration({ 'short-option-groups': false, 'populate--': true, 'camel-case-expansion': false, 'strip-aliased': false })
     .options(GLOBAL_OPTIONS);
   return register(y, COMMANDS, state, argv)
-    .demandCommand(1, 'name a command (see --help)')
+    .demandCommand(1, 'name a command')
     .recommendCommands()
     .strict()
     .help()
@@ -165,7 +177,7 @@ export function buildParser(argv: readonly string[], state: ParseState, version:
     .version(false)
     .epilog('cifarkit --version prints the version. Exit codes: 0 ok, 1 bad input, 2 bad usage.')
     .exitProcess(false)
-    .wrap(Math.min(110, process.stdout.columns || 100))
+    .wrap(Math.min(110, columns || 100))
     .fail((msg, err) => {
       if (state.failure !== null) return;
       if (err instanceof CifarkitError || err instanceof CliUsageError) state.failure = describeError(err).replace(/^cifarkit: /, '');
@@ -173,66 +185,82 @@ export function buildParser(argv: readonly string[], state: ParseState, version:
     });
 }
 
-function makeLogger(level: LogLevel): Logger {
+function makeLogger(level: LogLevel, io: CliIo): Logger {
   const at = LOG_LEVELS.indexOf(level);
   const write = (minimum: LogLevel, prefix: string) => (text: string) => {
-    if (at <= LOG_LEVELS.indexOf(minimum)) process.stderr.write(`${prefix}${text}\n`);
+    if (at <= LOG_LEVELS.indexOf(minimum)) io.stderr.write(`${prefix}${text}\n`);
   };
   return { debug: write('debug', 'debug: '), info: write('info', ''), warning: write('warning', 'warning: '), error: write('error', 'error: ') };
 }
 
-function makeContext(args: Args): Context {
+function makeContext(args: Args, io: CliIo): Context {
   const limits: Partial<ImportLimits> = {};
   for (const { flag, limit } of LIMIT_FLAGS) {
-    const value = int(args, flag, `--${flag}`, 0);
+    const value = int(args[flag], `--${flag}`, 0);
     if (value !== undefined) limits[limit] = value;
   }
+  // The limits, named by a list, are read by name above; these two as declared.
+  const globals = declaredArgs<string, typeof LOGLEVEL_OPTION & typeof CHANNEL_ORDER_OPTION, {}>(args);
   const importOptions: ImportOptions = { limits };
-  if (args['channel-order'] !== undefined) importOptions.channelOrder = args['channel-order'] as 'rgb' | 'bgr';
-  const level = (args.loglevel as LogLevel | undefined) ?? 'info';
+  if (globals['channel-order'] !== undefined) importOptions.channelOrder = globals['channel-order'];
+  const level = globals.loglevel;
+  const bars = !args.json && LOG_LEVELS.indexOf(level) <= LOG_LEVELS.indexOf('info');
   return {
-    log: makeLogger(level),
+    log: makeLogger(level, io),
     importOptions,
-    progress: !args.json && LOG_LEVELS.indexOf(level) <= LOG_LEVELS.indexOf('info'),
-    print: (text) => void process.stdout.write(`${text}\n`),
-    printJson: (value) => void process.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    progress: bars ? (io.terminal ?? null) : null,
+    print: (text) => void io.stdout.write(`${text}\n`),
+    printJson: (value) => void io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
+    printError: (text) => void io.stderr.write(`${text}\n`),
   };
 }
 
-/** Runs a command line; resolves to the exit code (0 ok, 1 bad input, 2 bad usage). */
-export async function run(argv: readonly string[], version = 'unknown'): Promise<number> {
+/** How one run is set up: where it writes, and the version --version prints. */
+export interface RunOptions {
+  readonly io: CliIo;
+  readonly version?: string;
+}
+
+/**
+ * Runs a command line; resolves to the exit code (0 ok, 1 bad input, 2 bad usage). Everything
+ * it keeps lives in this call (the parse state, the command's context): runs share nothing.
+ */
+export async function run(argv: readonly string[], { io, version = 'unknown' }: RunOptions): Promise<number> {
   const state: ParseState = { current: null, chosen: null, failure: null };
   if (argv.length === 1 && argv[0] === '--version') {
-    process.stdout.write(`${version}\n`);
+    io.stdout.write(`${version}\n`);
     return EXIT_OK;
   }
   try {
-    await buildParser(argv, state, version).parseAsync();
+    // With a parse callback yargs hands over what it would print (--help) instead of printing it.
+    let output = '';
+    await buildParser(argv, state, io.columns).parseAsync([...argv], {}, (_err, _args, text) => {
+      output = text;
+    });
+    if (output !== '') io.stdout.write(`${output}\n`);
   } catch (err) {
     if (state.failure === null) state.failure = err instanceof Error ? err.message : String(err);
   }
   if (state.failure !== null) {
-    process.stderr.write(`cifarkit: ${usageMessage(state.failure, argv, state.current)} (see --help)\n`);
+    io.stderr.write(`cifarkit: ${usageMessage(state.failure, argv, state.current)} (see --help)\n`);
     return EXIT_BAD_USAGE;
   }
   // --help and --version have printed and chosen nothing.
   if (!state.chosen) return EXIT_OK;
-  const { command, args } = state.chosen;
+  const { command, prepare, args } = state.chosen;
   let work: Work;
-  let ctx: Context;
   try {
     checkOptionValues(args, command);
-    ctx = makeContext(args);
-    work = await command.prepare!(args, ctx);
+    work = await prepare(args, makeContext(args, io));
   } catch (err) {
-    process.stderr.write(`${describeError(err)}\n`);
+    io.stderr.write(`${describeError(err)}\n`);
     return exitCodeFor(err);
   }
   try {
     const code = await work();
     return typeof code === 'number' ? code : EXIT_OK;
   } catch (err) {
-    process.stderr.write(`${describeError(err)}\n`);
+    io.stderr.write(`${describeError(err)}\n`);
     return exitCodeFor(err);
   }
 }

@@ -5,7 +5,8 @@
  * interrupted command leaves the previous config valid.
  */
 import * as nodePath from 'node:path';
-import { Dataset, ErrorCode, UsageError, type ImportOptions } from '../index.js';
+import { Dataset, ErrorCode, UsageError, type FormatName, type ImportOptions } from '../index.js';
+import { checkFormatName } from '../formats/index.js';
 import { makeDir, pathKind, readTextFile, writeFileAtomic } from '../io/node-fs.js';
 
 export const PROJECT_DIR = '.cifarkit';
@@ -33,17 +34,27 @@ export async function readProject(project: string): Promise<ProjectConfig> {
   if (text === null) {
     throw new UsageError(ErrorCode.FILE_NOT_FOUND, `no cifarkit project here (run 'cifarkit project create' first)`, { file });
   }
-  let config: ProjectConfig;
+  let config: unknown;
   try {
-    config = JSON.parse(text) as ProjectConfig;
+    config = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(ErrorCode.INVALID_ARGUMENT, `the project config is not valid JSON: ${(err as Error).message}`, { file, cause: err });
+    throw new UsageError(ErrorCode.INVALID_ARGUMENT, `the project config is not valid JSON: ${err instanceof Error ? err.message : String(err)}`, { file, cause: err });
   }
-  const ok =
-    config && config.version === 1 && Array.isArray(config.sources) &&
-    config.sources.every((s) => s && typeof s.name === 'string' && typeof s.path === 'string' && typeof s.format === 'string');
-  if (!ok) throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'the project config is not a cifarkit project config (version 1)', { file });
+  if (!isProjectConfig(config)) throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'the project config is not a cifarkit project config (version 1)', { file });
   return config;
+}
+
+/** Whether a parsed config.json has the shape of a version 1 config. */
+function isProjectConfig(v: unknown): v is ProjectConfig {
+  return isObject(v) && v.version === 1 && Array.isArray(v.sources) && v.sources.every(isProjectSource);
+}
+
+function isProjectSource(v: unknown): v is ProjectSource {
+  return isObject(v) && typeof v.name === 'string' && typeof v.path === 'string' && typeof v.format === 'string';
+}
+
+function isObject(v: unknown): v is Readonly<Record<string, unknown>> {
+  return typeof v === 'object' && v !== null;
 }
 
 async function writeProject(project: string, config: ProjectConfig): Promise<void> {
@@ -73,7 +84,7 @@ export async function isProject(project: string): Promise<boolean> {
 export async function importSource(
   project: string,
   path: string,
-  format: string | undefined,
+  format: FormatName | undefined,
   name: string | undefined,
   options: ImportOptions = {},
   check = true,
@@ -121,7 +132,7 @@ export async function projectDataset(project: string, options: ImportOptions = {
     throw new UsageError(ErrorCode.INVALID_ARGUMENT, "the project has no sources yet (use 'cifarkit project import')", { file: configPath(project) });
   }
   const datasets: Dataset[] = [];
-  for (const s of config.sources) datasets.push(await Dataset.importFrom(nodePath.resolve(project, s.path), s.format, options));
+  for (const s of config.sources) datasets.push(await Dataset.importFrom(nodePath.resolve(project, s.path), checkFormatName(s.format), options));
   // spread-ok: one dataset per source of the project config
   const dataset = datasets.length === 1 ? datasets[0]! : Dataset.merge(...datasets).dataset;
   return { dataset, sources: config.sources };

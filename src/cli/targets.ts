@@ -5,10 +5,11 @@
  */
 import { readdir } from 'node:fs/promises';
 import * as nodePath from 'node:path';
-import { Dataset, ErrorCode, UsageError, type ExportOptions, type ImportOptions } from '../index.js';
+import { Dataset, ErrorCode, UsageError, type ExportOptions, type FormatName, type ImportOptions } from '../index.js';
 import { pathKind } from '../io/node-fs.js';
-import type { Args, Context } from './command.js';
-import { CliUsageError, progress } from './common.js';
+import { checkFormatName } from '../formats/index.js';
+import type { Context } from './command.js';
+import { CliUsageError, progress, type CliExportOptions } from './common.js';
 import { parseTarget } from './options.js';
 import { isProject, projectDataset, readProject } from './project-store.js';
 
@@ -17,7 +18,7 @@ import { isProject, projectDataset, readProject } from './project-store.js';
  * that is a project if it holds one and a dataset otherwise (datum's revpath, without revisions).
  */
 export type Target =
-  | { kind: 'path'; path: string; format: string | undefined }
+  | { kind: 'path'; path: string; format: FormatName | undefined }
   | { kind: 'project'; dir: string }
   | { kind: 'auto'; path: string };
 
@@ -31,19 +32,27 @@ export function targetOf(spec: string | undefined, projectDir: string | undefine
   return format === undefined ? { kind: 'auto', path } : { kind: 'path', path, format };
 }
 
+/** The arguments that name a command's dataset (each command declares those it takes). */
+export interface TargetArgs {
+  readonly target: string | undefined;
+  readonly 'input-path'?: string | undefined;
+  readonly 'input-format'?: FormatName | undefined;
+  readonly project?: string | undefined;
+}
+
 /**
  * A command's target from its `target` positional, its -if/--input-format (a cifarkit extra,
  * the same as `<path>:<format>`) and -p/--project.
  */
-export function targetFromArgs(a: Args, positional = 'target'): Target {
-  let spec = a[positional] === undefined ? undefined : String(a[positional]);
+export function targetFromArgs(a: TargetArgs): Target {
+  let spec = a.target;
   // filter and transform also take the dataset as -i/--input-path (cifarkit's earlier spelling).
   if (a['input-path'] !== undefined) {
-    if (spec !== undefined) throw new CliUsageError(`give the dataset once: '${spec}' or -i/--input-path ${String(a['input-path'])}`);
-    spec = String(a['input-path']);
+    if (spec !== undefined) throw new CliUsageError(`give the dataset once: '${spec}' or -i/--input-path ${a['input-path']}`);
+    spec = a['input-path'];
   }
-  const t = targetOf(spec, a.project === undefined ? undefined : String(a.project));
-  const format = a['input-format'] === undefined ? undefined : String(a['input-format']);
+  const t = targetOf(spec, a.project);
+  const format = a['input-format'];
   if (format === undefined) return t;
   if (t.kind === 'project') throw new CliUsageError('-if/--input-format needs a dataset path (a project knows the formats of its sources)');
   if (t.kind === 'path' && t.format !== format) throw new CliUsageError(`'${t.path}:${t.format}' and -if ${format} name two formats`);
@@ -81,7 +90,7 @@ export async function loadTarget(target: Target, ctx: Context, extra: ImportOpti
   } finally {
     bar.done();
   }
-  noteWarnings(ds);
+  noteWarnings(ds, ctx);
   return ds;
 }
 
@@ -89,10 +98,10 @@ export async function loadTarget(target: Target, ctx: Context, extra: ImportOpti
 const MAX_WARNING_LINES = 20;
 
 /** What an import worked around, on stderr: one line each (nothing was dropped). */
-function noteWarnings(ds: Dataset): void {
+function noteWarnings(ds: Dataset, ctx: Context): void {
   const warnings = ds.importWarnings;
-  for (const w of warnings.slice(0, MAX_WARNING_LINES)) process.stderr.write(`cifarkit: warning [${w.code}] ${w.message}\n`);
-  if (warnings.length > MAX_WARNING_LINES) process.stderr.write(`cifarkit: warning: ${warnings.length - MAX_WARNING_LINES} more like these\n`);
+  for (const w of warnings.slice(0, MAX_WARNING_LINES)) ctx.printError(`cifarkit: warning [${w.code}] ${w.message}`);
+  if (warnings.length > MAX_WARNING_LINES) ctx.printError(`cifarkit: warning: ${warnings.length - MAX_WARNING_LINES} more like these`);
 }
 
 /**
@@ -147,7 +156,7 @@ export async function defaultConvertOutput(input: string, format: string): Promi
 }
 
 /** Exports with a progress bar of written files; returns the file count. */
-export async function exportWithProgress(ds: Dataset, dir: string, format: string, options: ExportOptions, ctx: Context, workers?: number): Promise<number> {
+export async function exportWithProgress(ds: Dataset, dir: string, format: FormatName, options: CliExportOptions, ctx: Context, workers?: number): Promise<number> {
   const bar = progress(`writing ${format}`, null, ctx.progress);
   try {
     return await ds.export(dir, format, { ...options, ...(workers === undefined ? {} : { workers }), onFile: (path) => bar.tick(path) });
@@ -170,5 +179,5 @@ export async function parseSourceTarget(dir: string, source: string | undefined)
   const config = await readProject(dir);
   const s = config.sources.find((x) => x.name === source);
   if (!s) throw new CliUsageError(`the project has no source named '${source}' (it has: ${config.sources.map((x) => x.name).join(', ') || 'none'})`);
-  return { kind: 'path', path: nodePath.resolve(dir, s.path), format: s.format || undefined };
+  return { kind: 'path', path: nodePath.resolve(dir, s.path), format: s.format ? checkFormatName(s.format) : undefined };
 }

@@ -101,7 +101,7 @@ export interface MergeResult {
 
 export class Dataset implements Iterable<DatasetItem> {
   /** The format the dataset was imported from, if any. */
-  readonly format: string | null;
+  readonly format: FormatName | null;
   private readonly itemList: DatasetItem[];
   private readonly subsetNames: string[];
   readonly labels: LabelCategories;
@@ -117,7 +117,7 @@ export class Dataset implements Iterable<DatasetItem> {
     items: DatasetItem[],
     labels: LabelCategories,
     subsets: string[] | null,
-    format: string | null,
+    format: FormatName | null,
     infos: DatasetInfos = frozenInfos(undefined),
     fromImport: { warnings: readonly ImportWarning[]; checksums: readonly FileChecksum[] | null } = { warnings: [], checksums: null },
   ) {
@@ -353,7 +353,7 @@ export class Dataset implements Iterable<DatasetItem> {
     return this.warnings;
   }
 
-  private static fromParts(parts: DatasetParts, format: string | null, infos: DatasetInfos): Dataset {
+  private static fromParts(parts: DatasetParts, format: FormatName | null, infos: DatasetInfos): Dataset {
     return new Dataset(parts.items, parts.labels, parts.subsets, format, infos);
   }
 

@@ -48,6 +48,11 @@ export function isFormatName(name: unknown): name is FormatName {
   return typeof name === 'string' && (formatNames as readonly string[]).includes(name);
 }
 
+/** A format name from elsewhere (a project file), checked: FORMAT_UNKNOWN when it names none. */
+export function checkFormatName(name: string): FormatName {
+  return byName(name).name;
+}
+
 function byName(name: string): DatasetFormat {
   const format = FORMATS.find((f) => f.name === name);
   if (!format) throw new UsageError(ErrorCode.FORMAT_UNKNOWN, `unknown format '${name}'; known formats: ${formatNames.join(', ')}`);
@@ -71,7 +76,7 @@ export async function detectFormats(source: DatasetSource): Promise<FormatName[]
  * Imports a source in the named format, or the detected one when `format` is omitted.
  * `options.channelOrder` 'bgr' is refused (INVALID_ARGUMENT) for a format whose pixels have no plane order.
  */
-export async function importSource(source: DatasetSource, format?: string, options: FormatImportOptions = {}): Promise<ImportedDataset & { format: string }> {
+export async function importSource(source: DatasetSource, format?: string, options: FormatImportOptions = {}): Promise<ImportedDataset & { format: FormatName }> {
   let name = format;
   if (name === undefined) {
     if ((await source.tree.kind(source.start)) === null) {

@@ -4,7 +4,7 @@
  * category differences. Exit 0 when equal, 1 when different, 2 for bad usage or unreadable input.
  */
 import { CifarkitError, type Dataset, type DatasetItem } from '../../index.js';
-import type { CliCommand } from '../command.js';
+import { defineCommand } from '../command.js';
 import { describeError, progress } from '../common.js';
 import { json, noPassThrough } from '../options.js';
 import { loadTarget, targetName, targetOf } from '../targets.js';
@@ -109,7 +109,7 @@ function formatComparison(c: Comparison): string {
   return lines.join('\n');
 }
 
-export const compare: CliCommand = {
+export const compare = defineCommand({
   command: 'compare <first> <second>',
   describe: 'Compare two datasets: items only in one, items whose labels, size or pixels differ, label differences',
   positionals: {
@@ -120,8 +120,8 @@ export const compare: CliCommand = {
   epilog: 'Exit code 0 when the datasets are equal, 1 when they differ, 2 for bad usage or unreadable input (as diff).',
   prepare(a, ctx) {
     noPassThrough(a, 'compare');
-    const first = targetOf(String(a.first), undefined, 'first');
-    const second = targetOf(String(a.second), undefined, 'second');
+    const first = targetOf(a.first, undefined, 'first');
+    const second = targetOf(a.second, undefined, 'second');
     return async () => {
       let c: Comparison;
       try {
@@ -134,7 +134,7 @@ export const compare: CliCommand = {
         }
       } catch (err) {
         if (!(err instanceof CifarkitError)) throw err;
-        process.stderr.write(`${describeError(err)}\n`);
+        ctx.printError(describeError(err));
         return 2;
       }
       if (a.json) ctx.printJson(c);
@@ -142,4 +142,4 @@ export const compare: CliCommand = {
       return c.equal ? 0 : 1;
     };
   },
-};
+});

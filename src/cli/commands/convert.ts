@@ -1,11 +1,11 @@
 /** `cifarkit convert`: datum convert — read a dataset, optionally filter it, write another format. */
 import { MAX_WORKERS, Dataset } from '../../index.js';
-import type { CliCommand } from '../command.js';
+import { defineCommand } from '../command.js';
 import { cliExportOptions, exportArgsHelp } from '../common.js';
-import { filterExpression, filterModeOption, formatChoice, inputFormat, inputPath, int, json, outputDir, overwrite, parseFilterMode, passThrough, str, workers } from '../options.js';
+import { filterExpression, filterMode, formatChoice, inputFormat, inputPath, int, json, outputDir, overwrite, parseFilterMode, passThrough, workers } from '../options.js';
 import { checkOutputDir, defaultConvertOutput, exportWithProgress, loadTarget, warnNoMedia } from '../targets.js';
 
-export const convert: CliCommand = {
+export const convert = defineCommand({
   command: 'convert',
   describe: 'Convert a dataset to another format',
   options: {
@@ -14,8 +14,8 @@ export const convert: CliCommand = {
     'output-format': { alias: 'f', ...formatChoice, demandOption: true, describe: 'the format to write' },
     ...outputDir('output folder (default: <input name>-<format> in the current folder, numbered if taken)'),
     ...overwrite,
-    ...filterExpression(),
-    ...filterModeOption('filter-mode'),
+    ...filterExpression,
+    ...filterMode,
     ...workers,
     ...json,
   },
@@ -25,18 +25,17 @@ export const convert: CliCommand = {
     [`$0 convert --input-format cifar --input-path data --output-format imagenet --filter '/item[annotation/label="dog"]'`, 'only the dogs, into data-imagenet/'],
   ],
   async prepare(a, ctx) {
-    const input = str(a, 'input-path')!;
-    const format = str(a, 'output-format')!;
-    const inFormat = str(a, 'input-format');
-    const expr = str(a, 'filter');
+    const input = a['input-path'];
+    const format = a['output-format'];
+    const inFormat = a['input-format'];
+    const expr = a.filter;
     const mode = parseFilterMode(a['filter-mode'], '--filter-mode');
     // Checked now: a bad XPath must fail before the dataset is read.
     if (expr !== undefined) Dataset.fromIterable([]).filter(expr, { mode });
-    const options = cliExportOptions(passThrough(a), format, Boolean(a.overwrite));
-    const threads = int(a, 'workers', '--workers', 1, MAX_WORKERS);
-    const given = str(a, 'output-dir');
-    const out = given ?? (await defaultConvertOutput(input, format));
-    await checkOutputDir(out, Boolean(a.overwrite));
+    const options = cliExportOptions(passThrough(a), format, a.overwrite);
+    const threads = int(a.workers, '--workers', 1, MAX_WORKERS);
+    const out = a['output-dir'] ?? (await defaultConvertOutput(input, format));
+    await checkOutputDir(out, a.overwrite);
     return async () => {
       let ds = await loadTarget({ kind: 'path', path: input, format: inFormat }, ctx);
       if (expr !== undefined) ds = ds.filter(expr, { mode });
@@ -47,4 +46,4 @@ export const convert: CliCommand = {
       warnNoMedia(format, options, ctx);
     };
   },
-};
+});

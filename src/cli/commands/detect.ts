@@ -1,10 +1,10 @@
 /** `cifarkit detect <path>`: datum detect — the format of a dataset. */
 import { Dataset } from '../../index.js';
-import type { CliCommand } from '../command.js';
+import { defineCommand } from '../command.js';
 import { CliUsageError } from '../common.js';
 import { json, noPassThrough } from '../options.js';
 
-export const detect: CliCommand = {
+export const detect = defineCommand({
   command: 'detect <path>',
   describe: 'Detect the format of a dataset',
   positionals: { path: { type: 'string', describe: 'a folder, an archive or a file of a dataset' } },
@@ -12,7 +12,7 @@ export const detect: CliCommand = {
   epilog: 'Exit code 0 when a format is detected, 1 when none is (as datum prints "Unable to detect the format").',
   prepare(a, ctx) {
     noPassThrough(a, 'detect');
-    const path = String(a.path);
+    const { path } = a;
     if (path === '') throw new CliUsageError('detect needs a path');
     return async () => {
       const found = await Dataset.detect(path, ctx.importOptions);
@@ -23,4 +23,4 @@ export const detect: CliCommand = {
       return format ? 0 : 1;
     };
   },
-};
+});

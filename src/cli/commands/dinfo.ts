@@ -1,10 +1,10 @@
 /** `cifarkit dinfo [target]` (alias `info`): datum dinfo — what is in a dataset. */
-import type { CliCommand } from '../command.js';
+import { defineCommand } from '../command.js';
 import { datasetInfo, formatInfo } from '../info-report.js';
 import { inputFormat, json, noPassThrough, project } from '../options.js';
 import { loadTarget, targetFromArgs, targetName } from '../targets.js';
 
-export const dinfo: CliCommand = {
+export const dinfo = defineCommand({
   command: 'dinfo [target]',
   aliases: ['info [target]'],
   describe: "Show a dataset's format, subsets, label histogram and image sizes",
@@ -24,4 +24,4 @@ export const dinfo: CliCommand = {
       else ctx.print(formatInfo(info));
     };
   },
-};
+});

@@ -6,16 +6,16 @@
 import { stat } from 'node:fs/promises';
 import { SingleBar } from 'cli-progress';
 import { downloadVerified, planDownload, type DownloadOptions } from '../../io/download.js';
-import type { CliCommand } from '../command.js';
+import { defineCommand } from '../command.js';
 import { CliUsageError } from '../common.js';
-import { json, noPassThrough, str } from '../options.js';
+import { json, noPassThrough } from '../options.js';
 
 const MB = 1024 * 1024;
 
-/** A byte progress bar on stderr when it is a terminal; silent otherwise. */
-function byteBar(label: string, enabled: boolean): { update: (n: number, total: number | null) => void; stop: () => void } {
-  if (!enabled || !process.stderr.isTTY) return { update() {}, stop() {} };
-  const bar = new SingleBar({ stream: process.stderr, format: `${label} [{bar}] {percentage}% {mb}/{totalMb} MB`, hideCursor: true, clearOnComplete: true });
+/** A byte progress bar on `stream` (the context's: a terminal); silent for null. */
+function byteBar(label: string, stream: NodeJS.WritableStream | null): { update: (n: number, total: number | null) => void; stop: () => void } {
+  if (!stream) return { update() {}, stop() {} };
+  const bar = new SingleBar({ stream, format: `${label} [{bar}] {percentage}% {mb}/{totalMb} MB`, hideCursor: true, clearOnComplete: true });
   let started = false;
   return {
     update(n, total) {
@@ -32,7 +32,7 @@ function byteBar(label: string, enabled: boolean): { update: (n: number, total: 
   };
 }
 
-export const download: CliCommand = {
+export const download = defineCommand({
   command: 'download <dataset>',
   describe: 'Download the official CIFAR-10/100 archive (md5-verified; a broken-off download resumes)',
   positionals: { dataset: { type: 'string', choices: ['cifar10', 'cifar100'], describe: 'which dataset' } },
@@ -52,13 +52,11 @@ export const download: CliCommand = {
   ],
   async prepare(a, ctx) {
     noPassThrough(a, 'download');
-    const dir = str(a, 'output-dir') ?? '.';
-    const options: DownloadOptions = { version: String(a.version) as DownloadOptions['version'], dir };
-    const url = str(a, 'url');
-    const md5 = str(a, 'md5');
-    if (url !== undefined) options.url = url;
-    if (md5 !== undefined) options.md5 = md5;
-    const plan = planDownload(String(a.dataset), options);
+    const dir = a['output-dir'];
+    const options: DownloadOptions = { version: a.version, dir };
+    if (a.url !== undefined) options.url = a.url;
+    if (a.md5 !== undefined) options.md5 = a.md5;
+    const plan = planDownload(a.dataset, options);
     const kind = await stat(dir).then(
       (s) => (s.isDirectory() ? 'dir' : 'other'),
       () => null,
@@ -77,4 +75,4 @@ export const download: CliCommand = {
       else ctx.print(`downloaded ${result.path} (${result.bytes} bytes${result.resumed ? ', resumed' : ''}), md5 ${result.md5} verified`);
     };
   },
-};
+});

@@ -1,17 +1,17 @@
 /** `cifarkit filter [target]`: datum filter — keep the items (or annotations) an XPath selects. */
 import { MAX_WORKERS, Dataset } from '../../index.js';
-import type { CliCommand } from '../command.js';
-import { annotationCount, filterExpression, filterModeOption, formatChoice, inputFormat, inputPathAlternative, int, json, noPassThrough, outputDir, overwrite, parseFilterMode, project, str, workers } from '../options.js';
+import { defineCommand } from '../command.js';
+import { annotationCount, formatChoice, inputFormat, inputPathAlternative, int, json, mode, noPassThrough, outputDir, overwrite, parseFilterMode, project, requiredFilterExpression, workers } from '../options.js';
 import { CliUsageError } from '../common.js';
 import { checkOutputDir, exportWithProgress, inPlaceOutput, loadTarget, targetFromArgs, targetName } from '../targets.js';
 
-export const filter: CliCommand = {
+export const filter = defineCommand({
   command: 'filter [target]',
   describe: 'Keep the items (or annotations) that an XPath expression selects',
   positionals: { target: { type: 'string', describe: 'the dataset: <path>[:<format>] (default: the project)' } },
   options: {
-    ...filterExpression(true),
-    ...filterModeOption('mode', 'm'),
+    ...requiredFilterExpression,
+    ...mode,
     'dry-run': { type: 'boolean', default: false, describe: 'only report what would be kept' },
     ...outputDir('output folder (default: the input folder itself, with --overwrite)'),
     ...overwrite,
@@ -26,30 +26,27 @@ export const filter: CliCommand = {
   async prepare(a, ctx) {
     noPassThrough(a, 'filter');
     const target = targetFromArgs(a);
-    const expr = str(a, 'filter')!;
-    const mode = parseFilterMode(a.mode, '-m/--mode');
-    Dataset.fromIterable([]).filter(expr, { mode });
-    const threads = int(a, 'workers', '--workers', 1, MAX_WORKERS);
-    const dryRun = Boolean(a['dry-run']);
-    let out = str(a, 'output-dir');
-    if (dryRun && out !== undefined) throw new CliUsageError('--dry-run writes nothing: drop -o/--output-dir');
-    if (!dryRun) {
-      out ??= await inPlaceOutput(target, 'filter');
-      await checkOutputDir(out, Boolean(a.overwrite));
-    }
+    const expr = a.filter;
+    const filterMode = parseFilterMode(a.mode, '-m/--mode');
+    Dataset.fromIterable([]).filter(expr, { mode: filterMode });
+    const threads = int(a.workers, '--workers', 1, MAX_WORKERS);
+    const dryRun = a['dry-run'];
+    if (dryRun && a['output-dir'] !== undefined) throw new CliUsageError('--dry-run writes nothing: drop -o/--output-dir');
+    const out = dryRun ? null : (a['output-dir'] ?? (await inPlaceOutput(target, 'filter')));
+    if (out !== null) await checkOutputDir(out, a.overwrite);
     return async () => {
       const ds = await loadTarget(target, ctx);
-      const kept = ds.filter(expr, { mode });
+      const kept = ds.filter(expr, { mode: filterMode });
       const summary = { input: targetName(target), items: ds.size, kept: kept.size, annotations: annotationCount(ds), keptAnnotations: annotationCount(kept) };
-      if (dryRun) {
+      if (out === null) {
         if (a.json) ctx.printJson({ ...summary, ids: [...kept].map((i) => ({ subset: i.subset, id: i.id })) });
         else ctx.print(`would keep ${kept.size} of ${ds.size} items (${summary.keptAnnotations} of ${summary.annotations} annotations)`);
         return;
       }
-      const format = str(a, 'output-format') ?? ds.format ?? 'cifar';
-      const files = await exportWithProgress(kept, out!, format, { saveMedia: true, overwrite: Boolean(a.overwrite) }, ctx, threads);
+      const format = a['output-format'] ?? ds.format ?? 'cifar';
+      const files = await exportWithProgress(kept, out, format, { saveMedia: true, overwrite: a.overwrite }, ctx, threads);
       if (a.json) ctx.printJson({ ...summary, output: out, format, files });
-      else ctx.print(`kept ${kept.size} of ${ds.size} items; wrote ${format} to ${out!} (${files} files)`);
+      else ctx.print(`kept ${kept.size} of ${ds.size} items; wrote ${format} to ${out} (${files} files)`);
     };
   },
-};
+});

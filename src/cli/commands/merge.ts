@@ -1,11 +1,11 @@
 /** `cifarkit merge <targets..>`: datum merge (the union policy). */
 import { MAX_WORKERS, Dataset } from '../../index.js';
-import type { CliCommand } from '../command.js';
+import { defineCommand } from '../command.js';
 import { CliUsageError, exportArgsHelp, parseExportArgs } from '../common.js';
-import { formatChoice, int, json, outputDir, overwrite, passThrough, project, str, workers } from '../options.js';
+import { formatChoice, int, json, outputDir, overwrite, passThrough, project, workers } from '../options.js';
 import { checkOutputDir, exportWithProgress, loadTarget, nextFreeName, targetName, targetOf, type Target } from '../targets.js';
 
-export const merge: CliCommand = {
+export const merge = defineCommand({
   command: 'merge <targets..>',
   describe: 'Merge datasets: the union of their items and labels (label indices remapped by name)',
   positionals: { targets: { type: 'string', array: true, describe: 'datasets, <path>[:<format>]; one alone is merged into the project (-p)' } },
@@ -20,25 +20,24 @@ export const merge: CliCommand = {
   },
   epilog: `Exporter options go after --: ${exportArgsHelp()}. Images are written unless -- --no-save-media.`,
   async prepare(a, ctx) {
-    const specs = (a.targets as unknown[]).map(String);
-    const targets: Target[] = specs.map((s) => targetOf(s, undefined));
-    if (targets.length === 1) targets.unshift({ kind: 'project', dir: str(a, 'project') ?? '.' });
+    const targets: Target[] = a.targets.map((s) => targetOf(s, undefined));
+    if (targets.length === 1) targets.unshift({ kind: 'project', dir: a.project ?? '.' });
     if (targets.length < 2) throw new CliUsageError('merge needs at least two datasets');
-    const chosen = str(a, 'format');
+    const chosen = a.format;
     // Checked against the format given, or (when it comes from the first input) against every
     // format's options now and again once the format is known.
     const rest = passThrough(a);
     parseExportArgs(rest, chosen);
-    const threads = int(a, 'workers', '--workers', 1, MAX_WORKERS);
-    const out = str(a, 'output-dir') ?? (await nextFreeName('merged'));
-    await checkOutputDir(out, Boolean(a.overwrite));
+    const threads = int(a.workers, '--workers', 1, MAX_WORKERS);
+    const out = a['output-dir'] ?? (await nextFreeName('merged'));
+    await checkOutputDir(out, a.overwrite);
     return async () => {
       const inputs: Dataset[] = [];
       for (const t of targets) inputs.push(await loadTarget(t, ctx));
       // spread-ok: the command line's targets
       const { dataset: merged, conflicts: found } = Dataset.merge(...inputs);
       const format = chosen ?? inputs[0]!.format ?? 'cifar';
-      const options = { saveMedia: true, ...parseExportArgs(rest, format), overwrite: Boolean(a.overwrite) };
+      const options = { saveMedia: true, ...parseExportArgs(rest, format), overwrite: a.overwrite };
       const files = await exportWithProgress(merged, out, format, options, ctx, threads);
       const names = targets.map(targetName);
       const conflicts = found.map((c) => ({ ...c, sources: c.sources.map((s) => names[s]) }));
@@ -47,4 +46,4 @@ export const merge: CliCommand = {
       for (const c of conflicts) ctx.log.warning(`conflict: ${c.subset}/${c.id} differs between ${c.sources.join(' and ')} (${c.reason}); kept the first`);
     };
   },
-};
+});

@@ -6,9 +6,9 @@
  * format to -o, or in place (with --overwrite, as datum).
  */
 import { MAX_WORKERS, Dataset, DatasetItem, Label } from '../../index.js';
-import type { CliCommand } from '../command.js';
+import { defineCommand } from '../command.js';
 import { CliUsageError, exportArgsHelp, parseExportArgs } from '../common.js';
-import { int, json, outputDir, overwrite, passThrough, str, workers } from '../options.js';
+import { int, json, outputDir, overwrite, passThrough, workers } from '../options.js';
 import { checkOutputDir, exportWithProgress, inPlaceOutput, loadTarget, targetName, targetOf } from '../targets.js';
 
 /** The patched dataset, and the count of patch annotations dropped for unknown labels. */
@@ -43,7 +43,7 @@ export function patchDataset(target: Dataset, patch: Dataset): { dataset: Datase
   return { dataset: Dataset.fromIterable(items, { labels: target.labels }), replaced, added, dropped };
 }
 
-export const patch: CliCommand = {
+export const patch = defineCommand({
   command: 'patch <target> <patch>',
   describe: 'Update a dataset from another: items matched by (subset, id) are replaced, new ones added',
   positionals: {
@@ -58,19 +58,19 @@ export const patch: CliCommand = {
   },
   epilog: `Exporter options (for the target's format) go after --: ${exportArgsHelp()}. Images are written unless -- --no-save-media.`,
   async prepare(a, ctx) {
-    const target = targetOf(String(a.target), undefined, 'target');
-    const source = targetOf(String(a.patch), undefined, 'patch');
+    const target = targetOf(a.target, undefined, 'target');
+    const source = targetOf(a.patch, undefined, 'patch');
     const known = target.kind === 'path' ? target.format : undefined;
     const rest = passThrough(a);
     parseExportArgs(rest, known);
-    const threads = int(a, 'workers', '--workers', 1, MAX_WORKERS);
-    const out = str(a, 'output-dir') ?? (await inPlaceOutput(target, 'patch'));
-    await checkOutputDir(out, Boolean(a.overwrite));
+    const threads = int(a.workers, '--workers', 1, MAX_WORKERS);
+    const out = a['output-dir'] ?? (await inPlaceOutput(target, 'patch'));
+    await checkOutputDir(out, a.overwrite);
     return async () => {
       const ds = await loadTarget(target, ctx);
       const format = ds.format ?? known;
       if (!format) throw new CliUsageError('the target has no format to write back (give it as <path>:<format>)');
-      const options = { saveMedia: true, ...parseExportArgs(rest, format), overwrite: Boolean(a.overwrite) };
+      const options = { saveMedia: true, ...parseExportArgs(rest, format), overwrite: a.overwrite };
       const p = await loadTarget(source, ctx);
       const result = patchDataset(ds, p);
       const files = await exportWithProgress(result.dataset, out, format, options, ctx, threads);
@@ -80,4 +80,4 @@ export const patch: CliCommand = {
       else ctx.print(`patched ${summary.target}: ${result.replaced} items replaced, ${result.added} added (${result.dataset.size} items); wrote ${format} to ${out} (${files} files)`);
     };
   },
-};
+});

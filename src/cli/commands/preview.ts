@@ -1,11 +1,11 @@
 /** `cifarkit preview [target] -o <png>`: a contact sheet, one row per class (cifarkit's own). */
 import { writeFileAtomic } from '../../io/node-fs.js';
 import { encodeImage, renderMosaic } from '../../index.js';
-import type { CliCommand } from '../command.js';
-import { inputFormat, int, noPassThrough, overwrite, project, str } from '../options.js';
+import { defineCommand } from '../command.js';
+import { inputFormat, int, noPassThrough, overwrite, project } from '../options.js';
 import { checkOutputFile, loadTarget, targetFromArgs } from '../targets.js';
 
-export const preview: CliCommand = {
+export const preview = defineCommand({
   command: 'preview [target]',
   describe: 'Draw a contact sheet: one row per class with its first images, label names beside the rows',
   positionals: { target: { type: 'string', describe: 'the dataset: <path>[:<format>] (default: the project)' } },
@@ -21,16 +21,16 @@ export const preview: CliCommand = {
   async prepare(a, ctx) {
     noPassThrough(a, 'preview');
     const target = targetFromArgs(a);
-    const out = str(a, 'output-file')!;
-    const perClass = int(a, 'per-class', '--per-class', 1, 1000)!;
-    const scale = int(a, 'scale', '--scale', 1, 16)!;
-    const subsets = a.subset === undefined ? undefined : (a.subset as unknown[]).map(String);
-    await checkOutputFile(out, Boolean(a.overwrite));
+    const out = a['output-file'];
+    const perClass = int(a['per-class'], '--per-class', 1, 1000);
+    const scale = int(a.scale, '--scale', 1, 16);
+    const subsets = a.subset;
+    await checkOutputFile(out, a.overwrite);
     return async () => {
       const ds = await loadTarget(target, ctx);
       const { image, layout } = renderMosaic(ds, { perClass, scale, ...(subsets ? { subsets } : {}) });
-      await writeFileAtomic(out, encodeImage(image, '.png'), { overwrite: Boolean(a.overwrite) });
+      await writeFileAtomic(out, encodeImage(image, '.png'), { overwrite: a.overwrite });
       ctx.print(`wrote ${out}: ${layout.width}x${layout.height}, ${layout.rows.length} rows`);
     };
   },
-};
+});

@@ -1,8 +1,8 @@
 /** `cifarkit stats [target]`: datum stats — image mean/std per channel, repeats, label counts. */
 import { datasetStatistics, type DatasetStatistics } from '../../index.js';
-import type { CliCommand } from '../command.js';
+import { defineCommand } from '../command.js';
 import { CliUsageError, progress } from '../common.js';
-import { inputFormat, json, noPassThrough, project, str } from '../options.js';
+import { inputFormat, json, noPassThrough, project } from '../options.js';
 import { loadTarget, targetFromArgs, targetName } from '../targets.js';
 
 const rgb = (v: [number, number, number] | 'n/a') => (v === 'n/a' ? 'n/a' : v.map((x) => x.toFixed(4)).join(', '));
@@ -27,7 +27,7 @@ function formatStats(name: string, s: Partial<DatasetStatistics>): string {
   return lines.join('\n');
 }
 
-export const stats: CliCommand = {
+export const stats = defineCommand({
   command: 'stats [target]',
   describe: "Compute datum's statistics: image count, unique/repeated images, per-channel RGB mean and std, label distribution",
   positionals: { target: { type: 'string', describe: 'the dataset: <path>[:<format>] (default: the project)' } },
@@ -44,9 +44,9 @@ export const stats: CliCommand = {
   prepare(a, ctx) {
     noPassThrough(a, 'stats');
     const target = targetFromArgs(a);
-    const subset = str(a, 'subset');
-    const images = Boolean(a['image-stats']);
-    const anns = Boolean(a['ann-stats']);
+    const subset = a.subset;
+    const images = a['image-stats'];
+    const anns = a['ann-stats'];
     return async () => {
       let ds = await loadTarget(target, ctx);
       if (subset !== undefined) {
@@ -66,4 +66,4 @@ export const stats: CliCommand = {
       else ctx.print(formatStats(targetName(target), report));
     };
   },
-};
+});

@@ -1,12 +1,12 @@
 /** `cifarkit transform [target] -t <name>`: datum transform, with its options after `--`. */
 import { MAX_WORKERS, parseTransformArgs, transformNames } from '../../index.js';
-import { transformUsage } from '../../dataset/transforms/index.js';
-import type { CliCommand } from '../command.js';
+import { checkTransformName, transformUsage } from '../../dataset/transforms/index.js';
+import { defineCommand } from '../command.js';
 import { CliUsageError } from '../common.js';
-import { formatChoice, inputFormat, inputPathAlternative, int, json, outputDir, overwrite, passThrough, project, str, workers } from '../options.js';
+import { formatChoice, inputFormat, inputPathAlternative, int, json, outputDir, overwrite, passThrough, project, workers } from '../options.js';
 import { checkOutputDir, exportWithProgress, inPlaceOutput, loadTarget, targetFromArgs, targetName } from '../targets.js';
 
-export const transform: CliCommand = {
+export const transform = defineCommand({
   command: 'transform [target]',
   describe: `Apply a transform: ${transformNames().join(', ')}`,
   positionals: { target: { type: 'string', describe: 'the dataset: <path>[:<format>] (default: the project)' } },
@@ -24,7 +24,7 @@ export const transform: CliCommand = {
   epilog: "Transform options go after --, as datum's (cifarkit transform -t <name> -- -h lists them).",
   examples: [['$0 transform data -t random_split -o split -- -s train:.8 -s val:.2 --seed 1', 'a seeded 80/20 split']],
   async prepare(a, ctx) {
-    const name = str(a, 'transform')!;
+    const name = checkTransformName(a.transform);
     const args = passThrough(a);
     if (args.includes('-h') || args.includes('--help')) {
       const usage = transformUsage(name);
@@ -32,18 +32,17 @@ export const transform: CliCommand = {
     }
     const options = parseTransformArgs(name, args);
     const target = targetFromArgs(a);
-    const threads = int(a, 'workers', '--workers', 1, MAX_WORKERS);
-    const given = str(a, 'output-dir');
-    const out = given ?? (await inPlaceOutput(target, 'transform'));
-    await checkOutputDir(out, Boolean(a.overwrite));
+    const threads = int(a.workers, '--workers', 1, MAX_WORKERS);
+    const out = a['output-dir'] ?? (await inPlaceOutput(target, 'transform'));
+    await checkOutputDir(out, a.overwrite);
     return async () => {
       const ds = await loadTarget(target, ctx);
       const result = ds.transform(name, options);
-      const format = str(a, 'output-format') ?? ds.format ?? 'cifar';
-      const files = await exportWithProgress(result, out, format, { saveMedia: true, overwrite: Boolean(a.overwrite) }, ctx, threads);
+      const format = a['output-format'] ?? ds.format ?? 'cifar';
+      const files = await exportWithProgress(result, out, format, { saveMedia: true, overwrite: a.overwrite }, ctx, threads);
       const summary = { transform: name, items: result.size, subsets: result.subsets(), labels: result.labels.items.map((l) => l.name), output: out, format, files };
       if (a.json) ctx.printJson(summary);
       else ctx.print(`${name}: ${result.size} items in ${result.subsets().join(', ') || '(no subsets)'}; wrote ${format} to ${out} (${files} files)`);
     };
   },
-};
+});

@@ -4,14 +4,14 @@
  */
 import { writeFileAtomic } from '../../io/node-fs.js';
 import { validationReportHtml } from '../../index.js';
-import type { CliCommand } from '../command.js';
+import { defineCommand } from '../command.js';
 import { CliUsageError, progress } from '../common.js';
-import { inputFormat, int, json, num, overwrite, passThrough, project, str } from '../options.js';
+import { inputFormat, int, json, num, overwrite, passThrough, project } from '../options.js';
 import { checkOutputFile, loadTarget, targetFromArgs, targetName } from '../targets.js';
 import { formatValidation } from '../validate-report.js';
 
 /** datum's ClassificationValidator options (after `--`), and cifarkit's names for them. */
-const VALIDATOR_ARGS: Record<string, string> = {
+const VALIDATOR_ARGS: Readonly<Record<string, string>> = {
   '-fs': 'few-samples-thr',
   '--few-samples-thr': 'few-samples-thr',
   '--few_samples_thr': 'few-samples-thr',
@@ -41,7 +41,7 @@ function validatorArgs(args: readonly string[]): Record<string, number> {
   return out;
 }
 
-export const validate: CliCommand = {
+export const validate = defineCommand({
   command: 'validate [target]',
   describe: "Check labels (datum's classification checks) and find exact and near-duplicate images within and across subsets",
   positionals: { target: { type: 'string', describe: 'the dataset: <path>[:<format>] (default: the project)' } },
@@ -71,19 +71,19 @@ export const validate: CliCommand = {
   async prepare(a, ctx) {
     const target = targetFromArgs(a);
     const extra = validatorArgs(passThrough(a));
-    const pick = (key: string, name: string) => (extra[key] !== undefined ? extra[key] : num(a, key, name, 0));
+    const pick = (key: 'few-samples-thr' | 'imbalance-ratio-thr' | 'far-from-mean-thr', name: string) => (extra[key] !== undefined ? extra[key] : num(a[key], name, 0));
     if (extra['few-samples-thr'] !== undefined && !Number.isInteger(extra['few-samples-thr'])) throw new CliUsageError('-fs/--few-samples-thr needs an integer');
     const options = {
-      threshold: int(a, 'threshold', '--threshold', 0, 64),
+      threshold: int(a.threshold, '--threshold', 0, 64),
       fewSamplesThr: pick('few-samples-thr', '-fs/--few-samples-thr'),
       imbalanceRatioThr: pick('imbalance-ratio-thr', '-ir/--imbalance-ratio-thr'),
       farFromMeanThr: pick('far-from-mean-thr', '-m/--far-from-mean-thr'),
-      duplicates: Boolean(a.duplicates),
-      maxPairs: int(a, 'max-pairs', '--max-pairs', 0),
+      duplicates: a.duplicates,
+      maxPairs: int(a['max-pairs'], '--max-pairs', 0),
     };
-    const subset = str(a, 'subset');
-    const report = str(a, 'report');
-    if (report !== undefined) await checkOutputFile(report, Boolean(a.overwrite));
+    const subset = a.subset;
+    const report = a.report;
+    if (report !== undefined) await checkOutputFile(report, a.overwrite);
     return async () => {
       // The md5 of each file with an official name, for the summary's official-files line.
       let ds = await loadTarget(target, ctx, { checksums: true });
@@ -99,10 +99,10 @@ export const validate: CliCommand = {
       } finally {
         bar.done();
       }
-      if (report !== undefined) await writeFileAtomic(report, new TextEncoder().encode(validationReportHtml(ds, result)), { overwrite: Boolean(a.overwrite) });
+      if (report !== undefined) await writeFileAtomic(report, new TextEncoder().encode(validationReportHtml(ds, result)), { overwrite: a.overwrite });
       if (a.json) ctx.printJson(result);
       else ctx.print(formatValidation(targetName(target), result));
       if (report !== undefined) ctx.log.info(`wrote ${report}`);
     };
   },
-};
+});

@@ -125,6 +125,15 @@ export function transformNames(): TransformName[] {
   return Object.keys(TRANSFORMS) as TransformName[];
 }
 
+/**
+ * @internal A transform name from a command line, checked: TRANSFORM_UNKNOWN (a UsageError
+ * listing the known ones) when it names none.
+ */
+export function checkTransformName(name: string): TransformName {
+  entry(name);
+  return name as TransformName;
+}
+
 function entry(name: unknown): TransformEntry {
   if (typeof name !== 'string' || !Object.hasOwn(TRANSFORMS, name)) {
     throw new UsageError(ErrorCode.TRANSFORM_UNKNOWN, `unknown transform ${show(name)}; known transforms: ${transformNames().join(', ')}`);
