@@ -8,8 +8,8 @@
  * - `hammingPairs`: every pair (i < j) of 64-bit hashes within a Hamming distance, by one
  *   xor + popcount per pair over a flat array of (low, high) u32 words (no image bytes touched).
  */
-import { kernels } from './pixels.js';
-import type { KernelExports, WasmKernels } from './wasm.js';
+import { perBackend } from './pixels.js';
+import type { KernelExports } from './wasm.js';
 
 export interface HashKernels {
   readonly name: 'wasm' | 'js';
@@ -226,14 +226,5 @@ export function wasmHashKernels(wasm: KernelExports): HashKernels {
   };
 }
 
-const wasmCache = new WeakMap<KernelExports, HashKernels>();
-
 /** The hash kernels of the backend in use now (see `setBackend`). */
-export function hashKernels(): HashKernels {
-  const active = kernels();
-  if (active.name !== 'wasm') return jsHashKernels;
-  const exports = (active as WasmKernels).exports;
-  let k = wasmCache.get(exports);
-  if (!k) wasmCache.set(exports, (k = wasmHashKernels(exports)));
-  return k;
-}
+export const hashKernels: () => HashKernels = perBackend<HashKernels>(jsHashKernels, wasmHashKernels);

@@ -4,7 +4,7 @@
  */
 import { ErrorCode, UsageError } from '../errors.js';
 import { jsKernels } from './js.js';
-import { createWasmKernels, type WasmKernels } from './wasm.js';
+import { createWasmKernels, type KernelExports, type WasmKernels } from './wasm.js';
 import type { BackendName, PixelKernels } from './types.js';
 
 export type { BackendName, PixelKernels } from './types.js';
@@ -66,4 +66,20 @@ export interface WasmFeatures {
 export function wasmFeatures(): WasmFeatures {
   const active = kernels();
   return { simd: active.name === 'wasm' && (active as WasmKernels).simd };
+}
+
+/**
+ * The kernels of one kind (hash, stats) for the backend in use now: the TypeScript ones, or the
+ * wasm ones made once per wasm instance (they share its memory with the pixel kernels).
+ */
+export function perBackend<K>(js: K, wasmKernelsOf: (exports: KernelExports) => K): () => K {
+  const cache = new WeakMap<KernelExports, K>();
+  return () => {
+    const active = kernels();
+    if (active.name !== 'wasm') return js;
+    const { exports } = active as WasmKernels;
+    let k = cache.get(exports);
+    if (!k) cache.set(exports, (k = wasmKernelsOf(exports)));
+    return k;
+  };
 }

@@ -3,8 +3,8 @@
  * (assembly/stats.ts, in both the scalar and the SIMD module) and pure TypeScript. Both return
  * the same exact integers; which one runs follows `setBackend` (src/kernels/pixels.ts).
  */
-import { kernels } from './pixels.js';
-import type { KernelExports, WasmKernels } from './wasm.js';
+import { perBackend } from './pixels.js';
+import type { KernelExports } from './wasm.js';
 
 /** Per-channel sums and sums of squares (channels 0-2) and an FNV-1a hash of one image's bytes. */
 export interface ChannelStats {
@@ -74,14 +74,5 @@ function wasmStatsKernels(wasm: KernelExports): StatsKernels {
   };
 }
 
-const cache = new WeakMap<KernelExports, StatsKernels>();
-
 /** The statistics kernel of the backend in use now (see `setBackend`). */
-export function statsKernels(): StatsKernels {
-  const active = kernels();
-  if (active.name !== 'wasm') return jsStatsKernels;
-  const exports = (active as WasmKernels).exports;
-  let k = cache.get(exports);
-  if (!k) cache.set(exports, (k = wasmStatsKernels(exports)));
-  return k;
-}
+export const statsKernels: () => StatsKernels = perBackend<StatsKernels>(jsStatsKernels, wasmStatsKernels);
