@@ -13,6 +13,12 @@ export { setBackend, getBackend, wasmFeatures, type BackendName } from './kernel
 export { encodeImage, decodeImage, JPEG_QUALITY } from './image/codecs.js';
 export { formatNames, type ExportOptionsMap } from './formats/index.js';
 export type { MemoryFiles } from './sources/file-tree.js';
+export type { ArchiveInput } from './archive/input.js';
+export type { DatasetView } from './model/view.js';
+export type { DecodeBudget } from './limits.js';
+export type { EncodeOptions } from './image/codecs.js';
+export type { WasmFeatures } from './kernels/pixels.js';
+export type { CifarkitErrorOptions } from './errors.js';
 export type { ExportOptions, ImageExportOptions, FormatName } from './formats/format.js';
 export type { ExportedFile } from './sources/file-tree.js';
 export type { ChannelOrder, DatasetInfos } from './model/view.js';
