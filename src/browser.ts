@@ -3,6 +3,8 @@
  * API; datasets come from in-memory files (`File[]` from an <input>, or a Record/Map of path ->
  * bytes) or archives (bytes, Blob, Response, stream, URL). Image encoding for exports runs on
  * Web Workers where the page can start them.
+ *
+ * @module cifarkit/browser
  */
 import { installPlatform } from './platform/index.js';
 import { createWebEncoderPool, webDefaultWorkers, webWorkersAvailable } from './image/web-workers.js';

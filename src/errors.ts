@@ -6,7 +6,20 @@
  * repeat those facts so that a person reading only the message knows where to look.
  */
 
-/** Stable error codes. New codes may be added; existing ones keep their meaning. */
+/**
+ * Stable error codes. New codes may be added; existing ones keep their meaning.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, ErrorCode, CifarkitError } from 'cifarkit';
+ *
+ * try {
+ *   await Dataset.importFrom({ 'notes.txt': new TextEncoder().encode('hello') });
+ * } catch (e) {
+ *   console.log(e instanceof CifarkitError && e.code === ErrorCode.FORMAT_NOT_DETECTED); // true
+ * }
+ * ```
+ */
 export const ErrorCode = {
   /** The pickle stream ends before it is complete. */
   PICKLE_TRUNCATED: 'PICKLE_TRUNCATED',
@@ -82,9 +95,30 @@ export const ErrorCode = {
   IMPORT_TOO_LARGE: 'IMPORT_TOO_LARGE',
 } as const;
 
+/**
+ * One of the {@link ErrorCode} strings: the type of {@link CifarkitError.code}.
+ *
+ * @example
+ * ```ts
+ * import { ErrorCode } from 'cifarkit';
+ *
+ * const code: ErrorCode = ErrorCode.LABEL_OUT_OF_RANGE;
+ * console.log(code); // LABEL_OUT_OF_RANGE
+ * ```
+ */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** Where in a dataset an error was found. All parts are optional. */
+/**
+ * Where in a dataset an error was found. All parts are optional.
+ *
+ * @example
+ * ```ts
+ * import { CifarkitError, ErrorCode, type ErrorLocation } from 'cifarkit';
+ *
+ * const where: ErrorLocation = { file: 'data_batch_1', index: 7, field: 'labels' };
+ * console.log(new CifarkitError(ErrorCode.LABEL_OUT_OF_RANGE, 'label 12 of 10', where).message); // data_batch_1, item 7, field 'labels': label 12 of 10
+ * ```
+ */
 export interface ErrorLocation {
   /** The file (path as given to cifarkit, or the in-memory file name). */
   file?: string;
@@ -98,7 +132,20 @@ export interface ErrorLocation {
   offset?: number;
 }
 
+/**
+ * What `new CifarkitError(code, detail, options)` takes: the location facts and the error's cause.
+ *
+ * @example
+ * ```ts
+ * import { DatasetImportError, ErrorCode, type CifarkitErrorOptions } from 'cifarkit';
+ *
+ * const options: CifarkitErrorOptions = { file: 'labels.txt', cause: new Error('bad line') };
+ * const error = new DatasetImportError(ErrorCode.ANNOTATION_INVALID, 'line 3 is empty', options);
+ * console.log(error.file, (error.cause as Error).message); // labels.txt bad line
+ * ```
+ */
 export interface CifarkitErrorOptions extends ErrorLocation {
+  /** The error that led to this one (the standard `Error.cause`). */
   cause?: unknown;
 }
 
@@ -114,18 +161,41 @@ function describeLocation(loc: ErrorLocation): string {
   return parts.join(', ');
 }
 
-/** The base class of every error cifarkit throws on purpose. */
+/**
+ * The base class of every error cifarkit throws on purpose: switch on its stable {@link code};
+ * `file`, `index`, `item`, `field` and `offset` say where, when known.
+ *
+ * @example
+ * ```ts
+ * import { CifarkitError, Dataset } from 'cifarkit';
+ *
+ * try {
+ *   await Dataset.importFrom('no-such-folder', 'cifar');
+ * } catch (e) {
+ *   if (!(e instanceof CifarkitError)) throw e;
+ *   console.log(e.name, e.code); // UsageError FILE_NOT_FOUND
+ * }
+ * ```
+ */
 export class CifarkitError extends Error {
+  /** The class name: 'CifarkitError' or the subclass's ('PickleError', 'UsageError', ...). */
   override name = 'CifarkitError';
+  /** The stable code, one of {@link ErrorCode}. */
   readonly code: ErrorCode;
+  /** The file the error is about (as {@link ErrorLocation.file}). */
   readonly file?: string;
+  /** The zero-based item index within the file. */
   readonly index?: number;
+  /** The item's id. */
   readonly item?: string;
+  /** The field (dict key) of the batch. */
   readonly field?: string;
+  /** The byte offset in the file. */
   readonly offset?: number;
   /** The message without the location prefix. */
   readonly detail: string;
 
+  /** An error with this code; the message is `detail`, prefixed with the location in `options`. */
   constructor(code: ErrorCode, detail: string, options: CifarkitErrorOptions = {}) {
     const where = describeLocation(options);
     super(where ? `${where}: ${detail}` : detail, options.cause !== undefined ? { cause: options.cause } : undefined);
@@ -152,28 +222,101 @@ export class CifarkitError extends Error {
   }
 }
 
-/** The pickle stream itself is bad or asks for something cifarkit will not do. */
+/**
+ * The pickle stream itself is bad or asks for something cifarkit will not do.
+ *
+ * @example
+ * ```ts
+ * import { PickleError } from 'cifarkit';
+ * import { readPickle } from 'cifarkit/pickle';
+ *
+ * try {
+ *   readPickle(new Uint8Array([0x80, 0x02]));
+ * } catch (e) {
+ *   console.log(e instanceof PickleError, (e as PickleError).code); // true PICKLE_TRUNCATED
+ * }
+ * ```
+ */
 export class PickleError extends CifarkitError {
+  /** 'PickleError'. */
   override name = 'PickleError';
 }
 
-/** A numpy array cannot be used as asked. */
+/**
+ * A numpy array cannot be used as asked.
+ *
+ * @example
+ * ```ts
+ * import { NdArrayError } from 'cifarkit';
+ * import { DType } from 'cifarkit/pickle';
+ *
+ * try {
+ *   new DType('<x9');
+ * } catch (e) {
+ *   console.log(e instanceof NdArrayError, (e as NdArrayError).code); // true NDARRAY_INVALID
+ * }
+ * ```
+ */
 export class NdArrayError extends CifarkitError {
+  /** 'NdArrayError'. */
   override name = 'NdArrayError';
 }
 
-/** The files do not form a valid dataset of the format. */
+/**
+ * The files do not form a valid dataset of the format.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, DatasetImportError } from 'cifarkit';
+ *
+ * try {
+ *   await Dataset.importFrom({ 'readme.md': new TextEncoder().encode('# not a dataset') });
+ * } catch (e) {
+ *   console.log(e instanceof DatasetImportError, (e as DatasetImportError).code); // true FORMAT_NOT_DETECTED
+ * }
+ * ```
+ */
 export class DatasetImportError extends CifarkitError {
+  /** 'DatasetImportError'. */
   override name = 'DatasetImportError';
 }
 
-/** The dataset cannot be written as asked. */
+/**
+ * The dataset cannot be written as asked.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, DatasetExportError, DatasetItem } from 'cifarkit';
+ *
+ * const ds = Dataset.fromIterable([new DatasetItem({ id: '../escape' })]);
+ * try {
+ *   await ds.exportToFiles('imagenet_txt');
+ * } catch (e) {
+ *   console.log(e instanceof DatasetExportError, (e as DatasetExportError).code); // true UNSAFE_PATH
+ * }
+ * ```
+ */
 export class DatasetExportError extends CifarkitError {
+  /** 'DatasetExportError'. */
   override name = 'DatasetExportError';
 }
 
-/** A caller passed something cifarkit cannot use. */
+/**
+ * A caller passed something cifarkit cannot use.
+ *
+ * @example
+ * ```ts
+ * import { DatasetItem, UsageError } from 'cifarkit';
+ *
+ * try {
+ *   new DatasetItem({ id: '' });
+ * } catch (e) {
+ *   console.log(e instanceof UsageError, (e as UsageError).code); // true INVALID_ARGUMENT
+ * }
+ * ```
+ */
 export class UsageError extends CifarkitError {
+  /** 'UsageError'. */
   override name = 'UsageError';
 }
 

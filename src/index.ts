@@ -3,6 +3,8 @@
  * by `Dataset.importFrom` and `dataset.export`, encoding on worker_threads and node:zlib's
  * gunzip. Browsers get `browser.ts` (same API, in-memory files only) through the package's
  * `browser` export condition.
+ *
+ * @module cifarkit
  */
 import { installPlatform } from './platform/index.js';
 import { nodePlatform } from './io/node-platform.js';

@@ -16,6 +16,18 @@
  */
 import { DatasetImportError, ErrorCode, UsageError } from './errors.js';
 
+/**
+ * The size limits of an import (see `ImportOptions.limits`, where any subset of them may be
+ * given; the others keep their {@link DEFAULT_LIMITS}).
+ *
+ * @example
+ * ```ts
+ * import { Dataset, ErrorCode, type ImportLimits } from 'cifarkit';
+ *
+ * const limits: Partial<ImportLimits> = { maxItems: 2 };
+ * await Dataset.importFrom('cifar-10-batches-py', 'cifar', { limits }).catch((e) => console.log(e.code)); // IMPORT_TOO_LARGE
+ * ```
+ */
 export interface ImportLimits {
   /** The most bytes the archives (.tar, .tar.gz, .zip) and gzip-compressed files (MNIST's .gz) of one import may inflate to, all together. Default 8 GiB. */
   maxTotalBytes: number;
@@ -36,6 +48,13 @@ export interface ImportLimits {
  * Generous for real data: the official CIFAR archives inflate to ~180 MB, hold ~10 entries and
  * 60,000 items; ImageNet-1k has 1.43M items; a JPEG or PNG photo decodes to 3-20x its size,
  * deflate (CIFAR's .tar.gz) to ~1.1x. A 1 KB file that decodes to gigabytes does not fit.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_LIMITS } from 'cifarkit';
+ *
+ * console.log(DEFAULT_LIMITS.maxEntries, DEFAULT_LIMITS.maxTotalBytes / 2 ** 30); // 1000000 8
+ * ```
  */
 export const DEFAULT_LIMITS: Readonly<ImportLimits> = Object.freeze({
   maxTotalBytes: 8 * 2 ** 30,
@@ -75,6 +94,20 @@ export function resolveLimits(given: Partial<ImportLimits> | undefined): ImportL
  *
  * Input bytes are the bytes of the input as given: each file read from disk or memory once, an
  * archive's own (compressed) bytes as they stream in; never what inflating made of them.
+ *
+ * Imports make their own; the API takes one where a low-level reader ({@link decodeImage},
+ * `readPickle`) runs as part of a larger read whose budget it should share.
+ *
+ * @example
+ * ```ts
+ * import { decodeImage, encodeImage, Image, type DecodeBudget } from 'cifarkit';
+ *
+ * function decodeAll(files: Map<string, Uint8Array>, budget?: DecodeBudget): Image[] {
+ *   return [...files].map(([name, bytes]) => decodeImage(bytes, name, budget));
+ * }
+ * const png = encodeImage(Image.fromHWC(new Uint8Array(3), 1, 1), '.png');
+ * console.log(decodeAll(new Map([['a.png', png]])).length); // 1
+ * ```
  */
 export class DecodeBudget {
   /** Bytes read from the input. */
@@ -86,6 +119,7 @@ export class DecodeBudget {
   /** Items made so far. */
   items = 0;
 
+  /** @param limits the limits it enforces (default: {@link DEFAULT_LIMITS}) */
   constructor(readonly limits: ImportLimits = resolveLimits(undefined)) {}
 
   /** The bytes the import may decode now. */

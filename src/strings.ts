@@ -5,8 +5,8 @@
  * `<` puts U+10000 and above, which are surrogate pairs, before U+E000-FFFF). A lone surrogate
  * counts as its own code point, as in Python. Returns a negative number, 0 or a positive number.
  *
- * @example
- * ['\u{1F600}', '\uFFFD'].sort(compareCodePoints); // ['\uFFFD', '\u{1F600}'] (the default sort gives the reverse)
+ * For example `['\u{1F600}', '\uFFFD'].sort(compareCodePoints)` gives `['\uFFFD', '\u{1F600}']`
+ * (the default sort gives the reverse).
  */
 export function compareCodePoints(a: string, b: string): number {
   const n = Math.min(a.length, b.length);

@@ -45,6 +45,14 @@ function available(name: InflaterName): boolean {
  * DecompressionStream where the runtime has it, else fflate), or one by name. Throws
  * BACKEND_UNAVAILABLE when the named one is not in this runtime. The result is the same bytes
  * and the same errors whichever is used; only the speed differs.
+ *
+ * @example
+ * ```ts
+ * import { getInflater, setInflater } from 'cifarkit';
+ *
+ * setInflater('fflate');
+ * console.log(getInflater()); // fflate
+ * ```
  */
 export function setInflater(name: InflaterName | 'auto'): void {
   if (name !== 'auto' && name !== 'node-zlib' && name !== 'DecompressionStream' && name !== 'fflate') {
@@ -56,7 +64,16 @@ export function setInflater(name: InflaterName | 'auto'): void {
   preference = name;
 }
 
-/** The inflater a .tar.gz import uses now (see {@link setInflater}). */
+/**
+ * The inflater a .tar.gz import uses now (see {@link setInflater}).
+ *
+ * @example
+ * ```ts
+ * import { getInflater } from 'cifarkit';
+ *
+ * console.log(['node-zlib', 'DecompressionStream', 'fflate'].includes(getInflater())); // true
+ * ```
+ */
 export function getInflater(): InflaterName {
   if (preference !== 'auto' && available(preference)) return preference;
   const native = runtimeGunzip();

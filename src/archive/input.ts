@@ -5,7 +5,21 @@
  */
 import { CifarkitError, ErrorCode, UsageError } from '../errors.js';
 
-/** What importFrom accepts besides paths and in-memory file maps. */
+/**
+ * What importFrom accepts besides paths and in-memory file maps: a .tar, .tar.gz/.tgz or .zip
+ * as bytes, a Blob or File, a fetch Response, a stream of its bytes, or a URL to fetch.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type ArchiveInput } from 'cifarkit';
+ *
+ * // In a browser: the File of an <input type="file">, or `await fetch(url)`.
+ * async function openArchive(archive: ArchiveInput): Promise<Dataset> {
+ *   return Dataset.importFrom(archive, 'cifar');
+ * }
+ * await openArchive(new Uint8Array(512)).catch((e) => console.log(e.code)); // ARCHIVE_CORRUPT
+ * ```
+ */
 export type ArchiveInput = Uint8Array | ArrayBuffer | Blob | Response | ReadableStream<Uint8Array> | URL;
 
 /**

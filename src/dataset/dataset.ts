@@ -24,7 +24,16 @@ import { batches as itemBatches, toTensor as itemsToTensor, type Batch, type Bat
 
 const EMPTY = new Uint8Array(0);
 
-/** The most encoder threads an export starts (`workers` beyond it is INVALID_ARGUMENT): each is a V8 isolate of its own. */
+/**
+ * The most encoder threads an export starts (`workers` beyond it is INVALID_ARGUMENT): each is a V8 isolate of its own.
+ *
+ * @example
+ * ```ts
+ * import { MAX_WORKERS } from 'cifarkit';
+ *
+ * console.log(MAX_WORKERS); // 256
+ * ```
+ */
 export const MAX_WORKERS = 256;
 
 /** Below this many images, `export` encodes on the main thread unless `workers` says otherwise. */
@@ -58,9 +67,29 @@ async function openSource(input: DatasetInput, options: ImportOptions, what: str
  * What `Dataset.importFrom` accepts: a path (Node, Deno; a folder, a file of a dataset, or an
  * archive), in-memory files, or an archive (.tar, .tar.gz/.tgz, .zip) as bytes, a Blob/File, a
  * Response, a ReadableStream or a URL (fetched).
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type DatasetInput } from 'cifarkit';
+ *
+ * const inputs: DatasetInput[] = ['cifar-10-batches-py', { 'labels.txt': new TextEncoder().encode('cat\n') }];
+ * console.log(await Dataset.detect(inputs[0]!)); // [ 'cifar' ]
+ * ```
  */
 export type DatasetInput = string | MemoryFiles | ArchiveInput;
 
+/**
+ * The options of `Dataset.importFrom` and `Dataset.detect`.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type ImportOptions } from 'cifarkit';
+ *
+ * const options: ImportOptions = { limits: { maxItems: 100 }, checksums: true };
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar', options);
+ * console.log(ds.fileChecksums?.map((c) => c.name)); // [ 'batches.meta', 'data_batch_1', 'test_batch' ]
+ * ```
+ */
 export interface ImportOptions {
   /**
    * Size limits for hostile or unexpectedly large input (see {@link ImportLimits}; defaults in
@@ -81,6 +110,18 @@ export interface ImportOptions {
   checksums?: boolean;
 }
 
+/**
+ * The options of `Dataset.fromIterable`.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, DatasetItem, Label, type FromIterableOptions } from 'cifarkit';
+ *
+ * const options: FromIterableOptions = { labels: ['cat', 'dog'], infos: { source: 'handmade' } };
+ * const ds = Dataset.fromIterable([new DatasetItem({ id: '1', annotations: [new Label(1)] })], options);
+ * console.log(ds.labels.items[1]?.name, ds.infos.source); // dog handmade
+ * ```
+ */
 export interface FromIterableOptions {
   /** Label categories, or label names (or [name, parent] pairs). */
   labels?: LabelCategories | Iterable<string | readonly [string, string?]>;
@@ -92,18 +133,49 @@ function frozenInfos(infos: Record<string, unknown> | undefined): DatasetInfos {
   return Object.freeze({ ...(infos ?? {}) });
 }
 
-/** What `Dataset.merge` returns: the merged dataset, and the items it found twice but not identical. */
+/**
+ * What `Dataset.merge` returns: the merged dataset, and the items it found twice but not identical.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, DatasetItem, Label, type MergeResult } from 'cifarkit';
+ *
+ * const a = Dataset.fromIterable([new DatasetItem({ id: '1', annotations: [new Label(0)] })], { labels: ['cat', 'dog'] });
+ * const b = Dataset.fromIterable([new DatasetItem({ id: '1', annotations: [new Label(1)] })], { labels: ['cat', 'dog'] });
+ * const result: MergeResult = Dataset.merge(a, b);
+ * console.log(result.dataset.size, result.conflicts.length); // 1 1
+ * ```
+ */
 export interface MergeResult {
+  /** The union of the datasets. */
   readonly dataset: Dataset;
   /** The items found twice, not identical, of which the first was kept (empty when none). */
   readonly conflicts: readonly MergeConflict[];
 }
 
+/**
+ * A dataset: items grouped in subsets, with label categories, as Datumaro's `Dataset`. Import it
+ * from files ({@link Dataset.importFrom}), build it from items ({@link Dataset.fromIterable}),
+ * then filter, transform, merge, validate, turn it into tensors, or export it. Immutable: every
+ * operation gives a new dataset that shares the items.
+ *
+ * @example
+ * ```ts
+ * import { Dataset } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py');
+ * console.log(ds.format, ds.size, ds.subsets()); // cifar 5 [ 'data_batch_1', 'test_batch' ]
+ * const cats = ds.filter('/item[annotation/label="cat"]');
+ * console.log(cats.size, cats.get('image_3', 'test_batch')?.annotations[0]?.label); // 2 3
+ * console.log(await cats.export('cats', 'imagenet')); // 2
+ * ```
+ */
 export class Dataset implements Iterable<DatasetItem> {
   /** The format the dataset was imported from, if any. */
   readonly format: FormatName | null;
   private readonly itemList: DatasetItem[];
   private readonly subsetNames: string[];
+  /** The label categories (read-only: shared with the datasets made from this one). */
   readonly labels: LabelCategories;
   /**
    * Dataset-level facts the source's files hold beyond items and labels, kept for a later export
@@ -318,6 +390,7 @@ export class Dataset implements Iterable<DatasetItem> {
     return (this.lookup = { bySubset, byKey, firstById });
   }
 
+  /** The items, in dataset order (subset by subset). */
   [Symbol.iterator](): Iterator<DatasetItem> {
     return this.itemList[Symbol.iterator]();
   }
@@ -391,8 +464,13 @@ export class Dataset implements Iterable<DatasetItem> {
    *
    * @example
    * ```ts
+   * import { Dataset } from 'cifarkit';
+   *
+   * const cifar = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+   * const extra = cifar.transform('map_subsets', { mapping: { test_batch: 'extra' } });
    * const { dataset, conflicts } = Dataset.merge(cifar, extra);
    * if (conflicts.length > 0) console.warn(`${conflicts.length} items differ; the first dataset's were kept`);
+   * console.log(dataset.subsets(), dataset.size); // [ 'data_batch_1', 'test_batch', 'extra' ] 9
    * ```
    */
   static merge(...datasets: Dataset[]): MergeResult {

@@ -47,17 +47,61 @@ import { copyLabels, presentSubsets, type DatasetParts } from '../model/subsets.
  *   (it must select `annotation` elements: `/item/annotation[label="dog"]`); items stay;
  * - `'i+a'` (`'a+i'`, `'items+annotations'`, `'annotations+items'`): as `'a'`, then drop the
  *   items left without annotations.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type FilterMode } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const mode: FilterMode = 'i+a';
+ * console.log(ds.filter('/item/annotation[label="cat"]', { mode }).size); // 2
+ * ```
  */
 export type FilterMode = 'i' | 'a' | 'i+a' | 'items' | 'annotations' | 'items+annotations' | 'a+i' | 'annotations+items';
 
+/**
+ * The options of `Dataset.filter` with an XPath expression.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type FilterOptions } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options: FilterOptions = { mode: 'a' };
+ * const catsOnly = ds.filter('/item/annotation[label="cat"]', options);
+ * console.log(catsOnly.size, catsOnly.get('image_1')?.annotations.length); // 5 0
+ * ```
+ */
 export interface FilterOptions {
-  /** Default `'i'`. */
+  /** What to filter, items or annotations (default `'i'`). */
   mode?: FilterMode;
 }
 
-/** A programmatic item filter: true keeps the item. */
+/**
+ * A programmatic item filter: true keeps the item.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type ItemPredicate } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const small: ItemPredicate = (item) => (item.media?.width ?? 0) < 32;
+ * console.log(ds.filter(small).size); // 1
+ * ```
+ */
 export type ItemPredicate = (item: DatasetItem) => boolean;
-/** A programmatic annotation filter (modes `'a'`, `'i+a'`): true keeps the annotation. */
+/**
+ * A programmatic annotation filter (modes `'a'`, `'i+a'`): true keeps the annotation.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type AnnotationPredicate } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const notCat: AnnotationPredicate = (_item, annotation) => annotation.label !== ds.labels.find('cat');
+ * console.log(ds.filter(notCat, { mode: 'i+a' }).size); // 3
+ * ```
+ */
 export type AnnotationPredicate = (item: DatasetItem, annotation: Annotation) => boolean;
 
 const MODES: Record<string, { annotations: boolean; removeEmpty: boolean }> = {
@@ -317,6 +361,14 @@ function serialize(node: XmlNode, indent: string, out: string[]): void {
 /**
  * The XML text that filter expressions are evaluated against for this item (what Datumaro's
  * `datum filter --dry-run` prints), indented by two spaces. `labels` gives the label names.
+ *
+ * @example
+ * ```ts
+ * import { DatasetItem, itemToXml, Label, LabelCategories } from 'cifarkit';
+ *
+ * const item = new DatasetItem({ id: 'a', subset: 'train', annotations: [new Label(1)] });
+ * console.log(itemToXml(item, LabelCategories.fromIterable(['cat', 'dog'])).includes('<label>dog</label>')); // true
+ * ```
  */
 export function itemToXml(item: DatasetItem, labels: LabelCategories): string {
   const out: string[] = [];

@@ -10,9 +10,23 @@ import { DatasetItem } from '../model/item.js';
 import type { Image } from '../image/image.js';
 import { presentSubsets, type DatasetParts } from '../model/subsets.js';
 
-/** Two source items with the same (subset, id) that are not identical; the first one was kept. */
+/**
+ * Two source items with the same (subset, id) that are not identical; the first one was kept.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, DatasetItem, Label, type MergeConflict } from 'cifarkit';
+ *
+ * const a = Dataset.fromIterable([new DatasetItem({ id: '7', annotations: [new Label(0)] })], { labels: ['cat', 'dog'] });
+ * const b = Dataset.fromIterable([new DatasetItem({ id: '7', annotations: [new Label(1)] })], { labels: ['cat', 'dog'] });
+ * const [conflict]: readonly MergeConflict[] = Dataset.merge(a, b).conflicts;
+ * console.log(conflict?.subset, conflict?.id, conflict?.sources); // default 7 [ 0, 1 ]
+ * ```
+ */
 export interface MergeConflict {
+  /** The subset of the two items. */
   subset: string;
+  /** The id of the two items. */
   id: string;
   /** The indices (into the merged datasets) of the item that was kept, then of the one left out. */
   sources: number[];

@@ -11,6 +11,18 @@ import { ErrorCode, UsageError } from '../errors.js';
 import { kernels } from '../kernels/pixels.js';
 import type { DatasetItem } from '../model/item.js';
 
+/**
+ * How {@link toTensor} (and `Dataset.toTensor`) lays out and converts the pixels.
+ *
+ * @example
+ * ```ts
+ * import { DatasetItem, Image, toTensor, type TensorOptions } from 'cifarkit';
+ *
+ * const item = new DatasetItem({ id: 'a', media: Image.fromHWC(new Uint8Array([0, 51, 255]), 1, 1) });
+ * const options: TensorOptions = { layout: 'NCHW', normalize: { mean: 0.5, std: 0.5 } };
+ * console.log(toTensor([item], options).data); // Float32Array(3) [ -1, -0.6000000238418579, 1 ]
+ * ```
+ */
 export interface TensorOptions {
   /** 'NHWC' (default; TensorFlow.js) or 'NCHW' (PyTorch-exported ONNX models). */
   layout?: 'NHWC' | 'NCHW';
@@ -23,9 +35,26 @@ export interface TensorOptions {
    * `(value / 255 - mean) / std`, per channel (arrays as long as the channel count) or one number
    * for every channel; float32 only. E.g. ImageNet: `{ mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] }`.
    */
-  normalize?: { mean: number[] | number; std: number[] | number };
+  normalize?: {
+    /** The mean to subtract, per channel or one for all. */
+    mean: number[] | number;
+    /** The standard deviation to divide by, per channel or one for all. */
+    std: number[] | number;
+  };
 }
 
+/**
+ * Items as one dense tensor: what {@link toTensor} and `Dataset.toTensor` give.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type Tensor } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const t: Tensor = ds.filter((item) => item.media?.width === 32).toTensor();
+ * console.log(t.shape, t.data.length, t.labels); // [ 4, 32, 32, 3 ] 12288 Int32Array(4) [ 0, 1, 3, 2 ]
+ * ```
+ */
 export interface Tensor {
   /** The values, row-major in `shape` order. */
   data: Uint8Array | Float32Array;
@@ -35,6 +64,18 @@ export interface Tensor {
   labels: Int32Array;
 }
 
+/**
+ * How {@link batches} (and `Dataset.batches`) orders and cuts the items, on top of the tensor options.
+ *
+ * @example
+ * ```ts
+ * import { batches, DatasetItem, Image, type BatchOptions } from 'cifarkit';
+ *
+ * const items = [0, 1, 2].map((i) => new DatasetItem({ id: String(i), media: Image.fromHWC(new Uint8Array(3), 1, 1) }));
+ * const options: BatchOptions = { shuffle: true, seed: 42, dropLast: true };
+ * console.log([...batches(items, 2, options)].length); // 1
+ * ```
+ */
 export interface BatchOptions extends TensorOptions {
   /** Visit the items in a random order (default false). */
   shuffle?: boolean;
@@ -48,8 +89,22 @@ export interface BatchOptions extends TensorOptions {
   dropLast?: boolean;
 }
 
-/** One batch: a tensor and the items it holds, in tensor order. */
-export type Batch = Tensor & { items: DatasetItem[] };
+/**
+ * One batch: a tensor and the items it holds, in tensor order.
+ *
+ * @example
+ * ```ts
+ * import { batches, DatasetItem, Image, Label, type Batch } from 'cifarkit';
+ *
+ * const items = [0, 1, 2].map((i) => new DatasetItem({ id: `img${i}`, media: Image.fromHWC(new Uint8Array(3), 1, 1), annotations: [new Label(i)] }));
+ * const last: Batch = [...batches(items, 2)][1]!;
+ * console.log(last.shape, last.labels, last.items[0]?.id); // [ 1, 1, 1, 3 ] Int32Array(1) [ 2 ] img2
+ * ```
+ */
+export type Batch = Tensor & {
+  /** The items of the batch, in tensor order. */
+  items: DatasetItem[];
+};
 
 const TENSOR_KEYS = ['layout', 'dtype', 'normalize'];
 const BATCH_KEYS = [...TENSOR_KEYS, 'shuffle', 'seed', 'dropLast'];
@@ -232,6 +287,15 @@ function itemList(fn: string, items: Iterable<DatasetItem> | DatasetItem[]): Dat
  * All items as one tensor (see the module doc for ML runtimes). Every item needs an image, and
  * all images one size and channel count; labels are each item's first label index, or -1.
  * No items give shape [0, 0, 0, 0].
+ *
+ * @example
+ * ```ts
+ * import { DatasetItem, Image, Label, toTensor } from 'cifarkit';
+ *
+ * const item = new DatasetItem({ id: 'a', media: Image.fromHWC(new Uint8Array([1, 2, 3, 4, 5, 6]), 1, 2), annotations: [new Label(7)] });
+ * const t = toTensor([item], { layout: 'NCHW' });
+ * console.log(t.shape, t.data, t.labels); // [ 1, 3, 1, 2 ] Uint8Array(6) [ 1, 4, 2, 5, 3, 6 ] Int32Array(1) [ 7 ]
+ * ```
  */
 export function toTensor(items: Iterable<DatasetItem> | DatasetItem[], options: TensorOptions = {}): Tensor {
   const fn = 'toTensor';
@@ -277,6 +341,15 @@ export function seededOrder(n: number, seed: number): number[] {
  * Everything is checked when this is called (options, images present, one geometry), so a bad
  * item is reported before the first batch, not in the middle of an epoch. Batches are built
  * one at a time as they are iterated; the result can be iterated again (same order).
+ *
+ * @example
+ * ```ts
+ * import { batches, Dataset } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const same = ds.filter((item) => item.media?.width === 32);
+ * for (const batch of batches(same, 3, { dtype: 'float32', dropLast: true })) console.log(batch.shape); // [ 3, 32, 32, 3 ]
+ * ```
  */
 export function batches(items: Iterable<DatasetItem> | DatasetItem[], size: number, options: BatchOptions = {}): Iterable<Batch> {
   const fn = 'batches';

@@ -27,12 +27,31 @@ export interface FormatImportOptions {
 /**
  * The names of the formats cifarkit reads (all of them) and writes (all but none): Datumaro's
  * format names, plus `cifar_binary` and `hf_parquet` for the other CIFAR distributions.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type FormatName } from 'cifarkit';
+ *
+ * const format: FormatName = 'cifar';
+ * console.log((await Dataset.importFrom('cifar-10-batches-py', format)).format); // cifar
+ * ```
  */
 export type FormatName = 'cifar' | 'cifar_binary' | 'hf_parquet' | 'imagenet' | 'imagenet_with_subset_dirs' | 'imagenet_txt' | 'mnist';
 
 /**
  * Options every exporter understands (names as in Datumaro's exporters). Each format's own
  * options extend these: see `ExportOptionsMap`.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type ExportOptions } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const written: string[] = [];
+ * const options: ExportOptions = { saveMedia: false, saveDatasetMeta: true, onFile: (path) => written.push(path) };
+ * await ds.exportToFiles('imagenet_txt', options);
+ * console.log(written); // [ 'data_batch_1.txt', 'test_batch.txt', 'dataset_meta.json' ]
+ * ```
  */
 export interface ExportOptions {
   /** Write the images (default true). */
@@ -54,7 +73,19 @@ export interface ExportOptions {
   onFile?: (path: string) => void;
 }
 
-/** The options of the formats that write image files (imagenet, imagenet_with_subset_dirs, imagenet_txt, hf_parquet). */
+/**
+ * The options of the formats that write image files (imagenet, imagenet_with_subset_dirs, imagenet_txt, hf_parquet).
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type ImageExportOptions } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options: ImageExportOptions = { imageExt: '.jpg', jpegQuality: 90 };
+ * const files = await ds.exportToFiles('imagenet', options);
+ * console.log([...files.keys()][0]); // airplane/image_1.jpg
+ * ```
+ */
 export interface ImageExportOptions extends ExportOptions {
   /** JPEG quality 1..100 for '.jpg'/'.jpeg' images (default `JPEG_QUALITY`, 95). */
   jpegQuality?: number;

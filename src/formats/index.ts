@@ -26,20 +26,46 @@ import { mnistFormat } from './mnist/index.js';
  */
 const FORMATS: readonly DatasetFormat[] = [hfParquetFormat, mnistFormat, cifarBinaryFormat, imagenetTxtFormat, cifarFormat, imagenetWithSubsetDirsFormat, imagenetFormat];
 
-/** Names of the formats cifarkit can import, in detection order. */
+/**
+ * Names of the formats cifarkit can import, in detection order.
+ *
+ * @example
+ * ```ts
+ * import { formatNames } from 'cifarkit';
+ *
+ * console.log(formatNames.includes('cifar'), formatNames.length); // true 7
+ * ```
+ */
 export const formatNames: readonly FormatName[] = Object.freeze(FORMATS.map((f) => f.name));
 
 /**
  * Each format's export options: what `dataset.export(dir, format, options)` takes for that
  * format, so a misspelled option is a compile error.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type ExportOptionsMap } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options: ExportOptionsMap['mnist'] = { compress: false };
+ * const files = await ds.filter((item) => item.media?.width === 32).exportToFiles('mnist', options);
+ * console.log([...files.keys()].filter((path) => path.includes('images'))); // [ 'data_batch_1-images-idx3-ubyte', 'test_batch-images-idx3-ubyte' ]
+ * ```
  */
 export interface ExportOptionsMap {
+  /** CIFAR's python pickles: {@link CifarExportOptions}. */
   cifar: CifarExportOptions;
+  /** CIFAR's binary version: the common {@link ExportOptions}. */
   cifar_binary: ExportOptions;
+  /** Hugging Face parquet: {@link HfParquetExportOptions}. */
   hf_parquet: HfParquetExportOptions;
+  /** A folder per label: {@link ImageExportOptions}. */
   imagenet: ImageExportOptions;
+  /** A folder per subset and label: {@link ImageExportOptions}. */
   imagenet_with_subset_dirs: ImageExportOptions;
+  /** Image lists in text files: {@link ImageExportOptions}. */
   imagenet_txt: ImageExportOptions;
+  /** MNIST's idx files: {@link MnistExportOptions}. */
   mnist: MnistExportOptions;
 }
 

@@ -24,7 +24,16 @@ import { CifarkitError, DatasetExportError, DatasetImportError, ErrorCode, Usage
 import { encodeJpeg } from './jpeg-encoder.js';
 import type { DecodeBudget } from '../limits.js';
 
-/** The JPEG quality used when none is given (libjpeg scale 1..100). Datumaro (OpenCV) uses 75. */
+/**
+ * The JPEG quality used when none is given (libjpeg scale 1..100). Datumaro (OpenCV) uses 75.
+ *
+ * @example
+ * ```ts
+ * import { JPEG_QUALITY } from 'cifarkit';
+ *
+ * console.log(JPEG_QUALITY); // 95
+ * ```
+ */
 export const JPEG_QUALITY = 95;
 
 /** Images larger than this many pixels are refused when decoding (a guard against bombs). */
@@ -43,6 +52,18 @@ export function codecForExt(ext: string): ImageCodec | null {
 /** The extensions {@link encodeImage} accepts. */
 export const SUPPORTED_IMAGE_EXTS: readonly string[] = ['.png', '.jpg', '.jpeg'];
 
+/**
+ * The options of {@link encodeImage}.
+ *
+ * @example
+ * ```ts
+ * import { encodeImage, Image, type EncodeOptions } from 'cifarkit';
+ *
+ * const options: EncodeOptions = { jpegQuality: 75 };
+ * const jpeg = encodeImage(Image.fromHWC(new Uint8Array(8 * 8 * 3), 8, 8), '.jpg', options);
+ * console.log(jpeg[0], jpeg[1]); // 255 216
+ * ```
+ */
 export interface EncodeOptions {
   /** JPEG quality 1..100 (default {@link JPEG_QUALITY}); ignored for PNG. */
   jpegQuality?: number;
@@ -52,6 +73,14 @@ export interface EncodeOptions {
  * Encodes an image as the file type its extension names: '.png' (lossless) or '.jpg'/'.jpeg'
  * (lossy, baseline). A 1-channel image is written as grayscale, a 3-channel one as colour.
  * Throws EXPORT_UNSUPPORTED for another extension and for an empty image.
+ *
+ * @example
+ * ```ts
+ * import { encodeImage, Image } from 'cifarkit';
+ *
+ * const png = encodeImage(Image.fromHWC(new Uint8Array([255, 0, 0]), 1, 1), '.png');
+ * console.log(new TextDecoder().decode(png.subarray(1, 4))); // PNG
+ * ```
  */
 export function encodeImage(image: Image, ext: string, options: EncodeOptions = {}): Uint8Array {
   const codec = codecForExt(ext);
@@ -189,8 +218,17 @@ function decodeError(file: string, detail: string, cause?: unknown): DatasetImpo
 /**
  * Decodes a PNG or JPEG file (the type is read from the bytes, not from `name`). `name` is used
  * in error messages and gives the image's `ext`. Throws IMAGE_DECODE_FAILED (naming the file)
- * for anything else, for corrupt or cut files, and for images over {@link MAX_DECODE_PIXELS};
+ * for anything else, for corrupt or cut files, and for images over 100,000,000 pixels;
  * with a `budget`, IMPORT_TOO_LARGE before decoding an image that does not fit in it.
+ *
+ * @example
+ * ```ts
+ * import { decodeImage, encodeImage, Image } from 'cifarkit';
+ *
+ * const png = encodeImage(Image.fromHWC(new Uint8Array([10, 20, 30]), 1, 1), '.png');
+ * const image = decodeImage(png, 'pixel.png');
+ * console.log(image.ext, image.width, image.data); // .png 1 Uint8Array(3) [ 10, 20, 30 ]
+ * ```
  */
 export function decodeImage(bytes: Uint8Array, name: string, budget?: DecodeBudget): Image {
   if (!(bytes instanceof Uint8Array)) throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'decodeImage needs a Uint8Array');

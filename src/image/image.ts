@@ -2,6 +2,17 @@
 import { ErrorCode, UsageError } from '../errors.js';
 import { kernels } from '../kernels/pixels.js';
 
+/**
+ * Where an image came from: what `new Image(...)` and its factories take besides the pixels.
+ *
+ * @example
+ * ```ts
+ * import { Image, type ImageOptions } from 'cifarkit';
+ *
+ * const options: ImageOptions = { ext: '.jpg', path: 'train/cat/001.jpg' };
+ * console.log(Image.fromHWC(new Uint8Array(12), 2, 2, 3, options).ext); // .jpg
+ * ```
+ */
 export interface ImageOptions {
   /** The file extension the image's source names ('.png'); exporters keep it unless told otherwise. */
   ext?: string;
@@ -9,11 +20,23 @@ export interface ImageOptions {
   path?: string;
 }
 
-/** What `Image.fromImageData` reads: a canvas `ImageData`, or any object of its shape. */
+/**
+ * What `Image.fromImageData` reads: a canvas `ImageData`, or any object of its shape.
+ *
+ * @example
+ * ```ts
+ * import { Image, type ImageDataInput } from 'cifarkit';
+ *
+ * const rgba: ImageDataInput = { data: new Uint8ClampedArray([255, 0, 0, 255]), width: 1, height: 1 };
+ * console.log(Image.fromImageData(rgba).data); // Uint8Array(3) [ 255, 0, 0 ]
+ * ```
+ */
 export interface ImageDataInput {
   /** RGBA bytes, row by row, `width * height * 4` long. */
   data: Uint8ClampedArray | Uint8Array;
+  /** Pixels per row. */
   width: number;
+  /** Rows. */
   height: number;
 }
 
@@ -23,6 +46,21 @@ function checkDimension(name: string, v: number): void {
   if (!Number.isSafeInteger(v) || v < 0) throw new UsageError(ErrorCode.INVALID_ARGUMENT, `Image ${name} must be a non-negative integer, got ${v}`);
 }
 
+/**
+ * An image in memory: `height * width * channels` bytes, interleaved (HWC), RGB for 3 channels,
+ * as Datumaro's `Image` gives numpy. Build one from HWC, CHW (CIFAR's planes) or canvas RGBA.
+ *
+ * @example
+ * ```ts
+ * import { Image } from 'cifarkit';
+ *
+ * const chw = new Uint8Array(2 * 2 * 3);
+ * chw.fill(255, 0, 4); // the red plane
+ * const image = Image.fromCHW(chw, 2, 2);
+ * console.log(image.width, image.channels, image.data.slice(0, 3)); // 2 3 Uint8Array(3) [ 255, 0, 0 ]
+ * console.log(image.toCHW().every((v, i) => v === chw[i])); // true
+ * ```
+ */
 export class Image {
   /** The file extension the image's source names ('.png', '.jpg'), or '' when unknown. */
   readonly ext: string;

@@ -19,9 +19,42 @@ import * as nodePath from 'node:path';
 import { createMD5 } from 'hash-wasm';
 import { CifarkitError, ErrorCode, UsageError } from '../errors.js';
 
+/**
+ * The datasets {@link downloadCifar} fetches.
+ *
+ * @example
+ * ```ts
+ * import { CIFAR_ARCHIVES, type CifarDatasetName } from 'cifarkit';
+ *
+ * const name: CifarDatasetName = 'cifar100';
+ * console.log(CIFAR_ARCHIVES[name].python.file); // cifar-100-python.tar.gz
+ * ```
+ */
 export type CifarDatasetName = 'cifar10' | 'cifar100';
+/**
+ * The distributions of each dataset: 'python' (pickled batches) or 'binary' (`.bin` records).
+ *
+ * @example
+ * ```ts
+ * import { CIFAR_ARCHIVES, type CifarVersion } from 'cifarkit';
+ *
+ * const version: CifarVersion = 'binary';
+ * console.log(CIFAR_ARCHIVES.cifar10[version].folder); // cifar-10-batches-bin
+ * ```
+ */
 export type CifarVersion = 'python' | 'binary';
 
+/**
+ * One official archive: where it is, its md5, the folder it unpacks to.
+ *
+ * @example
+ * ```ts
+ * import { CIFAR_ARCHIVES, type CifarArchive } from 'cifarkit';
+ *
+ * const archive: CifarArchive = CIFAR_ARCHIVES.cifar10.python;
+ * console.log(archive.url, archive.md5); // https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz c58f30108f718f92721af3b95e74349a
+ * ```
+ */
 export interface CifarArchive {
   /** The archive's file name. */
   file: string;
@@ -35,7 +68,16 @@ export interface CifarArchive {
 
 const BASE = 'https://www.cs.toronto.edu/~kriz/';
 
-/** The official archives, by dataset and version, with their published md5 checksums. */
+/**
+ * The official archives, by dataset and version, with their published md5 checksums.
+ *
+ * @example
+ * ```ts
+ * import { CIFAR_ARCHIVES } from 'cifarkit';
+ *
+ * console.log(Object.values(CIFAR_ARCHIVES).flatMap((v) => Object.values(v)).map((a) => a.file)); // [ 'cifar-10-python.tar.gz', 'cifar-10-binary.tar.gz', 'cifar-100-python.tar.gz', 'cifar-100-binary.tar.gz' ]
+ * ```
+ */
 export const CIFAR_ARCHIVES: Readonly<Record<CifarDatasetName, Readonly<Record<CifarVersion, CifarArchive>>>> = {
   cifar10: {
     python: { file: 'cifar-10-python.tar.gz', url: `${BASE}cifar-10-python.tar.gz`, md5: 'c58f30108f718f92721af3b95e74349a', folder: 'cifar-10-batches-py' },
@@ -47,6 +89,17 @@ export const CIFAR_ARCHIVES: Readonly<Record<CifarDatasetName, Readonly<Record<C
   },
 };
 
+/**
+ * The options of {@link downloadCifar}.
+ *
+ * @example
+ * ```ts
+ * import { downloadCifar, type DownloadOptions } from 'cifarkit';
+ *
+ * const options: DownloadOptions = { dir: 'data', version: 'binary', signal: AbortSignal.timeout(60_000) };
+ * await downloadCifar('cifar10', { ...options, url: 'ftp://example.org/x.tgz' }).catch((e) => console.log(e.code)); // INVALID_ARGUMENT
+ * ```
+ */
 export interface DownloadOptions {
   /** 'python' (default: the pickles, as torchvision uses) or 'binary'. */
   version?: CifarVersion;
@@ -64,6 +117,18 @@ export interface DownloadOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * What {@link downloadCifar} gives once the archive is in place and verified.
+ *
+ * @example
+ * ```ts
+ * import { downloadCifar, type DownloadResult } from 'cifarkit';
+ *
+ * // data/ holds a copy already (here a small test archive, so its own md5): verified, not fetched
+ * const result: DownloadResult = await downloadCifar('cifar10', { dir: 'data', md5: 'd0831b8f1f11618d69de8487d36aa2e7' });
+ * console.log(result.path, result.alreadyPresent, result.resumed); // data/cifar-10-python.tar.gz true false
+ * ```
+ */
 export interface DownloadResult {
   /** The archive's path. */
   path: string;
@@ -235,12 +300,20 @@ async function fetchInto(plan: DownloadPlan, part: string, have: number, hasher:
 }
 
 /**
- * Downloads an official CIFAR archive into a folder and verifies its md5 (see the module doc).
+ * Downloads an official CIFAR archive into a folder and verifies its md5 (see the module doc);
+ * an archive already there with the right md5 is not fetched again, a broken-off `.part` is resumed.
  *
+ * @example
  * ```ts
- * const { path } = await downloadCifar('cifar10', { dir: 'data' });   // data/cifar-10-python.tar.gz
- * const ds = await Dataset.importFrom(path);                          // read as it is, no unpacking
+ * import { Dataset, downloadCifar } from 'cifarkit';
+ *
+ * // A real call is `downloadCifar('cifar10', { dir: 'data' })`; here data/ already holds a small
+ * // test archive, given with its own md5, so nothing is fetched.
+ * const { path } = await downloadCifar('cifar10', { dir: 'data', md5: 'd0831b8f1f11618d69de8487d36aa2e7' }); // data/cifar-10-python.tar.gz
+ * const ds = await Dataset.importFrom(path); // read as it is, no unpacking
+ * console.log(ds.format, ds.size > 0); // cifar true
  * ```
+ *
  * Errors: INVALID_ARGUMENT (bad arguments, before any network or disk work), DOWNLOAD_FAILED
  * (HTTP error, unreachable server, a transfer still broken off after `retries` resumes, aborted),
  * CHECKSUM_MISMATCH (the bytes are not the archive; nothing is kept).

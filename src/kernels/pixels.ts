@@ -29,6 +29,15 @@ function loadWasm(): WasmKernels | null {
 /**
  * Chooses the pixel backend: 'wasm', 'js', or 'auto' (wasm when it compiles here, else js).
  * Throws BACKEND_UNAVAILABLE when 'wasm' is asked for and cannot be used in this runtime.
+ *
+ * @example
+ * ```ts
+ * import { getBackend, setBackend } from 'cifarkit';
+ *
+ * setBackend('js');
+ * console.log(getBackend()); // js
+ * setBackend('auto');
+ * ```
  */
 export function setBackend(name: BackendName | 'auto'): void {
   if (name !== 'wasm' && name !== 'js' && name !== 'auto') {
@@ -48,12 +57,31 @@ export function kernels(): PixelKernels {
   return loadWasm() ?? jsKernels;
 }
 
-/** The name of the backend in use now ('wasm' or 'js'). */
+/**
+ * The name of the backend in use now ('wasm' or 'js').
+ *
+ * @example
+ * ```ts
+ * import { getBackend } from 'cifarkit';
+ *
+ * console.log(getBackend()); // wasm
+ * ```
+ */
 export function getBackend(): BackendName {
   return kernels().name;
 }
 
-/** WebAssembly features the kernels in use now rely on. */
+/**
+ * WebAssembly features the kernels in use now rely on.
+ *
+ * @example
+ * ```ts
+ * import { wasmFeatures, type WasmFeatures } from 'cifarkit';
+ *
+ * const features: WasmFeatures = wasmFeatures();
+ * console.log(typeof features.simd); // boolean
+ * ```
+ */
 export interface WasmFeatures {
   /** True when the wasm backend is in use and runs its 128-bit SIMD build. */
   simd: boolean;
@@ -62,6 +90,14 @@ export interface WasmFeatures {
 /**
  * Which wasm build the kernels in use now run: `{ simd: true }` for the SIMD build,
  * `{ simd: false }` for the scalar build or when the 'js' backend is in use.
+ *
+ * @example
+ * ```ts
+ * import { setBackend, wasmFeatures } from 'cifarkit';
+ *
+ * setBackend('js');
+ * console.log(wasmFeatures()); // { simd: false }
+ * ```
  */
 export function wasmFeatures(): WasmFeatures {
   const active = kernels();

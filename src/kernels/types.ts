@@ -1,5 +1,16 @@
 /** The interface both kernel backends (wasm.ts, js.ts) implement; pixels.ts chooses one. */
 
+/**
+ * A pixel backend: 'wasm' (the AssemblyScript kernels) or 'js' (the pure-TypeScript fallback).
+ *
+ * @example
+ * ```ts
+ * import { getBackend, type BackendName } from 'cifarkit';
+ *
+ * const backend: BackendName = getBackend();
+ * console.log(backend); // wasm
+ * ```
+ */
 export type BackendName = 'wasm' | 'js';
 
 /**

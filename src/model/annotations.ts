@@ -9,13 +9,22 @@ const NO_ATTRIBUTES: Readonly<Record<string, unknown>> = Object.freeze({});
  *
  * @example
  * ```ts
- * const cat = new Label(ds.labels.find('cat'));
+ * import { Dataset, Label } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const cat = new Label(ds.labels.find('cat'), { score: 0.9 });
+ * console.log(cat.type, cat.label, cat.attributes.score); // label 3 0.9
  * ```
  */
 export class Label {
+  /** The annotation kind: always 'label' (Datumaro's `AnnotationType.label`). */
   readonly type = 'label' as const;
+  /** The index of the label in the dataset's {@link LabelCategories}. */
   readonly label: number;
+  /** Annotation-level attributes (name -> value); empty when there are none. */
   readonly attributes: Readonly<Record<string, unknown>>;
+
+  /** A label annotation for the category at index `label` (an integer >= 0). */
 
   constructor(label: number, attributes?: Readonly<Record<string, unknown>>) {
     if (!Number.isSafeInteger(label) || label < 0) {
@@ -27,11 +36,33 @@ export class Label {
   }
 }
 
-/** What an item's `annotations` hold: for classification, labels (Datumaro's other kinds are not read). */
+/**
+ * What an item's `annotations` hold: for classification, labels (Datumaro's other kinds are not read).
+ *
+ * @example
+ * ```ts
+ * import { Label, type Annotation } from 'cifarkit';
+ *
+ * const annotations: Annotation[] = [new Label(0)];
+ * console.log(annotations.filter((a) => a.type === 'label').length); // 1
+ * ```
+ */
 export type Annotation = Label;
 
-/** One label category: its name and superclass. */
+/**
+ * One label category: its name and superclass.
+ *
+ * @example
+ * ```ts
+ * import { LabelCategories, type LabelCategory } from 'cifarkit';
+ *
+ * const labels = LabelCategories.fromIterable([['maple_tree', 'trees'], ['oak_tree', 'trees']]);
+ * const first: LabelCategory = labels.items[0]!;
+ * console.log(first.name, first.parent); // maple_tree trees
+ * ```
+ */
 export interface LabelCategory {
+  /** The label name, unique in its categories. */
   readonly name: string;
   /** The superclass (CIFAR-100's coarse label) or '' */
   readonly parent: string;
@@ -44,8 +75,11 @@ export interface LabelCategory {
  *
  * @example
  * ```ts
+ * import { LabelCategories } from 'cifarkit';
+ *
  * const labels = LabelCategories.fromIterable(['cat', 'dog']);
- * labels.find('dog'); // 1
+ * console.log(labels.find('dog'), labels.add('bird'), labels.length); // 1 2 3
+ * console.log([...labels].map((c) => c.name)); // [ 'cat', 'dog', 'bird' ]
  * ```
  */
 export class LabelCategories {
@@ -119,6 +153,7 @@ export class LabelCategories {
     return this.list.length;
   }
 
+  /** The categories in index order. */
   [Symbol.iterator](): Iterator<LabelCategory> {
     return this.list[Symbol.iterator]();
   }

@@ -3,7 +3,17 @@ import { ErrorCode, UsageError } from '../errors.js';
 import type { Annotation } from './annotations.js';
 import type { Image } from '../image/image.js';
 
-/** What `new DatasetItem(...)` takes. */
+/**
+ * What `new DatasetItem(...)` takes.
+ *
+ * @example
+ * ```ts
+ * import { DatasetItem, Label, type DatasetItemInit } from 'cifarkit';
+ *
+ * const init: DatasetItemInit = { id: 'cat_001', subset: 'train', annotations: [new Label(3)] };
+ * console.log(new DatasetItem(init).subset); // train
+ * ```
+ */
 export interface DatasetItemInit {
   /** Unique within its subset: a file name without extension for CIFAR ('cat_001'). */
   id: string;
@@ -27,15 +37,26 @@ const NO_ATTRIBUTES: Readonly<Record<string, unknown>> = Object.freeze({});
  *
  * @example
  * ```ts
+ * import { DatasetItem, Image, Label } from 'cifarkit';
+ *
+ * const rgb = new Uint8Array(32 * 32 * 3).fill(128);
  * const item = new DatasetItem({ id: 'cat_001', subset: 'train', media: Image.fromHWC(rgb, 32, 32), annotations: [new Label(3)] });
+ * console.log(item.id, item.media?.width, Object.isFrozen(item)); // cat_001 32 true
  * ```
  */
 export class DatasetItem {
+  /** The id, unique within its subset. */
   readonly id: string;
+  /** The subset name ('default' when none was given). */
   readonly subset: string;
+  /** The image, or null. */
   readonly media: Image | null;
+  /** The annotations (frozen). */
   readonly annotations: readonly Annotation[];
+  /** Item-level attributes (frozen). */
   readonly attributes: Readonly<Record<string, unknown>>;
+
+  /** An item from `init`; a UsageError (INVALID_ARGUMENT) for an empty id. */
 
   constructor(init: DatasetItemInit) {
     if (typeof init.id !== 'string' || init.id === '') {

@@ -18,7 +18,7 @@
  * console.log(readPickle(bytes) instanceof Map); // true
  * ```
  *
- * @module
+ * @module cifarkit/pickle
  */
 export { readPickle, allowedGlobals, type ReadPickleOptions } from './reader.js';
 export { writePickle, writePickleChunks, type WritePickleOptions } from './writer.js';

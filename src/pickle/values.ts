@@ -77,6 +77,7 @@ export type PyDict = Map<PyValue, PyValue>;
  * ```
  */
 export class PyTuple {
+  /** @param items the tuple's elements, in order */
   constructor(readonly items: readonly PyWritable[]) {}
 }
 
@@ -194,6 +195,7 @@ export class DType {
 export class NdArray {
   /** The length of each axis. */
   shape: number[] = [];
+  /** The element type (numpy's `dtype`). */
   dtype: DType = new DType('u1');
   /** Whether `buffer` is in Fortran (column-major) order rather than C (row-major) order. */
   fortranOrder = false;

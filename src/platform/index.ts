@@ -24,7 +24,17 @@ export interface EncoderThreads {
   defaultWorkers(): number;
 }
 
-/** The inflaters by name. */
+/**
+ * The inflaters by name (see {@link setInflater}).
+ *
+ * @example
+ * ```ts
+ * import { getInflater, type InflaterName } from 'cifarkit';
+ *
+ * const inflater: InflaterName = getInflater();
+ * console.log(inflater); // node-zlib
+ * ```
+ */
 export type InflaterName = 'node-zlib' | 'DecompressionStream' | 'fflate';
 
 /** A native streaming gunzip: compressed chunks in, inflated chunks out; errors are the native ones. */

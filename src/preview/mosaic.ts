@@ -17,7 +17,7 @@
  *   neighbour). Slots are 1 px apart. Grayscale images are drawn as gray RGB.
  * - A row is as tall as a slot, or as the text if that is taller; the name is centred vertically
  *   (rounded down). Text is drawn at `textScale` = max(1, floor(scale / 2)) with the font of
- *   `font.ts`; names longer than {@link MOSAIC_MAX_NAME} characters end in '…'.
+ *   `font.ts`; names longer than 24 characters end in '…'.
  * - The image is as wide as the text column (the widest drawn name) plus as many slots as the
  *   fullest row holds, and as tall as the rows.
  *
@@ -33,6 +33,18 @@ import type { DatasetView } from '../model/view.js';
 import { MAX_DECODE_PIXELS } from '../image/codecs.js';
 import { drawText, GLYPH_HEIGHT, textWidth, type RgbCanvas } from './font.js';
 
+/**
+ * The options of {@link renderMosaic}.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, renderMosaic, type MosaicOptions } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options: MosaicOptions = { perClass: 1, scale: 1, subsets: ['test_batch'] };
+ * console.log(renderMosaic(ds, options).layout.rows.map((r) => r.cells.length)); // [ 0, 1, 1, 1 ]
+ * ```
+ */
 export interface MosaicOptions {
   /** Images per class row, 1..1000 (default 10). */
   perClass?: number;
@@ -42,48 +54,111 @@ export interface MosaicOptions {
   subsets?: string[];
 }
 
-/** Where one image is drawn: its rectangle (image size x scale) at the top-left of its slot. */
+/**
+ * Where one image is drawn: its rectangle (image size x scale) at the top-left of its slot.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, renderMosaic, type MosaicCell } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const cell: MosaicCell = renderMosaic(ds, { scale: 1 }).layout.rows[0]!.cells[0]!;
+ * console.log(cell.subset, cell.id, cell.width, cell.height); // data_batch_1 image_1 32 32
+ * ```
+ */
 export interface MosaicCell {
+  /** Left edge, in pixels of the mosaic. */
   x: number;
+  /** Top edge. */
   y: number;
+  /** The image's width x scale. */
   width: number;
+  /** The image's height x scale. */
   height: number;
+  /** The item's subset. */
   subset: string;
+  /** The item's id. */
   id: string;
 }
 
-/** Where a row's name is drawn: the box of `shown` (clipped name) at the layout's `textScale`. */
+/**
+ * Where a row's name is drawn: the box of `shown` (clipped name) at the layout's `textScale`.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, renderMosaic, type MosaicText } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const text: MosaicText = renderMosaic(ds).layout.rows[1]!.text;
+ * console.log(text.shown, text.x); // automobile 4
+ * ```
+ */
 export interface MosaicText {
+  /** Left edge of the text box. */
   x: number;
+  /** Top edge of the text box. */
   y: number;
+  /** Width of the text box. */
   width: number;
+  /** Height of the text box. */
   height: number;
-  /** The text drawn: the name, clipped to {@link MOSAIC_MAX_NAME} characters. */
+  /** The text drawn: the name, clipped to 24 characters. */
   shown: string;
 }
 
+/**
+ * One row of a mosaic: a label, its name and its images.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, renderMosaic, type MosaicRow } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const rows: MosaicRow[] = renderMosaic(ds).layout.rows;
+ * console.log(rows.map((row) => `${row.name}: ${row.cells.length}`)); // [ 'airplane: 1', 'automobile: 1', 'bird: 1', 'cat: 2' ]
+ * ```
+ */
 export interface MosaicRow {
   /** The label index; -1 for the "(unlabelled)" and "(no images)" rows. */
   label: number;
   /** The full label name (see `text.shown` for what is drawn). */
   name: string;
+  /** Top edge of the row. */
   y: number;
+  /** Height of the row. */
   height: number;
+  /** Where the name is drawn. */
   text: MosaicText;
   /** The row's images, left to right. */
   cells: MosaicCell[];
 }
 
-/** Where everything is in a mosaic, so that tests and a web page can locate things. */
+/**
+ * Where everything is in a mosaic, so that tests and a web page can locate things.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, renderMosaic, type MosaicLayout } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const layout: MosaicLayout = renderMosaic(ds, { scale: 2 }).layout;
+ * console.log(layout.cellWidth, layout.scale, layout.textScale, layout.rows.length); // 64 2 1 4
+ * ```
+ */
 export interface MosaicLayout {
+  /** The image's width in pixels. */
   width: number;
+  /** The image's height in pixels. */
   height: number;
-  /** The size of every slot: the largest image shown x scale (0 when there is no image). */
+  /** The width of every slot: the largest image shown x scale (0 when there is no image). */
   cellWidth: number;
+  /** The height of every slot. */
   cellHeight: number;
+  /** The pixel scale of the images. */
   scale: number;
   /** The pixel scale of the text (max(1, floor(scale / 2))). */
   textScale: number;
+  /** The rows, top to bottom. */
   rows: MosaicRow[];
 }
 
@@ -121,9 +196,27 @@ interface RowSource {
  *
  * Throws a UsageError (INVALID_ARGUMENT) naming the option for `perClass` outside 1..1000,
  * `scale` outside 1..16, an unknown subset, and for a mosaic larger than
- * {@link MOSAIC_MAX_SIDE} pixels a side or {@link MOSAIC_MAX_PIXELS} in all.
+ * 16384 pixels a side or 100,000,000 in all.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, encodeImage, renderMosaic } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const { image, layout } = renderMosaic(ds, { perClass: 4 });
+ * console.log(image.width === layout.width, layout.rows.length); // true 4
+ * const png = encodeImage(image, '.png'); // a contact sheet to save or show
+ * ```
  */
-export function renderMosaic(dataset: DatasetView, options: MosaicOptions = {}): { image: Image; layout: MosaicLayout } {
+export function renderMosaic(
+  dataset: DatasetView,
+  options: MosaicOptions = {},
+): {
+  /** The mosaic, RGB. */
+  image: Image;
+  /** Where each row, name and image is in it. */
+  layout: MosaicLayout;
+} {
   if (dataset === null || typeof dataset !== 'object' || typeof dataset.subsets !== 'function' || typeof dataset[Symbol.iterator] !== 'function' || !dataset.labels) {
     throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'renderMosaic needs a Dataset');
   }

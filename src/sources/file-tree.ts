@@ -118,7 +118,19 @@ export function normalizeRelative(path: string): string {
   return parts.join('/');
 }
 
-/** In-memory files: a record or Map of path -> bytes, or File objects (browser file inputs). */
+/**
+ * In-memory files: a record or Map of path -> bytes, or File objects (browser file inputs).
+ *
+ * @example
+ * ```ts
+ * import { Dataset, encodeImage, Image, type MemoryFiles } from 'cifarkit';
+ *
+ * const png = encodeImage(Image.fromHWC(new Uint8Array(3), 1, 1), '.png');
+ * const files: MemoryFiles = new Map([['cat/1.png', png], ['dog/2.png', png]]);
+ * const ds = await Dataset.importFrom(files, 'imagenet');
+ * console.log([...ds.labels].map((l) => l.name), ds.size); // [ 'cat', 'dog' ] 2
+ * ```
+ */
 export type MemoryFiles =
   | Record<string, Uint8Array | ArrayBuffer | Blob>
   | Map<string, Uint8Array | ArrayBuffer | Blob>
@@ -214,8 +226,19 @@ export function safeOutputPath(path: string, what = 'file name'): string {
   return kept.join('/');
 }
 
-/** One output file: a relative '/'-separated path and its bytes (several chunks are written in order). */
+/**
+ * One output file: a relative '/'-separated path and its bytes (several chunks are written in order).
+ *
+ * @example
+ * ```ts
+ * import type { ExportedFile } from 'cifarkit';
+ *
+ * const file: ExportedFile = { path: 'labels.txt', data: [new TextEncoder().encode('cat\n'), new TextEncoder().encode('dog\n')] };
+ * console.log(file.path); // labels.txt
+ * ```
+ */
 export interface ExportedFile {
+  /** The path in the output folder. */
   path: string;
   /** The bytes, or (images encoded on other threads) a promise of them. */
   data: Uint8Array | readonly Uint8Array[] | Promise<Uint8Array>;

@@ -13,20 +13,53 @@ import { hashKernels } from '../kernels/hash.js';
  * The default Hamming threshold (of 64 bits). On the planted fixture (bench/validate.mjs, README
  * "Validate") it finds 96.0% of near-duplicates while reporting 1.33% of distinct look-alikes and
  * 0.004% of pairs of distinct scenes; 10 would find 97.6% but report 3.0% and 0.016%.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_THRESHOLD } from 'cifarkit';
+ *
+ * console.log(DEFAULT_THRESHOLD); // 8
+ * ```
  */
 export const DEFAULT_THRESHOLD = 8;
 /** At most this many pairs are reported by default (`maxPairs`). */
 export const DEFAULT_MAX_PAIRS = 100_000;
 
-/** An item, by subset and id. */
+/**
+ * An item, by subset and id.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type ItemKey } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const key: ItemKey = ds.validate().duplicates[0]!.a;
+ * console.log(ds.get(key.id, key.subset)?.id); // image_1
+ * ```
+ */
 export interface ItemKey {
+  /** The item's subset. */
   subset: string;
+  /** The item's id. */
   id: string;
 }
 
-/** Two images that are the same (`exact`: same size and pixels) or alike within `distance` bits of pHash. */
+/**
+ * Two images that are the same (`exact`: same size and pixels) or alike within `distance` bits of pHash.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type DuplicatePair } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const near: DuplicatePair[] = ds.validate().duplicates.filter((pair) => !pair.exact);
+ * console.log(near[0]?.a.id, near[0]?.b.id, near[0]?.distance); // image_1 image_5 2
+ * ```
+ */
 export interface DuplicatePair {
+  /** The first item, in dataset order. */
   a: ItemKey;
+  /** The second item. */
   b: ItemKey;
   /** Hamming distance of the two pHashes, 0-64 (0 for exact duplicates). */
   distance: number;
@@ -37,7 +70,7 @@ export interface DuplicatePair {
 export interface DuplicateOptions {
   /** Largest Hamming distance (0-64) reported as a near-duplicate; default {@link DEFAULT_THRESHOLD}. */
   threshold?: number;
-  /** Stop after this many pairs (default {@link DEFAULT_MAX_PAIRS}); the result says it was cut. */
+  /** Stop after this many pairs (default 100,000); the result says it was cut. */
   maxPairs?: number;
 }
 

@@ -7,6 +7,18 @@ import type { DatasetView } from '../model/view.js';
 import { encodeImage } from '../image/codecs.js';
 import type { ValidationReport } from './index.js';
 
+/**
+ * The options of {@link validationReportHtml}.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, validationReportHtml, type ReportHtmlOptions } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options: ReportHtmlOptions = { maxPairs: 2, imageSize: 64 };
+ * console.log(validationReportHtml(ds, ds.validate(), options).startsWith('<!doctype html>')); // true
+ * ```
+ */
 export interface ReportHtmlOptions {
   /** At most this many pairs are drawn (default 500); the page says how many were left out. */
   maxPairs?: number;
@@ -24,7 +36,19 @@ function base64(bytes: Uint8Array): string {
   return btoa(bin);
 }
 
-/** The report as an HTML document (a string). */
+/**
+ * The report as an HTML document (a string): the summary, the label findings and the duplicate
+ * pairs with their images inline, one self-contained page.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, validationReportHtml } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const html = validationReportHtml(ds, ds.validate());
+ * console.log(html.includes('FewSamplesInLabel')); // true
+ * ```
+ */
 export function validationReportHtml(dataset: DatasetView, report: ValidationReport, options: ReportHtmlOptions = {}): string {
   const maxPairs = options.maxPairs ?? 500;
   const size = options.imageSize ?? 96;

@@ -10,12 +10,39 @@ import { duplicatePairs, findDuplicates, type DuplicateOptions, type DuplicatePa
 import { officialFilesCheck, type FileChecksum, type OfficialFilesCheck } from './official.js';
 import { checkLabels, DEFAULT_FAR_FROM_MEAN_THR, DEFAULT_FEW_SAMPLES_THR, DEFAULT_IMBALANCE_RATIO_THR, type LabelAnomaly, type LabelCheckOptions } from './labels.js';
 
+/**
+ * The options of `Dataset.validate` and {@link validateDataset}: the label checks' thresholds
+ * and the duplicate search's.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type ValidateOptions } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options: ValidateOptions = { fewSamplesThr: 0, threshold: 0 };
+ * const report = ds.validate(options);
+ * console.log(report.labels.length, report.summary.nearDuplicates); // 0 0
+ * ```
+ */
 export interface ValidateOptions extends LabelCheckOptions, DuplicateOptions {
   /** Look for duplicate images (default true). */
   duplicates?: boolean;
 }
 
+/**
+ * The counts and settings of a validation: `summary` of a {@link ValidationReport}.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type ValidationSummary } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const summary: ValidationSummary = ds.validate().summary;
+ * console.log(summary.items, summary.warnings, summary.exactDuplicates, summary.labelCounts); // 5 3 6 { airplane: 1, automobile: 1, bird: 1, cat: 2 }
+ * ```
+ */
 export interface ValidationSummary {
+  /** Items validated. */
   items: number;
   /** Items per subset, in the dataset's subset order. */
   subsets: Record<string, number>;
@@ -25,13 +52,17 @@ export interface ValidationSummary {
   labelCounts: Record<string, number>;
   /** Largest / smallest label count; null without labels, and (in JSON) when a label has none. */
   imbalanceRatio: number | null;
+  /** Label findings of severity 'error'. */
   errors: number;
+  /** Label findings of severity 'warning'. */
   warnings: number;
   /** The hash behind near-duplicates. */
   hash: 'pHash-DCT-64';
   /** Hamming threshold in bits (of 64) used for near-duplicates; null when duplicates were not searched. */
   threshold: number | null;
+  /** Pairs of identical images. */
   exactDuplicates: number;
+  /** Pairs of alike, not identical images. */
   nearDuplicates: number;
   /** Of all pairs (exact and near), those whose two items are in different subsets (train <-> test). */
   acrossSubsets: number;
@@ -39,15 +70,30 @@ export interface ValidationSummary {
   duplicatesTruncated: boolean;
   /** The backend that ran the hashing ('wasm' or 'js'). */
   backend: 'wasm' | 'js';
-  /** The thresholds of the label checks in effect. */
+  /** The FewSamplesInLabel threshold in effect. */
   fewSamplesThr: number;
+  /** The ImbalancedLabels threshold in effect. */
   imbalanceRatioThr: number;
+  /** The UnusualImageSize threshold in effect. */
   farFromMeanThr: number;
   /** Whether the files are the untouched official CIFAR-10/100 (torchvision's per-file md5 list; needs an import with `checksums: true`). */
   officialFiles: OfficialFilesCheck;
 }
 
+/**
+ * What `Dataset.validate` and {@link validateDataset} give: plain, JSON-able data.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type ValidationReport } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const report: ValidationReport = ds.validate();
+ * console.log(report.labels.length, report.duplicates.length, JSON.parse(JSON.stringify(report)).summary.items); // 3 10 5
+ * ```
+ */
 export interface ValidationReport {
+  /** The counts and settings. */
   summary: ValidationSummary;
   /** The label report: Datumaro's classification anomalies, in its order of checks. */
   labels: LabelAnomaly[];
@@ -60,6 +106,15 @@ const KNOWN = ['fewSamplesThr', 'imbalanceRatioThr', 'farFromMeanThr', 'threshol
 /**
  * Validates a dataset (see {@link ValidateOptions}); the report is plain JSON-able data.
  * `checksums`: the md5s its import took (`Dataset.fileChecksums`), for `summary.officialFiles`.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, validateDataset } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar', { checksums: true });
+ * const report = validateDataset(ds, { duplicates: false }, ds.fileChecksums);
+ * console.log(report.summary.threshold, report.summary.officialFiles.verdict); // null modified
+ * ```
  */
 export function validateDataset(dataset: DatasetView, options: ValidateOptions = {}, checksums: readonly FileChecksum[] | null = null): ValidationReport {
   if (options === null || typeof options !== 'object') throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'validate: options must be an object');

@@ -8,11 +8,53 @@ import type { DatasetItem } from '../model/item.js';
 import { ErrorCode, UsageError } from '../errors.js';
 import type { ItemKey } from './duplicates.js';
 
-/** Datumaro's default thresholds (its `_TaskValidator` defaults). */
+/**
+ * Datumaro's default `few_samples_thr` (its `_TaskValidator` default): FewSamplesInLabel for a
+ * label with 1..this many samples.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_FEW_SAMPLES_THR } from 'cifarkit';
+ *
+ * console.log(DEFAULT_FEW_SAMPLES_THR); // 1
+ * ```
+ */
 export const DEFAULT_FEW_SAMPLES_THR = 1;
+/**
+ * Datumaro's default `imbalance_ratio_thr`: ImbalancedLabels when largest / smallest label count >= this.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_IMBALANCE_RATIO_THR } from 'cifarkit';
+ *
+ * console.log(DEFAULT_IMBALANCE_RATIO_THR); // 50
+ * ```
+ */
 export const DEFAULT_IMBALANCE_RATIO_THR = 50;
+/**
+ * Datumaro's default `far_from_mean_thr`: UnusualImageSize beyond this many standard deviations.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_FAR_FROM_MEAN_THR } from 'cifarkit';
+ *
+ * console.log(DEFAULT_FAR_FROM_MEAN_THR); // 5
+ * ```
+ */
 export const DEFAULT_FAR_FROM_MEAN_THR = 5;
 
+/**
+ * The kinds of label findings: Datumaro's classification anomaly names, plus cifarkit's image checks.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type AnomalyType } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const types: AnomalyType[] = ds.validate().labels.map((anomaly) => anomaly.type);
+ * console.log(new Set(types)); // Set(1) { 'FewSamplesInLabel' }
+ * ```
+ */
 export type AnomalyType =
   | 'MissingLabelCategories'
   | 'MissingAnnotation'
@@ -25,10 +67,24 @@ export type AnomalyType =
   | 'MissingImage'
   | 'UnusualImageSize';
 
-/** One finding of the label report. */
+/**
+ * One finding of the label report.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type LabelAnomaly } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const first: LabelAnomaly = ds.validate().labels[0]!;
+ * console.log(first.severity, first.label, first.description); // warning airplane the label 'airplane' has only 1 sample (threshold 1)
+ * ```
+ */
 export interface LabelAnomaly {
+  /** What was found. */
   type: AnomalyType;
+  /** 'error' or 'warning', as Datumaro rates the anomaly. */
   severity: 'error' | 'warning';
+  /** One line for a person. */
   description: string;
   /** The item it is about, for per-item findings. */
   item?: ItemKey;

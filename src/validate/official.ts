@@ -10,9 +10,29 @@
 import { createMD5 } from 'hash-wasm';
 import { basename, type FileTree } from '../sources/file-tree.js';
 
+/**
+ * The official datasets whose files validate knows the md5 of.
+ *
+ * @example
+ * ```ts
+ * import { OFFICIAL_FILE_MD5, type OfficialDataset } from 'cifarkit';
+ *
+ * const dataset: OfficialDataset = 'cifar-100';
+ * console.log(Object.keys(OFFICIAL_FILE_MD5[dataset])); // [ 'train', 'test', 'meta' ]
+ * ```
+ */
 export type OfficialDataset = 'cifar-10' | 'cifar-100';
 
-/** Per official file name, its md5 in the original archive (torchvision's datasets/cifar.py). */
+/**
+ * Per official file name, its md5 in the original archive (torchvision's datasets/cifar.py).
+ *
+ * @example
+ * ```ts
+ * import { OFFICIAL_FILE_MD5 } from 'cifarkit';
+ *
+ * console.log(OFFICIAL_FILE_MD5['cifar-10']['test_batch']); // 40351d587109b95175f43aff81a1287e
+ * ```
+ */
 export const OFFICIAL_FILE_MD5: Readonly<Record<OfficialDataset, Readonly<Record<string, string>>>> = {
   'cifar-10': {
     data_batch_1: 'c99cafc152244af753f735de768cd75f',
@@ -30,13 +50,26 @@ export const OFFICIAL_FILE_MD5: Readonly<Record<OfficialDataset, Readonly<Record
   },
 };
 
-/** A file an import read, with its md5. */
+/**
+ * A file an import read, with its md5 (see `Dataset.fileChecksums`).
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type FileChecksum } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar', { checksums: true });
+ * const meta: FileChecksum = ds.fileChecksums![0]!;
+ * console.log(meta.name, meta.bytes, meta.md5); // batches.meta 70 b28a0d9e1a3a3a70dc7485212205360c
+ * ```
+ */
 export interface FileChecksum {
   /** The file as the source names it (a path, or an archive member). */
   file: string;
   /** Its base name. */
   name: string;
+  /** Its size in bytes. */
   bytes: number;
+  /** Its md5, hex. */
   md5: string;
 }
 
@@ -68,7 +101,18 @@ export function checksummingTree(tree: FileTree, out: FileChecksum[]): FileTree 
   };
 }
 
-/** validate's verdict on the files (see {@link officialFilesCheck}). */
+/**
+ * validate's verdict on the files: `summary.officialFiles` of a {@link ValidationReport}.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type OfficialFilesCheck } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar', { checksums: true });
+ * const check: OfficialFilesCheck = ds.validate({ duplicates: false }).summary.officialFiles;
+ * console.log(check.verdict, check.dataset, check.missing.length); // modified cifar-10 4
+ * ```
+ */
 export interface OfficialFilesCheck {
   /**
    * - 'official': every file of the official set was read and matches;
@@ -81,7 +125,18 @@ export interface OfficialFilesCheck {
   /** The official set the files were compared with. */
   dataset: OfficialDataset | null;
   /** Each file read with an official name: its md5, the official one, whether they are equal. */
-  files: { file: string; name: string; md5: string; expected: string; match: boolean }[];
+  files: {
+    /** The file as the source names it. */
+    file: string;
+    /** Its official name. */
+    name: string;
+    /** Its md5. */
+    md5: string;
+    /** The official md5. */
+    expected: string;
+    /** Whether the two are equal. */
+    match: boolean;
+  }[];
   /** Official files of the set that were not read. */
   missing: string[];
 }
@@ -103,7 +158,17 @@ export function officialFilesCheck(checksums: readonly FileChecksum[] | null): O
   return { verdict, dataset, files, missing };
 }
 
-/** One line for people: what {@link officialFilesCheck} found. */
+/**
+ * One line for people: what the official-files check ({@link OfficialFilesCheck}) found.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, describeOfficialFiles } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar', { checksums: true });
+ * console.log(describeOfficialFiles(ds.validate({ duplicates: false }).summary.officialFiles)); // not the official CIFAR-10: batches.meta, data_batch_1, test_batch differ from the official md5 (0 of 7 match)
+ * ```
+ */
 export function describeOfficialFiles(check: OfficialFilesCheck): string {
   const name = check.dataset === 'cifar-100' ? 'CIFAR-100' : 'CIFAR-10';
   const total = check.files.length + check.missing.length;

@@ -13,16 +13,45 @@ import { copyLabels, presentSubsets, type DatasetParts } from '../../model/subse
 import { key } from './items.js';
 import { checkKeys, invalid, type TransformEntry } from './options.js';
 
-/** The part of Datumaro's `validation_reports.json` (`datum validate`) that `correct` reads. */
+/**
+ * The part of Datumaro's `validation_reports.json` (`datum validate`) that `correct` reads.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type DatumaroValidationReport } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const report: DatumaroValidationReport = {
+ *   validation_reports: [{ anomaly_type: 'MissingAnnotation', description: 'no label', item_id: 'image_5', subset: 'test_batch' }],
+ * };
+ * console.log(ds.transform('correct', { report }).size); // 4
+ * ```
+ */
 export interface DatumaroValidationReport {
-  validation_reports: { anomaly_type: string; description: string; item_id?: string; subset?: string }[];
+  /** The findings. */
+  validation_reports: {
+    /** Datumaro's anomaly name ('MissingAnnotation', ...). */
+    anomaly_type: string;
+    /** Its message. */
+    description: string;
+    /** The item it is about. */
+    item_id?: string;
+    /** That item's subset. */
+    subset?: string;
+  }[];
 }
 
 /**
  * `correct`: applies a validation report.
  *
  * @example
- * ds.transform('correct', { report: ds.validate() }); // or no report: the label checks run now
+ * ```ts
+ * import { Dataset, type CorrectOptions } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options: CorrectOptions = { report: ds.validate() }; // or no report: the label checks run now
+ * console.log(ds.transform('correct', options).size); // 5
+ * ```
  */
 export interface CorrectOptions {
   /**

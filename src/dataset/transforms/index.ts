@@ -61,27 +61,52 @@ export type {
  * {@link parseTransformArgs} take and give for each name.
  *
  * @example
+ * ```ts
+ * import { Dataset, type TransformOptionsMap } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
  * const options: TransformOptionsMap['random_split'] = { splits: { train: 0.8, test: 0.2 }, seed: 1 };
+ * console.log(ds.transform('random_split', options).subsets()); // [ 'train', 'test' ]
+ * ```
  */
 export interface TransformOptionsMap {
+  /** Rename, join or delete labels. */
   remap_labels: RemapLabelsOptions;
+  /** Rename items by a regular expression. */
   rename: RenameOptions;
+  /** Split all items into new subsets at random, by ratio. */
   random_split: RandomSplitOptions;
+  /** Rename subsets. */
   map_subsets: MapSubsetsOptions;
+  /** Remove items. */
   remove_items: ItemRefsOptions;
+  /** Remove the images of items (the items stay). */
   remove_images: ItemRefsOptions;
+  /** Remove the annotations of items. */
   remove_annotations: ItemRefsOptions;
+  /** Remove item and annotation attributes. */
   remove_attributes: RemoveAttributesOptions;
+  /** cifarkit's: keep one item of each group of duplicate images. */
   remove_duplicates: RemoveDuplicatesOptions;
+  /** Number the items (ids 1, 2, 3, ...). */
   reindex: ReindexOptions;
+  /** Sort the items. */
   sort: SortOptions;
+  /** Ids from the items' image file names (no options). */
   id_from_image_name: Record<string, never>;
+  /** Keep, reorder and add labels by name. */
   project_labels: ProjectLabelsOptions;
+  /** Resize every image. */
   resize: ResizeOptions;
+  /** Split into subsets keeping the label distribution (classification). */
   split: SplitOptions;
+  /** Keep a random sample of items. */
   random_sampler: RandomSamplerOptions;
+  /** Keep a random sample of items per label. */
   label_random_sampler: LabelRandomSamplerOptions;
+  /** Near-duplicate removal: keep a varied subset of a subset. */
   ndr: NdrOptions;
+  /** Fix what a validation report found. */
   correct: CorrectOptions;
 }
 
@@ -89,7 +114,13 @@ export interface TransformOptionsMap {
  * The name of a transform `Dataset.transform` knows (Datumaro's names, plus `remove_duplicates`).
  *
  * @example
- * const name: TransformName = 'remap_labels';
+ * ```ts
+ * import { Dataset, type TransformName } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const name: TransformName = 'id_from_image_name';
+ * console.log(ds.transform(name).size); // 5
+ * ```
  */
 export type TransformName = keyof TransformOptionsMap;
 
@@ -119,7 +150,11 @@ const TRANSFORMS: Record<TransformName, TransformEntry> = {
  * The names of the transforms `Dataset.transform` knows, in a fixed order.
  *
  * @example
- * transformNames().includes('random_split'); // true
+ * ```ts
+ * import { transformNames } from 'cifarkit';
+ *
+ * console.log(transformNames().includes('random_split'), transformNames().length); // true 19
+ * ```
  */
 export function transformNames(): TransformName[] {
   return Object.keys(TRANSFORMS) as TransformName[];
@@ -145,8 +180,7 @@ function entry(name: unknown): TransformEntry {
  * A help text for a transform's command-line options (what `datum transform -t <name> -- -h`
  * shows). An unknown name is a UsageError TRANSFORM_UNKNOWN.
  *
- * @example
- * console.log(transformUsage('random_split')); // "random_split: Joins all subsets ...\n\nOptions:\n  -s, --subset <subset>:<ratio> ..."
+ * For example `transformUsage('random_split')` gives "random_split: Joins all subsets ...\n\nOptions:\n  -s, --subset <subset>:<ratio> ...".
  */
 export function transformUsage(name: string): string {
   const e = entry(name);
@@ -160,8 +194,14 @@ export function transformUsage(name: string): string {
  * TRANSFORM_UNKNOWN.
  *
  * @example
- * parseTransformArgs('remap_labels', ['-l', 'cat:dog', '-l', 'bird:', '--default', 'delete']);
- * // { mapping: [['cat', 'dog'], ['bird', '']], default: 'delete' }
+ * ```ts
+ * import { Dataset, parseTransformArgs } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options = parseTransformArgs('remap_labels', ['-l', 'cat:dog', '-l', 'bird:', '--default', 'delete']);
+ * console.log(options); // { mapping: [ [ 'cat', 'dog' ], [ 'bird', '' ] ], default: 'delete' }
+ * console.log([...ds.transform('remap_labels', options).labels].map((l) => l.name)); // [ 'dog' ]
+ * ```
  */
 export function parseTransformArgs<N extends TransformName>(name: N, argv: readonly string[]): TransformOptionsMap[N];
 export function parseTransformArgs(name: string, argv: readonly string[]): object;
@@ -174,8 +214,7 @@ export function parseTransformArgs(name: string, argv: readonly string[]): objec
  * UsageError INVALID_ARGUMENT (or the transform's own code, e.g. DUPLICATE_ITEM); any other
  * error a transform throws is wrapped in one.
  *
- * @example
- * const parts = applyTransform(view, 'sort', {}); // { items, labels, subsets }
+ * For example `applyTransform(view, 'sort', {})` gives `{ items, labels, subsets }`.
  */
 export function applyTransform(dataset: DatasetView, name: string, options: unknown = {}): DatasetParts {
   const e = entry(name);

@@ -8,7 +8,13 @@ import { checkKeys, invalid, isString, pair, pairList, repeated, type TransformE
  * `map_subsets`: rename subsets (several may be joined into one).
  *
  * @example
- * ds.transform('map_subsets', { mapping: { data_batch: 'train', test_batch: 'test' } });
+ * ```ts
+ * import { Dataset, type MapSubsetsOptions } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options: MapSubsetsOptions = { mapping: { data_batch_1: 'train', test_batch: 'test' } };
+ * console.log(ds.transform('map_subsets', options).subsets()); // [ 'train', 'test' ]
+ * ```
  */
 export interface MapSubsetsOptions {
   /** Old subset name -> new name ('' means 'default'). Subsets not listed keep their name. */

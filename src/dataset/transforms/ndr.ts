@@ -23,7 +23,13 @@ import { NumpyRandomState } from './numpy-random.js';
  * `ndr`: near-duplicate removal in one subset.
  *
  * @example
- * ds.transform('ndr', { workingSubset: 'train', numCut: 40000, seed: 1 }); // keep 40,000 train images
+ * ```ts
+ * import { Dataset, type NdrOptions } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options: NdrOptions = { workingSubset: 'test_batch', numCut: 2, seed: 1 }; // keep 2 test images
+ * console.log(ds.transform('ndr', options).getSubset('test_batch').length); // 2
+ * ```
  */
 export interface NdrOptions {
   /** The subset to clean (default 'default', as Datumaro). */

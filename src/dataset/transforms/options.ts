@@ -11,7 +11,13 @@ import type { DatasetParts } from '../../model/subsets.js';
  * An item reference: `[id]` (in every subset) or `[id, subset]`.
  *
  * @example
- * const refs: ItemRef[] = [['cat_001', 'train'], ['dog_002']];
+ * ```ts
+ * import { Dataset, type ItemRef } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const refs: ItemRef[] = [['image_1', 'data_batch_1'], ['image_2']]; // image_2 in every subset
+ * console.log(ds.transform('remove_items', { ids: refs }).size); // 3
+ * ```
  */
 export type ItemRef = readonly [id: string, subset?: string];
 

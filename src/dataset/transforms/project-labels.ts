@@ -10,7 +10,14 @@ import { ErrorCode, UsageError } from '../../errors.js';
  * `project_labels`: the label categories become a given list.
  *
  * @example
- * ds.transform('project_labels', { labels: ['cat', 'dog', 'horse'] }); // only these, in this order
+ * ```ts
+ * import { Dataset, type ProjectLabelsOptions } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options: ProjectLabelsOptions = { labels: ['cat', 'dog'] }; // only these, in this order
+ * const cats = ds.transform('project_labels', options);
+ * console.log([...cats.labels].map((l) => l.name), cats.get('image_3')?.annotations[0]?.label); // [ 'cat', 'dog' ] 0
+ * ```
  */
 export interface ProjectLabelsOptions {
   /**

@@ -9,7 +9,13 @@ import { PythonRandom } from './python-random.js';
  * `random_split`: join all subsets and split the items anew at random.
  *
  * @example
- * ds.transform('random_split', { splits: { train: 0.8, test: 0.2 }, seed: 42 }); // Datumaro's split for seed 42
+ * ```ts
+ * import { Dataset, type RandomSplitOptions } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options: RandomSplitOptions = { splits: { train: 0.8, test: 0.2 }, seed: 42 }; // Datumaro's split for seed 42
+ * console.log(ds.transform('random_split', options).getSubset('train').length); // 4
+ * ```
  */
 export interface RandomSplitOptions {
   /**

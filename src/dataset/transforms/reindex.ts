@@ -8,7 +8,13 @@ import { checkKeys, flag, int, invalid, option, optionalInt, show, type Transfor
  * `reindex`: new item ids 1, 2, 3, ... in dataset order.
  *
  * @example
- * ds.transform('reindex', { start: 0, eachSubset: true }); // 0, 1, 2, ... in each subset
+ * ```ts
+ * import { Dataset, type ReindexOptions } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options: ReindexOptions = { start: 0, eachSubset: true }; // 0, 1, 2, ... in each subset
+ * console.log([...ds.transform('reindex', options)].map((item) => item.id)); // [ '0', '0', '1', '2', '3' ]
+ * ```
  */
 export interface ReindexOptions {
   /** The first id (default 1, as Datumaro); any integer. */

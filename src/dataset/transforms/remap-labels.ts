@@ -9,7 +9,13 @@ import { checkKeys, choice, invalid, isString, option, pair, pairList, repeated,
  * `remap_labels`: rename, join or delete labels; annotations follow by name.
  *
  * @example
- * ds.transform('remap_labels', { mapping: { cat: 'pet', dog: 'pet', bird: '' } }); // join cat and dog, delete bird
+ * ```ts
+ * import { Dataset, type RemapLabelsOptions } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options: RemapLabelsOptions = { mapping: { cat: 'pet', bird: '' } }; // rename cat, delete bird
+ * console.log([...ds.transform('remap_labels', options).labels].map((l) => l.name)); // [ 'airplane', 'automobile', 'pet' ]
+ * ```
  */
 export interface RemapLabelsOptions {
   /**

@@ -8,7 +8,13 @@ import { checkKeys, int, option, optionalSubset, text, type TransformEntry } fro
  * `remove_duplicates` (cifarkit's): drop exact and near-duplicate images, as `validate` finds them.
  *
  * @example
- * ds.transform('remove_duplicates', { keep: 'train', threshold: 0 }); // exact copies only; keep the train copy
+ * ```ts
+ * import { Dataset, type RemoveDuplicatesOptions } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options: RemoveDuplicatesOptions = { keep: 'data_batch_1', threshold: 0 }; // exact copies only; keep the train copy
+ * console.log([...ds.transform('remove_duplicates', options)].map((item) => item.id)); // [ 'image_1', 'image_5' ]
+ * ```
  */
 export interface RemoveDuplicatesOptions {
   /**

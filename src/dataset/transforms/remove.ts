@@ -10,7 +10,13 @@ import { checkKeys, ID_ARG, invalid, isString, itemRefs, repeated, show, text, t
  * `remove_items`, `remove_images`, `remove_annotations`: which items.
  *
  * @example
- * ds.transform('remove_items', { ids: [['cat_001', 'train'], ['dog_002']] }); // dog_002 in every subset
+ * ```ts
+ * import { Dataset, type ItemRefsOptions } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options: ItemRefsOptions = { ids: [['image_1', 'data_batch_1'], ['image_2']] }; // image_2 in every subset
+ * console.log(ds.transform('remove_images', options).get('image_1')?.media); // null
+ * ```
  */
 export interface ItemRefsOptions {
   /** `[id, subset]` pairs; `[id]` alone means that id in every subset. */
@@ -21,7 +27,13 @@ export interface ItemRefsOptions {
  * `remove_attributes`: drop item and annotation attributes.
  *
  * @example
- * ds.transform('remove_attributes', { attributes: ['occluded'] }); // from every item
+ * ```ts
+ * import { Dataset, type RemoveAttributesOptions } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options: RemoveAttributesOptions = { attributes: ['occluded'] }; // from every item
+ * console.log(ds.transform('remove_attributes', options).size); // 5
+ * ```
  */
 export interface RemoveAttributesOptions {
   /** The items to clean (default: all). */

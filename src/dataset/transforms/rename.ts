@@ -11,8 +11,14 @@ import { checkGroups, formatFields, groupCount, jsReplacement, pythonPattern, py
  * `rename`: new item ids from a regular expression.
  *
  * @example
- * ds.transform('rename', { regex: '|^frame_(\\d+)$|img_\\1|' });         // Datumaro's form, Python re syntax
- * ds.transform('rename', { pattern: /^frame_(\d+)$/, replacement: 'img_$1' }); // JavaScript's form
+ * ```ts
+ * import { Dataset, type RenameOptions } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const python: RenameOptions = { regex: '|^image_(\\d+)$|img_\\1|' }; // Datumaro's form, Python re syntax
+ * const js: RenameOptions = { pattern: /^image_(\d+)$/, replacement: 'img_$1' }; // JavaScript's form
+ * console.log(ds.transform('rename', python).get('img_1')?.id, ds.transform('rename', js).get('img_2')?.id); // img_1 img_2
+ * ```
  */
 export type RenameOptions =
   | {

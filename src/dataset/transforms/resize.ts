@@ -21,7 +21,13 @@ import { checkKeys, int, invalid, option, type TransformEntry } from './options.
  * `resize`: every image to one size, with OpenCV's interpolation as Datumaro.
  *
  * @example
- * ds.transform('resize', { width: 64, height: 64 });
+ * ```ts
+ * import { Dataset, type ResizeOptions } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options: ResizeOptions = { width: 64, height: 48 };
+ * console.log(ds.transform('resize', options).get('image_1')?.media?.height); // 48
+ * ```
  */
 export interface ResizeOptions {
   /** The new width, > 0. */

@@ -14,7 +14,13 @@ import { PythonRandom } from './python-random.js';
  * `random_sampler`: at most `count` items, chosen uniformly at random.
  *
  * @example
- * ds.transform('random_sampler', { count: 1000, subset: 'train', seed: 7 }); // 1,000 train items, the rest kept
+ * ```ts
+ * import { Dataset, type RandomSamplerOptions } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options: RandomSamplerOptions = { count: 2, subset: 'test_batch', seed: 7 }; // 2 test items, the rest kept
+ * console.log(ds.transform('random_sampler', options).size); // 3
+ * ```
  */
 export interface RandomSamplerOptions {
   /** At most this many items are kept (all when there are fewer). */
@@ -29,7 +35,13 @@ export interface RandomSamplerOptions {
  * `label_random_sampler`: per subset, `count` items of each label, chosen at random.
  *
  * @example
- * ds.transform('label_random_sampler', { count: 100, labelCounts: { cat: 0 }, seed: 7 }); // 100 per label, no cats
+ * ```ts
+ * import { Dataset, type LabelRandomSamplerOptions } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options: LabelRandomSamplerOptions = { count: 1, labelCounts: { cat: 0 }, seed: 7 }; // 1 per label, no cats
+ * console.log([...ds.transform('label_random_sampler', options).labels].map((l) => l.name)); // [ 'airplane', 'automobile', 'bird' ]
+ * ```
  */
 export interface LabelRandomSamplerOptions {
   /** Per subset, keep at least this many items of each label (as far as there are). */

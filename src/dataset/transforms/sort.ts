@@ -9,7 +9,13 @@ import { checkKeys, invalid, option, show, type TransformEntry, type ValueType }
  * `sort`: items ordered by id, or by a key function.
  *
  * @example
- * ds.transform('sort', { key: (item) => Number(item.id) }); // numeric ids in numeric order
+ * ```ts
+ * import { Dataset, type SortOptions } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options: SortOptions = { key: (item) => -Number(item.id.slice('image_'.length)) }; // by number, descending
+ * console.log([...ds.transform('sort', options)].map((item) => item.id)); // [ 'image_5', 'image_4', 'image_3', 'image_2', 'image_1' ]
+ * ```
  */
 export interface SortOptions {
   /**

@@ -22,7 +22,13 @@ import { NumpyRandomState } from './numpy-random.js';
  * `split`: Datumaro's classification splitter (each label keeps its share in every subset).
  *
  * @example
- * ds.transform('split', { splits: { train: 0.7, val: 0.2, test: 0.1 }, seed: 0 });
+ * ```ts
+ * import { Dataset, type SplitOptions } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options: SplitOptions = { splits: { train: 0.5, test: 0.5 }, seed: 0 };
+ * console.log(ds.transform('split', options).subsets()); // [ 'train', 'test' ]
+ * ```
  */
 export interface SplitOptions {
   /** Datumaro's `-t`: only 'classification' (the default) applies to classification data. */

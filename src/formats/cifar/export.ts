@@ -30,7 +30,21 @@ import type { ExportedFile } from '../../sources/file-tree.js';
 import { IMAGE_SIZE, META_100_FILE, META_10_FILE } from './constants.js';
 import { datasetMetaBytes, DATASET_META_FILE } from '../common.js';
 
-/** CIFAR-specific export options. */
+/**
+ * CIFAR-specific export options.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type CifarExportOptions } from 'cifarkit';
+ * import { readPickle } from 'cifarkit/pickle';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options: CifarExportOptions = { protocol: 2, channelOrder: 'rgb' };
+ * const files = await ds.exportToFiles('cifar', options);
+ * const batch = readPickle(files.get('data_batch_1')!) as Map<string, unknown>;
+ * console.log([...batch.keys()]); // [ 'filenames', 'labels', 'data', 'batch_label' ]
+ * ```
+ */
 export interface CifarExportOptions extends ExportOptions {
   /** Pickle protocol, 2 to 5 (default 4, as Datumaro under Python 3.8+). */
   protocol?: 2 | 3 | 4 | 5;

@@ -42,7 +42,20 @@ import {
 /** The parquet page codecs the exporter writes. */
 export const PARQUET_CODECS = ['SNAPPY', 'GZIP', 'UNCOMPRESSED'] as const;
 
-/** hf_parquet's format-specific export options. */
+/**
+ * hf_parquet's format-specific export options.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type HfParquetExportOptions } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options: HfParquetExportOptions = { codec: 'GZIP' };
+ * const files = await ds.exportToFiles('hf_parquet', options);
+ * const again = await Dataset.importFrom(Object.fromEntries(files), 'hf_parquet');
+ * console.log(again.size); // 5
+ * ```
+ */
 export interface HfParquetExportOptions extends ImageExportOptions {
   /** Page compression: 'SNAPPY' (default, as pyarrow and the Hub), 'GZIP' or 'UNCOMPRESSED'. */
   codec?: (typeof PARQUET_CODECS)[number];

@@ -36,7 +36,19 @@ import {
   prefixOfSubset,
 } from './layout.js';
 
-/** MNIST's format-specific export option. */
+/**
+ * MNIST's format-specific export option.
+ *
+ * @example
+ * ```ts
+ * import { Dataset, type MnistExportOptions } from 'cifarkit';
+ *
+ * const ds = await Dataset.importFrom('cifar-10-batches-py', 'cifar');
+ * const options: MnistExportOptions = { compress: true };
+ * const files = await ds.filter((item) => item.media?.width === 32).exportToFiles('mnist', options);
+ * console.log([...files.keys()].filter((path) => path.includes('images'))); // [ 'data_batch_1-images-idx3-ubyte.gz', 'test_batch-images-idx3-ubyte.gz' ]
+ * ```
+ */
 export interface MnistExportOptions extends ExportOptions {
   /** Gzip the idx files and name them `.gz` (default true, as Datumaro and the original files). */
   compress?: boolean;
