@@ -1,7 +1,7 @@
 /**
  * Merging datasets, after Datumaro's "exact" merge (`datum merge -m exact`): items are matched
  * by (subset, id), label categories are joined by name. Where Datumaro stops at the first
- * conflict, cifarkit keeps the first item and reports every conflict (`Dataset.mergeConflicts`).
+ * conflict, cifarkit keeps the first item and reports every conflict (`conflicts` of what `Dataset.merge` returns).
  */
 import { ErrorCode, UsageError } from '../errors.js';
 import type { DatasetView } from '../model/view.js';
