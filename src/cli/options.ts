@@ -42,6 +42,21 @@ export function outputDir(describe: string) {
   return { 'output-dir': { alias: 'o', type: 'string', requiresArg: true, describe } } as const satisfies Record<string, Options>;
 }
 
+/**
+ * filter's and transform's: the dataset they read (a target, -i, -if, -p) and where the result
+ * goes (-o, or the input folder itself with --overwrite; -f, default the input's format).
+ */
+export const rewriteOptions = {
+  ...outputDir('output folder (default: the input folder itself, with --overwrite)'),
+  ...overwrite,
+  'output-format': { alias: 'f', ...formatChoice, describe: 'format to write (default: the input format)' },
+  ...inputPathAlternative,
+  ...inputFormat,
+  ...project,
+  ...workers,
+  ...json,
+} as const satisfies Record<string, Options>;
+
 const filterSpec = {
   alias: 'e',
   type: 'string',

@@ -164,9 +164,8 @@ function topLevelKeysOf(text: string, field: string): string[] | null {
     } else if (c === ',') {
       expectKey = open[open.length - 1] === '{';
       if (open.length === 1) fieldNext = false;
-    } else if (c === ':' || c === 'n' || c === 't' || c === 'f' || (c >= '0' && c <= '9') || c === '-') {
-      // a scalar value at the top level ends `field`'s chance (e.g. "label_map": null)
-      if (open.length === 1 && c !== ':') fieldNext = false;
+    } else if (open.length === 1 && (c === 'n' || c === 't' || c === 'f' || c === '-' || (c >= '0' && c <= '9'))) {
+      fieldNext = false; // a scalar value at the top level (e.g. "label_map": null): not the object
     }
   }
   return keys;

@@ -48,8 +48,8 @@ async function expectError(api, run, code, mentions) {
   }
 }
 
-export async function archiveChecks(api, fixtures) {
-  const { archives, manifest, expected, describeDataset } = fixtures;
+/** Named checks: `check(name, fn)` records `fn`'s result (null: ok, else what went wrong, or what it threw). */
+function collector() {
   const results = [];
   const check = async (name, fn) => {
     let detail;
@@ -60,6 +60,12 @@ export async function archiveChecks(api, fixtures) {
     }
     results.push({ name, ok: detail === null, detail });
   };
+  return { results, check };
+}
+
+export async function archiveChecks(api, fixtures) {
+  const { archives, manifest, expected, describeDataset } = fixtures;
+  const { results, check } = collector();
   const bytesOf = (file) => {
     const b = archives[file];
     if (!b) throw new Error(`fixture ${file} not given`);
@@ -177,16 +183,7 @@ function countingStream(bytes, size) {
  */
 export async function inflateChecks(api, fixtures) {
   const { archives, manifest, expected, describeDataset, inflaters } = fixtures;
-  const results = [];
-  const check = async (name, fn) => {
-    let detail;
-    try {
-      detail = await fn();
-    } catch (err) {
-      detail = `threw ${err && err.stack ? err.stack : err}`;
-    }
-    results.push({ name, ok: detail === null, detail });
-  };
+  const { results, check } = collector();
   api.setInflater('auto');
   await check(`the default inflater is ${inflaters[0]}`, async () => (api.getInflater() === inflaters[0] ? null : `got ${api.getInflater()}`));
   for (const name of ['node-zlib', 'DecompressionStream', 'fflate'].filter((n) => !inflaters.includes(n) && !(fixtures.untested ?? []).includes(n))) {

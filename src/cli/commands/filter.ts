@@ -1,7 +1,7 @@
 /** `cifarkit filter [target]`: datum filter — keep the items (or annotations) an XPath selects. */
 import { MAX_WORKERS, Dataset } from '../../index.js';
 import { defineCommand } from '../command.js';
-import { annotationCount, formatChoice, inputFormat, inputPathAlternative, int, json, mode, noPassThrough, outputDir, overwrite, parseFilterMode, project, requiredFilterExpression, workers } from '../options.js';
+import { annotationCount, int, mode, noPassThrough, parseFilterMode, requiredFilterExpression, rewriteOptions } from '../options.js';
 import { CliUsageError } from '../common.js';
 import { checkOutputDir, exportWithProgress, inPlaceOutput, loadTarget, targetFromArgs, targetName } from '../targets.js';
 
@@ -13,14 +13,7 @@ export const filter = defineCommand({
     ...requiredFilterExpression,
     ...mode,
     'dry-run': { type: 'boolean', default: false, describe: 'only report what would be kept' },
-    ...outputDir('output folder (default: the input folder itself, with --overwrite)'),
-    ...overwrite,
-    'output-format': { alias: 'f', ...formatChoice, describe: 'format to write (default: the input format)' },
-    ...inputPathAlternative,
-    ...inputFormat,
-    ...project,
-    ...workers,
-    ...json,
+    ...rewriteOptions,
   },
   examples: [[`$0 filter cifar-10-batches-py -e '/item[annotation/label="dog"]' -o dogs`, 'only the dogs']],
   async prepare(a, ctx) {

@@ -2,9 +2,8 @@
 import { MAX_WORKERS, parseTransformArgs, transformNames } from '../../index.js';
 import { checkTransformName, transformUsage } from '../../dataset/transforms/index.js';
 import { defineCommand } from '../command.js';
-import { CliUsageError } from '../common.js';
-import { formatChoice, inputFormat, inputPathAlternative, int, json, outputDir, overwrite, passThrough, project, workers } from '../options.js';
-import { checkOutputDir, exportWithProgress, inPlaceOutput, loadTarget, targetFromArgs, targetName } from '../targets.js';
+import { int, passThrough, rewriteOptions } from '../options.js';
+import { checkOutputDir, exportWithProgress, inPlaceOutput, loadTarget, targetFromArgs } from '../targets.js';
 
 export const transform = defineCommand({
   command: 'transform [target]',
@@ -12,14 +11,7 @@ export const transform = defineCommand({
   positionals: { target: { type: 'string', describe: 'the dataset: <path>[:<format>] (default: the project)' } },
   options: {
     transform: { alias: 't', type: 'string', requiresArg: true, demandOption: true, describe: 'the transform' },
-    ...outputDir('output folder (default: the input folder itself, with --overwrite)'),
-    ...overwrite,
-    'output-format': { alias: 'f', ...formatChoice, describe: 'format to write (default: the input format)' },
-    ...inputPathAlternative,
-    ...inputFormat,
-    ...project,
-    ...workers,
-    ...json,
+    ...rewriteOptions,
   },
   epilog: "Transform options go after --, as datum's (cifarkit transform -t <name> -- -h lists them).",
   examples: [['$0 transform data -t random_split -o split -- -s train:.8 -s val:.2 --seed 1', 'a seeded 80/20 split']],
