@@ -160,6 +160,8 @@ try {
     );
     eq(await page.evaluate(() => location.hash), `#item=${last.subset}/${last.id}`, 'hash');
     await page.keyboard.press('Escape');
+    // The modal dialog makes the rest of the page inert until it hides: typing before that is lost.
+    await page.locator('#detail').waitFor({ state: 'hidden' });
     await page.locator('#search').fill('');
     await page.waitForFunction(() => document.getElementById('shown-count').textContent === '60000 of 60000 images.', null, { timeout: 10_000 });
   });

@@ -167,7 +167,8 @@ try {
   async function search(text, n) {
     await page.locator('#search').fill(text);
     // The search runs shortly after the typing stops: wait for its count line.
-    await page.waitForFunction((text) => document.getElementById('shown-count').textContent.includes(`id containing "${text}"`) === (text !== ''), text, { timeout: 10_000 });
+    // (An empty search: until the count line no longer names one.)
+    await page.waitForFunction((text) => (text === '' ? !document.getElementById('shown-count').textContent.includes('id containing') : document.getElementById('shown-count').textContent.includes(`id containing "${text}"`)), text, { timeout: 10_000 });
     await gridSettles(n);
   }
 
@@ -342,6 +343,8 @@ try {
     await page.waitForFunction(() => document.getElementById('detail-id').textContent === 'cat_3');
     eq(await page.locator('#detail-duplicates').textContent(), 'cat_0 (data_batch_1): exact copy', 'duplicate partners');
     await page.keyboard.press('Escape');
+    // The modal dialog makes the rest of the page inert until it hides: typing before that is lost.
+    await page.locator('#detail').waitFor({ state: 'hidden' });
     await search('', ITEMS.length);
   });
 
