@@ -113,6 +113,8 @@ export class ArchiveTreeBuilder {
       label,
       display,
       skipped,
+      // Each file is handed over once and forgotten (take): its bytes are the reader's.
+      handsOver: true,
       async list(dir): Promise<FileEntry[]> {
         const entries = dirs.get(dir);
         if (!entries) return [];

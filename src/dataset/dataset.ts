@@ -15,6 +15,7 @@ import type { EncoderPool } from '../image/encoder-pool.js';
 import { platform, type FileSystemAccess } from '../platform/index.js';
 import { LabelCategories } from '../model/annotations.js';
 import type { DatasetItem } from '../model/item.js';
+import { columnRun, isColumnSegment, segmentItem, segmentLength, segmentsOf, type ColumnRun, type Segment } from '../model/columns.js';
 import { filterDataset, type AnnotationPredicate, type FilterMode, type FilterOptions, type ItemPredicate } from './filter.js';
 import { mergeDatasets, type MergeConflict } from './merge.js';
 import { applyTransform, type DatasetParts, type TransformName, type TransformOptionsMap } from './transforms/index.js';
@@ -173,7 +174,9 @@ export interface MergeResult {
 export class Dataset implements Iterable<DatasetItem> {
   /** The format the dataset was imported from, if any. */
   readonly format: FormatName | null;
-  private readonly itemList: DatasetItem[];
+  /** The items, in dataset order: columnar rows and item arrays (see model/columns.ts). */
+  private readonly segments: readonly Segment[];
+  private readonly count: number;
   private readonly subsetNames: string[];
   /** The label categories (read-only: shared with the datasets made from this one). */
   readonly labels: LabelCategories;
@@ -186,7 +189,7 @@ export class Dataset implements Iterable<DatasetItem> {
   readonly infos: DatasetInfos;
 
   private constructor(
-    items: DatasetItem[],
+    segments: readonly Segment[],
     labels: LabelCategories,
     subsets: string[] | null,
     format: FormatName | null,
@@ -195,19 +198,27 @@ export class Dataset implements Iterable<DatasetItem> {
   ) {
     this.warnings = fromImport.warnings;
     this.checksums = fromImport.checksums;
-    this.itemList = items;
+    this.segments = segments;
     // A dataset's categories are read-only: the datasets made from this one share them.
     this.labels = labels.seal();
     this.format = format;
     this.infos = infos;
     const names = subsets ? [...subsets] : [];
     const known = new Set(names);
-    for (const item of items) {
-      if (!known.has(item.subset)) {
-        known.add(item.subset);
-        names.push(item.subset);
+    const see = (name: string) => {
+      if (!known.has(name)) {
+        known.add(name);
+        names.push(name);
       }
+    };
+    let count = 0;
+    for (const segment of segments) {
+      const n = segmentLength(segment);
+      count += n;
+      if (!isColumnSegment(segment)) for (const item of segment.items) see(item.subset);
+      else if (n > 0) see(segment.base.name);
     }
+    this.count = count;
     this.subsetNames = names;
   }
 
@@ -218,7 +229,7 @@ export class Dataset implements Iterable<DatasetItem> {
     if (options.infos !== undefined && (options.infos === null || typeof options.infos !== 'object' || Array.isArray(options.infos))) {
       throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'infos must be an object of name -> value');
     }
-    return new Dataset([...items], labels, null, null, frozenInfos(options.infos));
+    return new Dataset(segmentsOf([...items]), labels, null, null, frozenInfos(options.infos));
   }
 
   /**
@@ -241,7 +252,8 @@ export class Dataset implements Iterable<DatasetItem> {
     const checksums: FileChecksum[] | null = options.checksums ? [] : null;
     if (checksums) source = { ...source, tree: checksummingTree(source.tree, checksums) };
     const imported = await importSource(source, format, channelOrder === undefined ? {} : { channelOrder });
-    return new Dataset(imported.items, imported.labels, imported.subsets, imported.format, frozenInfos(imported.infos), {
+    const segments: Segment[] = imported.parts ? imported.parts.map((part) => (Array.isArray(part) ? { items: part } : { base: part, rows: null })) : [{ items: imported.items }];
+    return new Dataset(segments, imported.labels, imported.subsets, imported.format, frozenInfos(imported.infos), {
       warnings: Object.freeze([...(imported.warnings ?? [])]),
       // Reads run ahead of decoding and finish in any order: sorted, the list is the same every run.
       checksums: checksums && Object.freeze(checksums.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))),
@@ -317,7 +329,10 @@ export class Dataset implements Iterable<DatasetItem> {
     let threads = workers ?? 1;
     if (workers === undefined) {
       let images = 0;
-      for (const item of this.itemList) if (item.media) images++;
+      for (const segment of this.segments) {
+        if (isColumnSegment(segment)) images += segment.base.block ? segmentLength(segment) : 0;
+        else for (const item of segment.items) if (item.media) images++;
+      }
       if (images >= MIN_IMAGES_FOR_WORKERS) threads = encoderThreads.defaultWorkers();
     }
     // Threads start on the first image to encode: formats without images never start them.
@@ -331,7 +346,7 @@ export class Dataset implements Iterable<DatasetItem> {
    * normalised); labels are each item's first label index, -1 when it has none. See `TensorOptions`.
    */
   toTensor(options?: TensorOptions): Tensor {
-    return itemsToTensor(this.itemList, options);
+    return itemsToTensor(this, options);
   }
 
   /**
@@ -340,7 +355,7 @@ export class Dataset implements Iterable<DatasetItem> {
    * Every item is checked when this is called; batches are built as they are iterated.
    */
   batches(size: number, options?: BatchOptions): Iterable<Batch> {
-    return itemBatches(this.itemList, size, options);
+    return itemBatches(this, size, options);
   }
 
   /** Subset names, in the order the source defines (CIFAR: train, data_batch_N by N, test, test_batch, then the others by name). */
@@ -350,7 +365,7 @@ export class Dataset implements Iterable<DatasetItem> {
 
   /** Number of items. */
   get size(): number {
-    return this.itemList.length;
+    return this.count;
   }
 
   /** The items of one subset, in dataset order (a new array; empty for an unknown subset). */
@@ -376,7 +391,7 @@ export class Dataset implements Iterable<DatasetItem> {
     const bySubset = new Map<string, DatasetItem[]>();
     const byKey = new Map<string, Map<string, DatasetItem>>();
     const firstById = new Map<string, DatasetItem>();
-    for (const item of this.itemList) {
+    for (const item of this) {
       let list = bySubset.get(item.subset);
       let ids = byKey.get(item.subset);
       if (!list || !ids) {
@@ -391,8 +406,22 @@ export class Dataset implements Iterable<DatasetItem> {
   }
 
   /** The items, in dataset order (subset by subset). */
-  [Symbol.iterator](): Iterator<DatasetItem> {
-    return this.itemList[Symbol.iterator]();
+  *[Symbol.iterator](): Iterator<DatasetItem> {
+    for (const segment of this.segments) {
+      if (!isColumnSegment(segment)) yield* segment.items;
+      else for (let i = 0, n = segmentLength(segment); i < n; i++) yield segmentItem(segment, i);
+    }
+  }
+
+  /** @internal The dataset as columnar runs, when every item is a columnar row (see `DatasetView.columns`). */
+  columns(): readonly ColumnRun[] | null {
+    const runs: ColumnRun[] = [];
+    for (const segment of this.segments) {
+      if (!isColumnSegment(segment)) {
+        if (segment.items.length > 0) return null;
+      } else if (segmentLength(segment) > 0) runs.push(columnRun(segment));
+    }
+    return runs;
   }
 
   /**
@@ -427,7 +456,7 @@ export class Dataset implements Iterable<DatasetItem> {
   }
 
   private static fromParts(parts: DatasetParts, format: FormatName | null, infos: DatasetInfos): Dataset {
-    return new Dataset(parts.items, parts.labels, parts.subsets, format, infos);
+    return new Dataset(segmentsOf(parts.items), parts.labels, parts.subsets, format, infos);
   }
 
   /**

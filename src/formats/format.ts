@@ -1,5 +1,6 @@
 /** What a dataset format plugs into cifarkit. */
 import type { DatasetItem } from '../model/item.js';
+import type { ColumnarSubset } from '../model/columns.js';
 import type { ImportWarning } from '../warnings.js';
 import type { DatasetSource, ExportedFile } from '../sources/file-tree.js';
 import type { ChannelOrder, DatasetInfos, DatasetView } from '../model/view.js';
@@ -10,6 +11,8 @@ import type { ImageEncoder } from '../image/encoder-pool.js';
 export interface ImportedDataset {
   labels: LabelCategories;
   items: DatasetItem[];
+  /** The dataset in order as columnar subsets and item runs (see model/columns.ts), instead of `items` (then empty). */
+  parts?: (ColumnarSubset | DatasetItem[])[];
   /** Subset names in the order the format defines. */
   subsets: string[];
   /** What the source's files hold beyond items and labels (CIFAR: the meta fields, see cifar/export.ts). */
@@ -19,6 +22,17 @@ export interface ImportedDataset {
 }
 
 /** Options an importer may honour (checked by `Dataset.importFrom`). */
+/** The items of an import, in order (a columnar part's items are made, and cached, here). */
+export function importedItems(imported: ImportedDataset): DatasetItem[] {
+  if (!imported.parts) return imported.items;
+  const out: DatasetItem[] = [];
+  for (const part of imported.parts) {
+    if (Array.isArray(part)) for (const item of part) out.push(item);
+    else for (let i = 0; i < part.length; i++) out.push(part.item(i));
+  }
+  return out;
+}
+
 export interface FormatImportOptions {
   /** The plane order of the source's pixels; only formats with `channelOrder: true` accept 'bgr'. */
   channelOrder?: ChannelOrder;

@@ -1,6 +1,7 @@
 /** Image media: pixels in memory, interleaved (HWC), RGB for 3 channels. */
 import { ErrorCode, UsageError } from '../errors.js';
 import { kernels } from '../kernels/pixels.js';
+import type { PixelBlock } from './block.js';
 
 /**
  * Where an image came from: what `new Image(...)` and its factories take besides the pixels.
@@ -67,19 +68,29 @@ export class Image {
   /** The path of the image's file in its dataset ('' when it did not come from a file of its own, as CIFAR's). */
   readonly path: string;
 
+  /** Rows. */
+  readonly height: number;
+  /** Columns. */
+  readonly width: number;
+  /** 3 (RGB) or 1 (grayscale). */
+  readonly channels: number;
+  /** The HWC bytes, or null until a block image's first access (see `data`). */
+  private pixels: Uint8Array | null;
+  /** The block and row a columnar import's image reads its pixels from (see image/block.ts). */
+  private block: PixelBlock | null = null;
+  private row = 0;
+
   /**
    * @param data HWC bytes, `height * width * channels` long (a view is kept, not a copy)
    * @param height rows
    * @param width columns
    * @param channels 3 (RGB) or 1 (grayscale)
    */
-  constructor(
-    readonly data: Uint8Array,
-    readonly height: number,
-    readonly width: number,
-    readonly channels: number = 3,
-    options: ImageOptions = {},
-  ) {
+  constructor(data: Uint8Array, height: number, width: number, channels: number = 3, options: ImageOptions = {}) {
+    this.pixels = data;
+    this.height = height;
+    this.width = width;
+    this.channels = channels;
     this.ext = options.ext ?? '';
     this.path = options.path ?? '';
     if (!(data instanceof Uint8Array)) throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'Image data must be a Uint8Array');
@@ -95,6 +106,11 @@ export class Image {
         `Image data has ${data.length} bytes, expected ${height}*${width}*${channels} = ${height * width * channels}`,
       );
     }
+  }
+
+  /** The HWC bytes, `height * width * channels` long (RGB when 3 channels): a view, not a copy. */
+  get data(): Uint8Array {
+    return this.pixels ?? (this.pixels = this.block!.hwcRow(this.row));
   }
 
   /** An image over HWC bytes (RGB when 3 channels). Keeps a view of `data`. */
@@ -188,4 +204,31 @@ export class Image {
     kernels().rgbaToRgb(src, out, pixels);
     return new Image(out, height, width, 3, options);
   }
+}
+
+/**
+ * @internal Row `row` of a block of RGB images (a columnar import): its bytes are the block's,
+ * read (and the block transposed) on the first access to `data`.
+ */
+export function imageOfBlock(block: PixelBlock, row: number, ext: string): Image {
+  const image = Object.create(Image.prototype) as Image;
+  const fields = image as unknown as { ext: string; path: string; height: number; width: number; channels: number; pixels: Uint8Array | null; block: PixelBlock | null; row: number };
+  fields.ext = ext;
+  fields.path = '';
+  fields.height = block.height;
+  fields.width = block.width;
+  fields.channels = 3;
+  fields.pixels = null;
+  fields.block = block;
+  fields.row = row;
+  return image;
+}
+
+/**
+ * @internal The block and row an image reads from while its pixels are still planar there (CHW
+ * consumers copy them without a transposition); null otherwise.
+ */
+export function planarSource(image: Image): { block: PixelBlock; row: number } | null {
+  const { block, row } = image as unknown as { block: PixelBlock | null; row: number };
+  return block && block.isPlanar ? { block, row } : null;
 }

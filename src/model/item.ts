@@ -30,6 +30,11 @@ export interface DatasetItemInit {
 const NO_ANNOTATIONS: readonly Annotation[] = Object.freeze([]);
 const NO_ATTRIBUTES: Readonly<Record<string, unknown>> = Object.freeze({});
 
+/** Set and read the columnar origin of an item (see `markOrigin`). */
+let setOrigin: (item: DatasetItem, base: object, row: number) => void;
+let getBase: (item: DatasetItem) => object | null;
+let getRow: (item: DatasetItem) => number;
+
 /**
  * One item of a dataset, as Datumaro's `DatasetItem`. Immutable: datasets made by `filter`,
  * `transform` and `merge` share items (and their images), so an item, its annotation list and
@@ -45,6 +50,19 @@ const NO_ATTRIBUTES: Readonly<Record<string, unknown>> = Object.freeze({});
  * ```
  */
 export class DatasetItem {
+  // Where a columnar subset made this item (model/columns.ts): private, so no API shows them;
+  // set once, right after construction.
+  #base: object | null = null;
+  #row = -1;
+  static {
+    setOrigin = (item, base, row) => {
+      item.#base = base;
+      item.#row = row;
+    };
+    getBase = (item) => item.#base;
+    getRow = (item) => item.#row;
+  }
+
   /** The id, unique within its subset. */
   readonly id: string;
   /** The subset name ('default' when none was given). */
@@ -67,8 +85,25 @@ export class DatasetItem {
     this.media = init.media ?? null;
     const { annotations, attributes } = init;
     // Copied, then frozen: the caller's own array and object stay theirs.
-    this.annotations = annotations === undefined || annotations.length === 0 ? NO_ANNOTATIONS : Object.freeze(Array.from(annotations));
+    // A frozen array cannot change under the item: kept (a columnar subset shares one per label).
+    this.annotations =
+      annotations === undefined || annotations.length === 0 ? NO_ANNOTATIONS : Array.isArray(annotations) && Object.isFrozen(annotations) ? annotations : Object.freeze(Array.from(annotations));
     this.attributes = attributes === undefined ? NO_ATTRIBUTES : Object.freeze({ ...attributes });
     Object.freeze(this);
   }
+}
+
+/** @internal Marks `item` as row `row` of the columnar subset `base` (see model/columns.ts). */
+export function markOrigin(item: DatasetItem, base: object, row: number): void {
+  setOrigin(item, base, row);
+}
+
+/** @internal The columnar subset an item was made from, or null. */
+export function originBase(item: DatasetItem): object | null {
+  return getBase(item);
+}
+
+/** @internal The row of `originBase(item)` the item is. */
+export function originRow(item: DatasetItem): number {
+  return getRow(item);
 }

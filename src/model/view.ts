@@ -1,6 +1,7 @@
 /** The model's read-only view of a dataset: what exporters, validators and transforms read. */
 import type { LabelCategories } from './annotations.js';
 import type { DatasetItem } from './item.js';
+import type { ColumnRun } from './columns.js';
 
 /**
  * The order of the colour planes in a CIFAR file: 'rgb' (the CIFAR convention, torchvision,
@@ -53,5 +54,10 @@ export interface DatasetView extends Iterable<DatasetItem> {
   subsets(): string[];
   /** The items of one subset, in dataset order (empty for an unknown name). */
   getSubset(name: string): DatasetItem[];
+  /**
+   * @internal The dataset as columnar runs in dataset order when every item is a row of a
+   * columnar subset (see model/columns.ts); null when any is not. Absent: never columnar.
+   */
+  columns?(): readonly ColumnRun[] | null;
 }
 

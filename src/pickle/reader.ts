@@ -427,7 +427,11 @@ function checkPlainData(root: unknown): void {
       if (Object.getPrototypeOf(v) !== Array.prototype) throw new Error('a list was given a foreign prototype');
       for (let i = 0; i < v.length; i++) {
         const e = v[i];
-        if (e !== null && (typeof e === 'object' || typeof e === 'function' || e === undefined)) todo.push(e);
+        if (e === null || (typeof e !== 'object' && typeof e !== 'function' && e !== undefined)) continue;
+        // bytes (a Python 2 str: every file name of a batch) checked here, not queued and
+        // remembered: a Set entry per file name was most of this walk.
+        if (Object.getPrototypeOf(e) === Uint8Array.prototype) continue;
+        todo.push(e);
       }
     } else if (v instanceof Map) {
       if (Object.getPrototypeOf(v) !== Map.prototype || Object.keys(v).length > 0) {

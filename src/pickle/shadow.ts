@@ -14,8 +14,8 @@
  *   APPEND(S) on a non-list, and any pop below the current mark.
  *
  * The machine mirrors pickleparser 0.2.1's `Parser.read` opcode by opcode (stack effects as in
- * CPython's Lib/pickletools.py); it allocates one byte per stack slot and one Map entry per memo
- * entry, so it costs less than the stack and memo it guards.
+ * CPython's Lib/pickletools.py); it allocates one byte per stack slot and one byte per memo
+ * index (a Map entry for an index beyond MAX_MEMO), so it costs less than the stack and memo it guards.
  */
 import { ErrorCode, PickleError } from '../errors.js';
 import { OP } from './opcodes.js';
@@ -53,13 +53,25 @@ const PUSH_VALUE = new Set<number>([
 /** Opcodes that push bytes that are views of the input. */
 const PUSH_BYTES = new Set<number>([OP.BINBYTES, OP.SHORT_BINBYTES, OP.BINBYTES8, OP.BYTEARRAY8, OP.BINSTRING, OP.SHORT_BINSTRING]);
 
+/** Per opcode byte: 1 pushes a plain value, 2 pushes input bytes, 0 anything else (one load instead of two Set lookups per opcode). */
+const PUSH_KIND = new Uint8Array(256);
+for (const op of PUSH_VALUE) PUSH_KIND[op] = 1;
+for (const op of PUSH_BYTES) PUSH_KIND[op] = 2;
+
 export class ShadowMachine {
   private tags = new Uint8Array(1024);
   /** Slots in use over all frames. */
   private top = 0;
   /** Where each open MARK's frame starts. */
   private readonly marks: number[] = [];
-  private readonly memo = new Map<number, Tag>();
+  /**
+   * The memo's tags by index, plus one (0: no entry): CPython numbers memo entries 0, 1, 2, ...,
+   * so a byte array indexed by them is dense (a Map here was a tenth of a CIFAR batch's parse).
+   * Indices from MAX_MEMO up (only a crafted pickle has them) go to `farMemo`.
+   */
+  private memoTags = new Uint8Array(1024);
+  private readonly farMemo = new Map<number, Tag>();
+  private memoSize = 0;
 
   constructor(
     private readonly buf: Uint8Array,
@@ -122,14 +134,36 @@ export class ShadowMachine {
 
   private put(index: number, at: number): void {
     const tag = this.peek(OP.PUT, at);
-    if (!this.memo.has(index) && this.memo.size >= MAX_MEMO) this.fail(`the pickle's memo grows beyond ${MAX_MEMO} entries`, at);
-    this.memo.set(index, tag);
+    const known = this.memoGet(index) !== undefined;
+    if (!known && this.memoSize >= MAX_MEMO) this.fail(`the pickle's memo grows beyond ${MAX_MEMO} entries`, at);
+    if (!known) this.memoSize++;
+    if (index >= 0 && index < MAX_MEMO) {
+      if (index >= this.memoTags.length) {
+        let size = this.memoTags.length;
+        while (size <= index) size *= 2;
+        const grown = new Uint8Array(Math.min(size, MAX_MEMO));
+        grown.set(this.memoTags);
+        this.memoTags = grown;
+      }
+      this.memoTags[index] = tag + 1;
+    } else {
+      this.farMemo.set(index, tag);
+    }
+  }
+
+  private memoGet(index: number): Tag | undefined {
+    if (index >= 0 && index < MAX_MEMO) {
+      const t = index < this.memoTags.length ? this.memoTags[index]! : 0;
+      return t === 0 ? undefined : ((t - 1) as Tag);
+    }
+    return this.farMemo.get(index);
   }
 
   /** Applies opcode `op`, read at offset `at`, before pickleparser runs it; throws PICKLE_CORRUPT for what the module doc lists. */
   step(op: number, at: number): void {
-    if (PUSH_VALUE.has(op)) return this.push(Tag.Value, at);
-    if (PUSH_BYTES.has(op)) return this.push(Tag.Bytes, at);
+    const pushes = PUSH_KIND[op]!;
+    if (pushes === 1) return this.push(Tag.Value, at);
+    if (pushes === 2) return this.push(Tag.Bytes, at);
     switch (op) {
       case OP.PROTO:
       case OP.FRAME:
@@ -152,11 +186,11 @@ export class ShadowMachine {
       case OP.LONG_BINPUT:
         return this.put(this.memoIndex(op, at), at);
       case OP.MEMOIZE:
-        return this.put(this.memo.size, at);
+        return this.put(this.memoSize, at);
       case OP.GET:
       case OP.BINGET:
       case OP.LONG_BINGET: {
-        const tag = this.memo.get(this.memoIndex(op, at));
+        const tag = this.memoGet(this.memoIndex(op, at));
         if (tag === undefined) this.fail('the pickle refers to a memo entry that was never stored', at);
         return this.push(tag, at);
       }

@@ -27,6 +27,12 @@ export interface FileTree {
    * bytes of its own. Either way the caller gets the file's bytes.
    */
   read(path: string, options?: ReadOptions): Promise<Uint8Array>;
+  /**
+   * True when `read` gives bytes no one else holds (archive trees hand each file over once): the
+   * caller may keep and change them. Absent: the bytes may be someone else's (an in-memory
+   * file is the caller's own Uint8Array), read only.
+   */
+  readonly handsOver?: boolean;
   /** A copy of a file's first `n` bytes that does not use up its one read (archive trees). */
   peek?(path: string, n: number): Promise<Uint8Array>;
   /** How to name a file of this tree in messages. */
@@ -73,6 +79,7 @@ export function countingTree(tree: FileTree, budget: DecodeBudget): FileTree {
   };
   return {
     label: tree.label,
+    ...(tree.handsOver ? { handsOver: true } : {}),
     list: (dir) => tree.list(dir),
     kind: (path) => tree.kind(path),
     read: async (path, options) => count(path, await tree.read(path, options)),

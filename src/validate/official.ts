@@ -88,6 +88,7 @@ async function md5Hex(bytes: Uint8Array): Promise<string> {
 export function checksummingTree(tree: FileTree, out: FileChecksum[]): FileTree {
   return {
     label: tree.label,
+    ...(tree.handsOver ? { handsOver: true } : {}),
     list: (dir) => tree.list(dir),
     kind: (path) => tree.kind(path),
     display: (path) => tree.display(path),

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import * as api from '../../src/index.js';
 import { archiveSource, isArchiveInput, sniffArchive, isArchiveFileName, type ArchiveInput } from '../../src/archive/index.js';
 import { importSource } from '../../src/formats/index.js';
+import { importedItems } from '../../src/formats/format.js';
 // @ts-expect-error plain JS helpers shared with the Deno and Chromium suites
 import { describeDataset } from '../runtimes/cases.mjs';
 // @ts-expect-error plain JS helpers shared with the Deno and Chromium suites
@@ -41,12 +42,13 @@ const want = (name: string) => {
 /** What importFrom will do once wired: archiveSource, then importSource; a Dataset-like result. */
 async function importArchive(input: ArchiveInput, format?: string, options?: Parameters<typeof archiveSource>[1]) {
   const imported = await importSource(await archiveSource(input, options), format);
+  const items = importedItems(imported);
   return {
     format: imported.format,
     labels: imported.labels,
-    size: imported.items.length,
+    size: items.length,
     subsets: () => imported.subsets ?? [],
-    [Symbol.iterator]: () => imported.items[Symbol.iterator](),
+    [Symbol.iterator]: () => items[Symbol.iterator](),
   };
 }
 

@@ -11,7 +11,7 @@ import { DatasetItem } from '../../model/item.js';
 import { Image } from '../../image/image.js';
 import { CifarkitError, DatasetImportError, ErrorCode, importErrors } from '../../errors.js';
 import { CIFAR10_LABELS } from '../cifar/constants.js';
-import { chwToHwcInPlace } from '../cifar/import.js';
+import { chwToHwcInPlace } from '../../image/block.js';
 import { decodeUtf8 } from '../common.js';
 import type { DatasetSource, FileTree } from '../../sources/file-tree.js';
 import type { ImportedDataset } from '../format.js';

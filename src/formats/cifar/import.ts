@@ -13,6 +13,8 @@ import { CifarkitError, DatasetImportError, ErrorCode } from '../../errors.js';
 import { Label, LabelCategories } from '../../model/annotations.js';
 import { DatasetItem } from '../../model/item.js';
 import { Image } from '../../image/image.js';
+import { PixelBlock } from '../../image/block.js';
+import { ColumnarSubset } from '../../model/columns.js';
 import { kernels } from '../../kernels/pixels.js';
 import { NdArray, ndarrayToList, ndarrayToUint8, objectsToUint8 } from '../../pickle/ndarray.js';
 import { readPickle } from '../../pickle/reader.js';
@@ -37,9 +39,9 @@ interface Categories {
 /** Meta fields kept as they are when they hold a non-negative integer. */
 const KEPT_META_NUMBERS = ['num_cases_per_batch', 'num_vis'] as const;
 
-/** What one subset file gives. */
+/** What one subset file gives: columns (a block of equal images, or none) or, for other layouts, items. */
 interface SubsetResult {
-  items: DatasetItem[];
+  items: ColumnarSubset | DatasetItem[];
   /** Its `batch_label`, when it has a text one. */
   batchLabel: string | null;
 }
@@ -233,32 +235,6 @@ function parsePixels(dict: PyDict, file: string, count: number, ids: (i: number)
   return { images, block: uniform ? block : null };
 }
 
-/** Bytes per step of the in-place transposition: in and out stay in the L2 cache. */
-const IN_PLACE_STEP = 1 << 18;
-
-/**
- * CHW -> HWC over `count` images of `pixels` pixels, in place: each step is copied to a small
- * scratch buffer and transposed back. With the block being a view of the file buffer, the import
- * then needs no memory beyond the file itself: one read, one transpose pass.
- */
-export function chwToHwcInPlace(data: Uint8Array, pixels: number, count: number, swapRB: boolean): void {
-  const k = kernels();
-  if (k.inPlace) {
-    k.chwToHwc(data, data, pixels, count, swapRB);
-    return;
-  }
-  const imageBytes = 3 * pixels;
-  const perStep = Math.max(1, Math.floor(IN_PLACE_STEP / imageBytes));
-  const scratch = new Uint8Array(Math.min(perStep, count) * imageBytes);
-  for (let done = 0; done < count; done += perStep) {
-    const n = Math.min(perStep, count - done);
-    const from = done * imageBytes;
-    const len = n * imageBytes;
-    scratch.set(data.subarray(from, from + len));
-    k.chwToHwc(scratch.subarray(0, len), data.subarray(from, from + len), pixels, n, swapRB);
-  }
-}
-
 /** A batch file's bytes, and whether they are ours to change (see {@link readSubset}). */
 interface SubsetBytes {
   raw: Uint8Array;
@@ -273,7 +249,7 @@ interface SubsetBytes {
 async function readSubset(tree: FileTree, path: string): Promise<SubsetBytes> {
   let ours: Uint8Array | null = null;
   const raw = await tree.read(path, { into: (size) => (ours = new Uint8Array(size)) });
-  return { raw, owned: ours !== null && raw.buffer === (ours as Uint8Array).buffer };
+  return { raw, owned: tree.handsOver === true || (ours !== null && raw.buffer === (ours as Uint8Array).buffer) };
 }
 
 /**
@@ -368,22 +344,31 @@ async function importSubset(
   const ids = (i: number) => (split ? split[i]![0] : String(i));
   const pixels = parsePixels(dict, file, count, ids, budget);
 
-  // One contiguous HWC buffer per subset; items hold views into it.
-  let total = 0;
-  if (pixels) for (const img of pixels.images) if (img) total += img.chw.length;
-  const first = pixels?.images[0];
-  // A block that is a view of the caller's bytes is not ours to change; one made by a dtype or
-  // order conversion, or a view of our own read buffer, is.
-  const inPlace = pixels?.block && (owned || pixels.block.buffer !== raw.buffer);
-  if (!inPlace) budget.decode(total, 'the pixels of the subset', file);
-  const hwc = inPlace ? pixels.block! : new Uint8Array(total);
-  const k = kernels();
+  // A block of equal images that is ours to change (our read buffer, or a conversion) stays as
+  // the file has it: transposed on the first HWC access (image/block.ts). One that is a view of
+  // the caller's bytes is copied now, transposed as it is copied, never kept.
   const swapRB = order === 'bgr';
-  if (inPlace) {
-    chwToHwcInPlace(hwc, first!.height * first!.width, count, swapRB);
-  } else if (pixels?.block) {
-    k.chwToHwc(pixels.block, hwc, first!.height * first!.width, count, swapRB);
+  const first = pixels?.images[0];
+  let block: PixelBlock | null = null;
+  let hwc: Uint8Array | null = null;
+  if (pixels?.block) {
+    const ownBlock = owned || pixels.block.buffer !== raw.buffer;
+    const area = first!.height * first!.width;
+    if (ownBlock) {
+      block = new PixelBlock(pixels.block, count, first!.height, first!.width, swapRB, true);
+    } else {
+      budget.decode(pixels.block.length, 'the pixels of the subset', file);
+      const copy = new Uint8Array(pixels.block.length);
+      kernels().chwToHwc(pixels.block, copy, area, count, swapRB);
+      block = new PixelBlock(copy, count, first!.height, first!.width, swapRB, true, false);
+    }
   } else if (pixels) {
+    // Images of several sizes (Datumaro's image_sizes) or some missing: one HWC buffer, items.
+    let total = 0;
+    for (const img of pixels.images) if (img) total += img.chw.length;
+    budget.decode(total, 'the pixels of the subset', file);
+    hwc = new Uint8Array(total);
+    const k = kernels();
     let offset = 0;
     for (const img of pixels.images) {
       if (!img) continue;
@@ -392,19 +377,15 @@ async function importSubset(
     }
   }
 
-  const items: DatasetItem[] = new Array(count);
   const given: string[] = new Array(count);
   for (let i = 0; i < count; i++) {
     given[i] = ids(i);
     if (given[i] === '') throw new DatasetImportError(ErrorCode.CIFAR_INVALID_BATCH, 'the file name gives an empty item id', { file, index: i, field: 'filenames' });
   }
   const unique = uniqueIds(given, file, subset, filenames, warnings);
-  let offset = 0;
+  const firstLabels = new Int32Array(count).fill(-1);
   for (let i = 0; i < count; i++) {
     const id = unique[i]!;
-    // An array literal of its final length: `[]` + push gives each item a 17-slot backing
-    // store (the heap an import keeps: 685 -> 557 bytes per item).
-    let annotations: Label[] = [];
     const label = labels?.[i] ?? null;
     if (label !== null) {
       if (typeof label !== 'number' || !Number.isInteger(label) || label < 0 || label >= cats.labels.length) {
@@ -415,7 +396,7 @@ async function importSubset(
           { file, index: i, item: id, field: labelsField },
         );
       }
-      annotations = [new Label(label)];
+      firstLabels[i] = label;
       const parent = coarse?.[i] ?? null;
       if (parent !== null && cats.coarse) {
         if (typeof parent !== 'number' || !Number.isInteger(parent) || parent < 0 || parent >= cats.coarse.length) {
@@ -441,17 +422,24 @@ async function importSubset(
         }
       }
     }
-    const img = pixels?.images[i] ?? null;
-    let media: Image | null = null;
-    if (img) {
-      const ext = split ? split[i]![1] : '';
-      media = new Image(hwc.subarray(offset, offset + img.chw.length), img.height, img.width, 3, { ext });
-      offset += img.chw.length;
-    }
-    items[i] = new DatasetItem({ id, subset, media, annotations });
   }
   const batchLabel = dictGet(dict, 'batch_label');
-  return { items, batchLabel: isTextLike(batchLabel) ? pyText(batchLabel) : null };
+  const result = (items: SubsetResult['items']): SubsetResult => ({ items, batchLabel: isTextLike(batchLabel) ? pyText(batchLabel) : null });
+  const exts = split ? split.map((p) => p[1]) : '';
+  if (!hwc) return result(new ColumnarSubset(subset, firstLabels, unique, exts, block));
+  const items: DatasetItem[] = new Array(count);
+  let offset = 0;
+  for (let i = 0; i < count; i++) {
+    const img = pixels!.images[i] ?? null;
+    let media: Image | null = null;
+    if (img) {
+      media = new Image(hwc.subarray(offset, offset + img.chw.length), img.height, img.width, 3, { ext: split ? split[i]![1] : '' });
+      offset += img.chw.length;
+    }
+    const label = firstLabels[i]!;
+    items[i] = new DatasetItem({ id: unique[i]!, subset, media, annotations: label >= 0 ? [new Label(label)] : [] });
+  }
+  return result(items);
 }
 
 export async function importCifar(source: DatasetSource, options: FormatImportOptions = {}): Promise<ImportedDataset> {
@@ -464,7 +452,7 @@ export async function importCifar(source: DatasetSource, options: FormatImportOp
   }
   const budget = budgetOf(source);
   const cats = await loadCategories(source.tree, layout, budget);
-  const items: DatasetItem[] = [];
+  const parts: (ColumnarSubset | DatasetItem[])[] = [];
   const warnings: ImportWarning[] = [];
   const batchLabels = new Map<string, string>();
   const reads: Promise<SubsetBytes>[] = [];
@@ -484,12 +472,12 @@ export async function importCifar(source: DatasetSource, options: FormatImportOp
       if (err instanceof CifarkitError) throw err.withLocation({ file });
       throw new DatasetImportError(ErrorCode.CIFAR_INVALID_BATCH, `unexpected content: ${String(err)}`, { file, cause: err });
     }
-    for (const item of subset.items) items.push(item);
+    parts.push(subset.items);
     if (subset.batchLabel !== null) batchLabels.set(basename(path), subset.batchLabel);
   }
   const infos: Record<string, unknown> = { ...cats.metaInfos };
   if (cats.coarse) infos.coarse_label_names = cats.coarse;
   // fromEntries: a subset named '__proto__' becomes a key like any other
   if (batchLabels.size > 0) infos.batch_labels = Object.fromEntries(batchLabels);
-  return { labels: cats.labels, items, subsets: layout.subsets.map(basename), infos, warnings };
+  return { labels: cats.labels, items: [], parts, subsets: layout.subsets.map(basename), infos, warnings };
 }

@@ -1,0 +1,111 @@
+/**
+ * One subset's pixels as one block: `count` RGB images of `height` x `width`, row after row, as
+ * the file stores them (planar CHW per image) until the first consumer needs them interleaved.
+ *
+ * Why lazy (issue 16, measured in BENCHMARKS.md): the CHW -> HWC transposition of a full
+ * CIFAR-10 is ~50 ms of the import's main thread, and most consumers do not need it: a CIFAR
+ * export writes the planar rows as they are, an NCHW tensor copies them, a label-only pass
+ * (filter on labels, stats of labels, validate's label checks) never reads a pixel. The first
+ * HWC access (`Image.data`, an NHWC tensor of the block's rows, PNG export) transposes the whole
+ * block once, in place when the block is the import's own memory.
+ */
+import { kernels } from '../kernels/pixels.js';
+
+/** Bytes per step of the in-place transposition: in and out stay in the L2 cache. */
+const IN_PLACE_STEP = 1 << 18;
+
+/**
+ * CHW -> HWC over `count` images of `pixels` pixels, in place: each step is copied to a small
+ * scratch buffer and transposed back (the wasm kernel does it without the copy). With the block
+ * a view of the file buffer, an import needs no memory beyond the file itself.
+ */
+export function chwToHwcInPlace(data: Uint8Array, pixels: number, count: number, swapRB: boolean): void {
+  const k = kernels();
+  if (k.inPlace) {
+    k.chwToHwc(data, data, pixels, count, swapRB);
+    return;
+  }
+  const imageBytes = 3 * pixels;
+  const perStep = Math.max(1, Math.floor(IN_PLACE_STEP / imageBytes));
+  const scratch = new Uint8Array(Math.min(perStep, count) * imageBytes);
+  for (let done = 0; done < count; done += perStep) {
+    const n = Math.min(perStep, count - done);
+    const from = done * imageBytes;
+    const len = n * imageBytes;
+    scratch.set(data.subarray(from, from + len));
+    k.chwToHwc(scratch.subarray(0, len), data.subarray(from, from + len), pixels, n, swapRB);
+  }
+}
+
+/**
+ * A block of equally sized RGB images (see the module doc). `owned`: the bytes are the block's
+ * to change (a read buffer of the import's own, or a conversion); otherwise they are copied on
+ * the first HWC access, never written to.
+ */
+export class PixelBlock {
+  /** Bytes per image (3 * height * width). */
+  readonly imageBytes: number;
+  private bytes: Uint8Array;
+  /** True while `bytes` holds the file's planar rows (planes in file order). */
+  private planar: boolean;
+
+  constructor(
+    bytes: Uint8Array,
+    readonly count: number,
+    readonly height: number,
+    readonly width: number,
+    /** The file's planes are B, G, R (channelOrder 'bgr'): swapped when transposed. */
+    readonly swapRB: boolean,
+    private owned: boolean,
+    /** False for bytes already interleaved (HWC, RGB). */
+    planar = true,
+  ) {
+    this.imageBytes = 3 * height * width;
+    this.bytes = bytes;
+    this.planar = planar;
+  }
+
+  /** Whether the pixels are still planar (not transposed yet). */
+  get isPlanar(): boolean {
+    return this.planar;
+  }
+
+  /**
+   * The RGB planar (CHW) rows, without a copy, while the block still holds them in RGB plane
+   * order; null once transposed, or when the planes are B, G, R. Read only.
+   */
+  planarRgb(): Uint8Array | null {
+    return this.planar && !this.swapRB ? this.bytes : null;
+  }
+
+  /**
+   * The planar rows, planes in file order, while the block still holds them; null once
+   * transposed. With `swapRB` the first plane is blue. Read only.
+   */
+  planarRows(): Uint8Array | null {
+    return this.planar ? this.bytes : null;
+  }
+
+  /** The interleaved RGB rows (HWC per image): transposed on the first call. Read only. */
+  hwc(): Uint8Array {
+    if (this.planar) {
+      const pixels = this.height * this.width;
+      if (this.owned) {
+        chwToHwcInPlace(this.bytes, pixels, this.count, this.swapRB);
+      } else {
+        const out = new Uint8Array(this.bytes.length);
+        kernels().chwToHwc(this.bytes, out, pixels, this.count, this.swapRB);
+        this.bytes = out;
+        this.owned = true;
+      }
+      this.planar = false;
+    }
+    return this.bytes;
+  }
+
+  /** Image `row`'s interleaved bytes (a view into `hwc()`). */
+  hwcRow(row: number): Uint8Array {
+    const n = this.imageBytes;
+    return this.hwc().subarray(row * n, (row + 1) * n);
+  }
+}
