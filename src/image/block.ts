@@ -103,6 +103,55 @@ export class PixelBlock {
     return this.bytes;
   }
 
+  /**
+   * The planar rows as they are, without a copy, when they already have the plane order asked
+   * for (`swapRB`: B, G, R); null otherwise (transposed, or the other order). Read only.
+   */
+  planarView(swapRB: boolean): Uint8Array | null {
+    return this.planar && this.swapRB === swapRB ? this.bytes : null;
+  }
+
+  /**
+   * Writes images `rows` (null: all, in order) planar into `out`, planes R, G, B or (`swapRB`)
+   * B, G, R: copies of the planar rows while the block has them in that order, else one
+   * `hwcToChw` kernel call (per row for a selection).
+   */
+  planarInto(rows: Int32Array | null, swapRB: boolean, out: Uint8Array): void {
+    const n = this.imageBytes;
+    const pixels = this.height * this.width;
+    const same = this.planarView(swapRB);
+    if (rows === null) {
+      if (same) out.set(same);
+      else kernels().hwcToChw(this.hwc(), out, pixels, this.count, swapRB);
+      return;
+    }
+    const k = same ? null : kernels();
+    const hwc = same ? null : this.hwc();
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      if (same) out.set(same.subarray(r * n, (r + 1) * n), i * n);
+      else k!.hwcToChw(hwc!.subarray(r * n, (r + 1) * n), out.subarray(i * n, (i + 1) * n), pixels, 1, swapRB);
+    }
+  }
+
+  /** Writes images `rows` (null: all, in order) interleaved RGB into `out`: one kernel call from planar rows, or copies. */
+  hwcInto(rows: Int32Array | null, out: Uint8Array): void {
+    const n = this.imageBytes;
+    const pixels = this.height * this.width;
+    if (rows === null) {
+      if (this.planar) kernels().chwToHwc(this.bytes, out, pixels, this.count, this.swapRB);
+      else out.set(this.bytes);
+      return;
+    }
+    const k = this.planar ? kernels() : null;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      const src = this.bytes.subarray(r * n, (r + 1) * n);
+      if (k) k.chwToHwc(src, out.subarray(i * n, (i + 1) * n), pixels, 1, this.swapRB);
+      else out.set(src, i * n);
+    }
+  }
+
   /** Image `row`'s interleaved bytes (a view into `hwc()`). */
   hwcRow(row: number): Uint8Array {
     const n = this.imageBytes;

@@ -17,6 +17,21 @@ export function labelOutOfRange(items: Iterable<DatasetItem>, count: number): { 
  * `UndefinedLabel` instead, and the `correct` transform removes them.
  */
 export function assertLabelsInRange(dataset: DatasetView): void {
+  const runs = dataset.columns?.();
+  if (runs) {
+    // Columnar: one pass over each label column; an item is made only to name the one at fault.
+    const count = dataset.labels.length;
+    for (const run of runs) {
+      const { labels } = run;
+      for (let i = 0; i < labels.length; i++) {
+        if (labels[i]! >= count) {
+          const row = run.rows ? run.rows[i]! : i;
+          throw new DatasetExportError(ErrorCode.LABEL_OUT_OF_RANGE, `label ${labels[i]} is not an index into the ${count} label categories`, { item: run.base.id(row) });
+        }
+      }
+    }
+    return;
+  }
   const bad = labelOutOfRange(dataset, dataset.labels.length);
   if (bad) {
     throw new DatasetExportError(ErrorCode.LABEL_OUT_OF_RANGE, `label ${bad.label} is not an index into the ${dataset.labels.length} label categories`, {

@@ -305,6 +305,9 @@ const utf8 = new TextDecoder('utf-8');
  * characters, and about twice as fast for 60,000 short names as String.fromCharCode).
  */
 export function latin1Decode(bytes: Uint8Array): string {
+  // Short text (a batch's 10,000 file names): one call, no TextDecoder round trip. Latin-1 is
+  // one code point per byte, so this is exact for every byte.
+  if (bytes.length <= 64) return String.fromCharCode.apply(null, bytes as unknown as number[]);
   let ascii = true;
   for (let i = 0; i < bytes.length; i++) {
     if (bytes[i]! > 0x7f) {

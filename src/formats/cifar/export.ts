@@ -19,6 +19,7 @@
 import { contiguousRun } from '../../bytes.js';
 import { DatasetExportError, ErrorCode, UsageError } from '../../errors.js';
 import type { DatasetItem } from '../../model/item.js';
+import type { ColumnRun } from '../../model/columns.js';
 import type { Image } from '../../image/image.js';
 import { kernels } from '../../kernels/pixels.js';
 import { DType, NdArray } from '../../pickle/ndarray.js';
@@ -168,6 +169,76 @@ function pixelData(items: DatasetItem[], pool: BlockPool, swapRB: boolean): { da
   return { data: new NdArray().init([elements.length], new DType('O8'), false, elements), sizes: anyOther ? sizes : null };
 }
 
+/** What a subset's batch file holds besides its meta: names, labels, pixels. */
+interface BatchColumns {
+  filenames: string[];
+  fine: (number | null)[];
+  coarse: (number | null)[];
+  data: NdArray;
+  sizes: PyTuple[] | null;
+  /** A block of the pool, to give back once written. */
+  block?: Uint8Array;
+}
+
+/**
+ * A subset that is one columnar run (model/columns.ts), read from its columns: labels from the
+ * label column, the pixels written planar in one step (the imported block itself, not even
+ * copied, when it still holds the planes in the order asked for).
+ */
+function runColumns(run: ColumnRun, ext: string | undefined, coarseOf: (label: number) => number | null, saveMedia: boolean, pool: BlockPool, swapRB: boolean): BatchColumns {
+  const { base, rows, labels, block } = run;
+  const n = run.length;
+  const filenames: string[] = new Array(n);
+  const fine: (number | null)[] = new Array(n);
+  const coarse: (number | null)[] = new Array(n);
+  // An imported subset's ids are unique and, with one extension, so are its file names.
+  const check = rows !== null || ext === undefined ? new Set<string>() : null;
+  for (let i = 0; i < n; i++) {
+    const r = rows ? rows[i]! : i;
+    const filename = base.id(r) + (ext ?? (block ? base.ext(r) || DEFAULT_EXT : DEFAULT_EXT));
+    if (check) {
+      if (check.has(filename)) throw new DatasetExportError(ErrorCode.EXPORT_UNSUPPORTED, `two items of subset '${run.subset}' would both be named '${filename}'`, { item: base.id(r) });
+      check.add(filename);
+    }
+    filenames[i] = filename;
+    const label = labels[i]!;
+    fine[i] = label >= 0 ? label : null;
+    coarse[i] = label >= 0 ? coarseOf(label) : null;
+  }
+  if (!saveMedia || !block || n === 0) return { filenames, fine, coarse, data: new NdArray().init([0], new DType('O8'), false, []), sizes: null };
+  const rowBytes = block.imageBytes;
+  const shape = [n, rowBytes];
+  if (block.height === IMAGE_SIZE && block.width === IMAGE_SIZE) {
+    const same = rows === null ? block.planarView(swapRB) : null;
+    if (same) return { filenames, fine, coarse, data: new NdArray().init(shape, new DType('u1'), false, same), sizes: null };
+    const out = pool.take(n * rowBytes);
+    block.planarInto(rows, swapRB, out);
+    return { filenames, fine, coarse, data: new NdArray().init(shape, new DType('u1'), false, out), sizes: null, block: out };
+  }
+  return { filenames, fine, coarse, ...pixelData(base.length === n && rows === null ? Array.from({ length: n }, (_, i) => base.item(i)) : Array.from(rows ?? [], (r) => base.item(r)), pool, swapRB) };
+}
+
+/** A subset's batch columns from its items. */
+function itemColumns(items: DatasetItem[], subset: string, ext: string | undefined, coarseOf: (label: number) => number | null, saveMedia: boolean, pool: BlockPool, swapRB: boolean): BatchColumns {
+  const filenames: string[] = [];
+  const fine: (number | null)[] = [];
+  const coarse: (number | null)[] = [];
+  const seen = new Set<string>();
+  for (const item of items) {
+    const filename = item.id + (ext ?? (item.media?.ext || DEFAULT_EXT));
+    if (seen.has(filename)) {
+      throw new DatasetExportError(ErrorCode.EXPORT_UNSUPPORTED, `two items of subset '${subset}' would both be named '${filename}'`, { item: item.id });
+    }
+    seen.add(filename);
+    filenames.push(filename);
+    const label = item.annotations.find((a) => a.type === 'label');
+    fine.push(label ? label.label : null);
+    coarse.push(label ? coarseOf(label.label) : null);
+  }
+  const pixels = saveMedia ? pixelData(items, pool, swapRB) : { data: new NdArray().init([0], new DType('O8'), false, []), sizes: null };
+  return { filenames, fine, coarse, ...pixels };
+}
+
 export async function* exportCifar(dataset: DatasetView, options: CifarExportOptions): AsyncIterable<ExportedFile> {
   const python2 = options.python2 === true;
   const protocol = options.protocol ?? (python2 ? 2 : 4);
@@ -196,7 +267,9 @@ export async function* exportCifar(dataset: DatasetView, options: CifarExportOpt
   const subsets = dataset.subsets();
   subsets.forEach(checkSubsetName);
   const pool = new BlockPool();
-  const largest = subsets.reduce((most, s) => Math.max(most, dataset.getSubset(s).length), 0);
+  const runs = dataset.columns?.() ?? null;
+  const sizeOf = (name: string) => (runs ? runs.reduce((n, r) => n + (r.subset === name ? r.length : 0), 0) : dataset.getSubset(name).length);
+  const largest = subsets.reduce((most, s) => Math.max(most, sizeOf(s)), 0);
 
   // The original batches.meta's key order: num_cases_per_batch, the names, num_vis.
   const meta = new Map<PyWritable, PyWritable>();
@@ -212,25 +285,14 @@ export async function* exportCifar(dataset: DatasetView, options: CifarExportOpt
     yield { path: DATASET_META_FILE, data: datasetMetaBytes(names) };
   }
 
+  const coarseOf = (label: number): number | null => {
+    const parent = labels[label]!.parent;
+    return parent ? coarseIndex.get(parent)! : null;
+  };
   for (const subset of subsets) {
-    const items = dataset.getSubset(subset);
-    const filenames: string[] = [];
-    const fine: (number | null)[] = [];
-    const coarse: (number | null)[] = [];
-    const seen = new Set<string>();
-    for (const item of items) {
-      const filename = item.id + (ext ?? (item.media?.ext || DEFAULT_EXT));
-      if (seen.has(filename)) {
-        throw new DatasetExportError(ErrorCode.EXPORT_UNSUPPORTED, `two items of subset '${subset}' would both be named '${filename}'`, { item: item.id });
-      }
-      seen.add(filename);
-      filenames.push(filename);
-      const label = item.annotations.find((a) => a.type === 'label');
-      fine.push(label ? label.label : null);
-      const parent = label ? labels[label.label]!.parent : '';
-      coarse.push(label && parent ? coarseIndex.get(parent)! : null);
-    }
-    const { data, sizes, block } = saveMedia ? pixelData(items, pool, swapRB) : { data: new NdArray().init([0], new DType('O8'), false, []), sizes: null };
+    // A subset that is one columnar run is read from its columns; any other from its items.
+    const own = runs ? runs.filter((r) => r.subset === subset) : [];
+    const { filenames, fine, coarse, data, sizes, block } = own.length === 1 ? runColumns(own[0]!, ext, coarseOf, saveMedia, pool, swapRB) : itemColumns(dataset.getSubset(subset), subset, ext, coarseOf, saveMedia, pool, swapRB);
     const batch = kept.batchLabels.get(subset) ?? batchLabel(subset);
     const entries: [string, PyWritable][] = [];
     if (python2) {

@@ -299,6 +299,27 @@ function uniqueIds(ids: string[], file: string, subset: string, filenames: strin
   });
 }
 
+/**
+ * Item ids and extensions of file names (`splitExt`), with one extension string for all when
+ * they share it (every CIFAR batch: '.png'): no pair per name, no 10,000 copies of '.png'.
+ */
+function splitNames(names: readonly string[]): { ids: string[]; exts: string | string[] } {
+  const ids: string[] = new Array(names.length);
+  let exts: string | string[] | null = null;
+  for (let i = 0; i < names.length; i++) {
+    const [id, ext] = splitExt(names[i]!);
+    ids[i] = id;
+    if (exts === null) exts = ext;
+    else if (typeof exts === 'string' && ext !== exts) {
+      const first = exts;
+      exts = new Array<string>(names.length);
+      for (let k = 0; k < i; k++) exts[k] = first;
+    }
+    if (typeof exts !== 'string') exts[i] = ext;
+  }
+  return { ids, exts: exts ?? '' };
+}
+
 /** Decodes one subset file (its bytes as `readSubset` gives them) into items. */
 async function importSubset(
   tree: FileTree,
@@ -340,8 +361,8 @@ async function importSubset(
     });
   }
   budget.addItems(count, file);
-  const split = filenames ? filenames.map((name) => splitExt(name)) : null;
-  const ids = (i: number) => (split ? split[i]![0] : String(i));
+  const split = filenames ? splitNames(filenames) : null;
+  const ids = (i: number) => (split ? split.ids[i]! : String(i));
   const pixels = parsePixels(dict, file, count, ids, budget);
 
   // A block of equal images that is ours to change (our read buffer, or a conversion) stays as
@@ -425,7 +446,7 @@ async function importSubset(
   }
   const batchLabel = dictGet(dict, 'batch_label');
   const result = (items: SubsetResult['items']): SubsetResult => ({ items, batchLabel: isTextLike(batchLabel) ? pyText(batchLabel) : null });
-  const exts = split ? split.map((p) => p[1]) : '';
+  const exts = split ? split.exts : '';
   if (!hwc) return result(new ColumnarSubset(subset, firstLabels, unique, exts, block));
   const items: DatasetItem[] = new Array(count);
   let offset = 0;
@@ -433,7 +454,7 @@ async function importSubset(
     const img = pixels!.images[i] ?? null;
     let media: Image | null = null;
     if (img) {
-      media = new Image(hwc.subarray(offset, offset + img.chw.length), img.height, img.width, 3, { ext: split ? split[i]![1] : '' });
+      media = new Image(hwc.subarray(offset, offset + img.chw.length), img.height, img.width, 3, { ext: split ? (typeof split.exts === 'string' ? split.exts : split.exts[i]!) : '' });
       offset += img.chw.length;
     }
     const label = firstLabels[i]!;
