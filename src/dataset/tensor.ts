@@ -10,6 +10,9 @@
 import { ErrorCode, UsageError } from '../errors.js';
 import { kernels } from '../kernels/pixels.js';
 import type { DatasetItem } from '../model/item.js';
+import type { ColumnRun } from '../model/columns.js';
+import type { DatasetView } from '../model/view.js';
+import type { PixelBlock } from '../image/block.js';
 
 /**
  * How {@link toTensor} (and `Dataset.toTensor`) lays out and converts the pixels.
@@ -252,28 +255,86 @@ function build(items: readonly DatasetItem[], geo: Geometry | null, plan: Plan, 
   }
 
   const data = new Float32Array(n * imageSize);
-  for (let i = 0; i < n; i++) {
-    const src = items[i]!.media!.data;
-    const base = i * imageSize;
-    if (c === 1) {
-      for (let p = 0; p < pixels; p++) data[base + p] = table[src[p]!]!;
-    } else if (planar) {
-      const g = base + pixels;
-      const b = base + 2 * pixels;
-      for (let p = 0, s = 0; p < pixels; p++, s += 3) {
-        data[base + p] = table[src[s]!]!;
-        data[g + p] = table[256 + src[s + 1]!]!;
-        data[b + p] = table[512 + src[s + 2]!]!;
-      }
-    } else {
-      for (let s = 0; s < imageSize; s += 3) {
-        data[base + s] = table[src[s]!]!;
-        data[base + s + 1] = table[256 + src[s + 1]!]!;
-        data[base + s + 2] = table[512 + src[s + 2]!]!;
-      }
+  for (let i = 0; i < n; i++) floatImage(items[i]!.media!.data, data, i * imageSize, pixels, c, planar, table);
+  return { data, shape, labels };
+}
+
+/** One HWC image converted by `table` into `data` at `base`, planar (NCHW) or interleaved. */
+function floatImage(src: Uint8Array, data: Float32Array, base: number, pixels: number, c: number, planar: boolean, table: Float32Array): void {
+  if (c === 1) {
+    for (let p = 0; p < pixels; p++) data[base + p] = table[src[p]!]!;
+  } else if (planar) {
+    const g = base + pixels;
+    const b = base + 2 * pixels;
+    for (let p = 0, s = 0; p < pixels; p++, s += 3) {
+      data[base + p] = table[src[s]!]!;
+      data[g + p] = table[256 + src[s + 1]!]!;
+      data[b + p] = table[512 + src[s + 2]!]!;
+    }
+  } else {
+    const imageSize = pixels * c;
+    for (let s = 0; s < imageSize; s += 3) {
+      data[base + s] = table[src[s]!]!;
+      data[base + s + 1] = table[256 + src[s + 1]!]!;
+      data[base + s + 2] = table[512 + src[s + 2]!]!;
     }
   }
-  return { data, shape, labels };
+}
+
+/**
+ * The runs of a columnar dataset (model/columns.ts) when every row has an image of one size:
+ * then tensors are read from the label columns and pixel blocks (one kernel call per subset).
+ * Null for anything else, which takes the item path (and its errors).
+ */
+function pixelRuns(items: unknown): { runs: readonly ColumnRun[]; geo: Geometry } | null {
+  const columns = (items as Partial<DatasetView>).columns;
+  if (typeof columns !== 'function') return null;
+  const runs = columns.call(items);
+  if (!runs || runs.length === 0) return null;
+  const first = runs[0]!.block;
+  if (!first) return null;
+  for (const run of runs) if (!run.block || run.block.height !== first.height || run.block.width !== first.width) return null;
+  return { runs, geo: { height: first.height, width: first.width, channels: 3 } };
+}
+
+/** Writes image `row` of `block` into `data` at `base` as the plan says. */
+function blockImage(block: PixelBlock, row: number, data: Uint8Array | Float32Array, base: number, plan: Plan, table: Float32Array | null): void {
+  const size = block.imageBytes;
+  if (table === null) {
+    const out = (data as Uint8Array).subarray(base, base + size);
+    if (plan.layout === 'NCHW') block.planarRowInto(row, out);
+    else block.hwcRowInto(row, out);
+  } else {
+    floatImage(block.hwcRow(row), data as Float32Array, base, block.height * block.width, 3, plan.layout === 'NCHW', table);
+  }
+}
+
+function shapeOf(plan: Plan, n: number, geo: Geometry): Tensor['shape'] {
+  const { height: h, width: w, channels: c } = geo;
+  return plan.layout === 'NHWC' ? [n, h, w, c] : [n, c, h, w];
+}
+
+/** A tensor of every row of the runs: uint8 in one kernel call (or copy) per run. */
+function buildFromRuns(runs: readonly ColumnRun[], geo: Geometry, plan: Plan, table: Float32Array | null): Tensor {
+  let n = 0;
+  for (const run of runs) n += run.length;
+  const imageSize = geo.height * geo.width * geo.channels;
+  const labels = new Int32Array(n);
+  const data = table === null ? new Uint8Array(n * imageSize) : new Float32Array(n * imageSize);
+  let at = 0;
+  for (const run of runs) {
+    labels.set(run.labels, at);
+    const block = run.block!;
+    if (table === null) {
+      const out = (data as Uint8Array).subarray(at * imageSize, (at + run.length) * imageSize);
+      if (plan.layout === 'NCHW') block.planarInto(run.rows, false, out);
+      else block.hwcInto(run.rows, out);
+    } else {
+      for (let i = 0; i < run.length; i++) blockImage(block, run.rows ? run.rows[i]! : i, data, (at + i) * imageSize, plan, table);
+    }
+    at += run.length;
+  }
+  return { data, shape: shapeOf(plan, n, geo), labels };
 }
 
 function itemList(fn: string, items: Iterable<DatasetItem> | DatasetItem[]): DatasetItem[] {
@@ -300,6 +361,8 @@ function itemList(fn: string, items: Iterable<DatasetItem> | DatasetItem[]): Dat
 export function toTensor(items: Iterable<DatasetItem> | DatasetItem[], options: TensorOptions = {}): Tensor {
   const fn = 'toTensor';
   const plan = checkOptions(fn, options, TENSOR_KEYS);
+  const columnar = pixelRuns(items);
+  if (columnar) return buildFromRuns(columnar.runs, columnar.geo, plan, floatTable(fn, plan, columnar.geo));
   const list = itemList(fn, items);
   const geo = checkItems(fn, list);
   return build(list, geo, plan, floatTable(fn, plan, geo));
@@ -362,6 +425,8 @@ export function batches(items: Iterable<DatasetItem> | DatasetItem[], size: numb
     if (!Number.isSafeInteger(seed)) throw invalid(fn, `seed must be an integer, got ${show(seed)}`);
     if (!shuffle) throw invalid(fn, 'seed is given but shuffle is not true');
   }
+  const columnar = pixelRuns(items);
+  if (columnar) return runBatches(columnar.runs, columnar.geo, plan, floatTable(fn, plan, columnar.geo), size, shuffle, seed, dropLast);
   const list = itemList(fn, items);
   const geo = checkItems(fn, list);
   const table = floatTable(fn, plan, geo);
@@ -376,6 +441,53 @@ export function batches(items: Iterable<DatasetItem> | DatasetItem[], size: numb
       for (let b = 0; b < count; b++) {
         const part = ordered.slice(b * size, (b + 1) * size);
         yield { ...build(part, geo, plan, table), items: part };
+      }
+    },
+  };
+}
+
+/** `batches` of a columnar dataset: labels and pixels from the columns, the items made (and cached) as each batch is built. */
+function runBatches(runs: readonly ColumnRun[], geo: Geometry, plan: Plan, table: Float32Array | null, size: number, shuffle: boolean, seed: number | undefined, dropLast: boolean): Iterable<Batch> {
+  let total = 0;
+  for (const run of runs) total += run.length;
+  // Dataset position -> (run, row).
+  const runOf = new Int32Array(total);
+  const rowOf = new Int32Array(total);
+  let at = 0;
+  runs.forEach((run, r) => {
+    for (let i = 0; i < run.length; i++, at++) {
+      runOf[at] = r;
+      rowOf[at] = run.rows ? run.rows[i]! : i;
+    }
+  });
+  // Labels by dataset position (a selection's labels are by its own position).
+  const labels = new Int32Array(total);
+  at = 0;
+  for (const run of runs) {
+    labels.set(run.labels, at);
+    at += run.length;
+  }
+  let order: number[] | null = null;
+  if (shuffle) order = seededOrder(total, seed ?? crypto.getRandomValues(new Uint32Array(1))[0]!);
+  const count = dropLast ? Math.floor(total / size) : Math.ceil(total / size);
+  const imageSize = geo.height * geo.width * geo.channels;
+  return {
+    *[Symbol.iterator](): Iterator<Batch> {
+      for (let b = 0; b < count; b++) {
+        const from = b * size;
+        const n = Math.min(size, total - from);
+        const batchLabels = new Int32Array(n);
+        const data = table === null ? new Uint8Array(n * imageSize) : new Float32Array(n * imageSize);
+        const items: DatasetItem[] = new Array(n);
+        for (let j = 0; j < n; j++) {
+          const i = order ? order[from + j]! : from + j;
+          const run = runs[runOf[i]!]!;
+          const row = rowOf[i]!;
+          batchLabels[j] = labels[i]!;
+          blockImage(run.block!, row, data, j * imageSize, plan, table);
+          items[j] = run.base.item(row);
+        }
+        yield { data, shape: shapeOf(plan, n, geo), labels: batchLabels, items };
       }
     },
   };

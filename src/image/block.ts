@@ -152,6 +152,22 @@ export class PixelBlock {
     }
   }
 
+  /** Writes image `row` interleaved RGB into `out` (its `imageBytes` bytes), without transposing the block. */
+  hwcRowInto(row: number, out: Uint8Array): void {
+    const n = this.imageBytes;
+    const src = this.bytes.subarray(row * n, (row + 1) * n);
+    if (this.planar) kernels().chwToHwc(src, out, this.height * this.width, 1, this.swapRB);
+    else out.set(src);
+  }
+
+  /** Writes image `row` planar R, G, B into `out` (its `imageBytes` bytes). */
+  planarRowInto(row: number, out: Uint8Array): void {
+    const n = this.imageBytes;
+    const same = this.planarView(false);
+    if (same) out.set(same.subarray(row * n, (row + 1) * n));
+    else kernels().hwcToChw(this.hwcRow(row), out, this.height * this.width, 1, false);
+  }
+
   /** Image `row`'s interleaved bytes (a view into `hwc()`). */
   hwcRow(row: number): Uint8Array {
     const n = this.imageBytes;
