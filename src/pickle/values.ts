@@ -323,6 +323,33 @@ export function latin1Decode(bytes: Uint8Array): string {
   return s;
 }
 
+/**
+ * `pyText` of many values at once (a batch's 10,000 file names). When they are all ASCII bytes
+ * without a newline (every CIFAR batch), they are joined with newlines, decoded in one call and
+ * split: two strings' worth of work instead of 10,000 decoder calls. Anything else goes one by one.
+ */
+export function pyTexts(values: readonly (string | Uint8Array)[]): string[] {
+  let total = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (typeof v === 'string') return values.map(pyText);
+    total += v.length + 1;
+  }
+  if (values.length === 0) return [];
+  const joined = new Uint8Array(total);
+  let at = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] as Uint8Array;
+    for (let k = 0; k < v.length; k++) {
+      const b = v[k]!;
+      if (b > 0x7f || b === 0x0a) return values.map(pyText);
+      joined[at++] = b;
+    }
+    joined[at++] = 0x0a;
+  }
+  return utf8.decode(joined.subarray(0, total - 1)).split('\n');
+}
+
 /** Text of a Python str or bytes value (bytes as latin-1, like `encoding='latin1'`). */
 export function pyText(v: string | Uint8Array): string {
   return typeof v === 'string' ? v : latin1Decode(v);

@@ -103,13 +103,19 @@ export function basename(path: string): string {
 
 /** Python's os.path.splitext on a base name: ('.bashrc' has no extension). */
 export function splitExt(name: string): [string, string] {
-  const base = basename(name);
-  let i = base.lastIndexOf('.');
-  if (i <= 0) return [name, ''];
+  const dot = extensionStart(name);
+  return dot === name.length ? [name, ''] : [name.slice(0, dot), name.slice(dot)];
+}
+
+/** Where `splitExt`'s extension starts in `name` (its length when it has none). */
+export function extensionStart(name: string): number {
+  const start = name.lastIndexOf('/') + 1;
+  const dot = name.lastIndexOf('.');
+  if (dot <= start) return name.length;
   // Leading dots belong to the name ('..a' has no extension), as in Python.
-  if (/^\.+$/.test(base.slice(0, i))) return [name, ''];
-  i += name.length - base.length;
-  return [name.slice(0, i), name.slice(i)];
+  let k = start;
+  while (k < dot && name.charCodeAt(k) === 0x2e) k++;
+  return k === dot ? name.length : dot;
 }
 
 /** Normalises a relative path; rejects '..', empty and absolute forms. */

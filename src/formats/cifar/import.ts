@@ -18,9 +18,9 @@ import { ColumnarSubset } from '../../model/columns.js';
 import { kernels } from '../../kernels/pixels.js';
 import { NdArray, ndarrayToList, ndarrayToUint8, objectsToUint8 } from '../../pickle/ndarray.js';
 import { readPickle } from '../../pickle/reader.js';
-import { dictGet, isBytes, isDict, isTextLike, pyText, pyTypeName, type PyDict, type PyValue } from '../../pickle/values.js';
+import { dictGet, isBytes, isDict, isTextLike, pyText, pyTexts, pyTypeName, type PyDict, type PyValue } from '../../pickle/values.js';
 import type { DecodeBudget } from '../../limits.js';
-import { basename, budgetOf, joinPath, splitExt, type DatasetSource, type FileTree } from '../../sources/file-tree.js';
+import { basename, budgetOf, extensionStart, joinPath, splitExt, type DatasetSource, type FileTree } from '../../sources/file-tree.js';
 import type { FormatImportOptions, ImportedDataset } from '../format.js';
 import type { ChannelOrder } from '../../model/view.js';
 import { WarningCode, type ImportWarning } from '../../warnings.js';
@@ -44,6 +44,8 @@ interface SubsetResult {
   items: ColumnarSubset | DatasetItem[];
   /** Its `batch_label`, when it has a text one. */
   batchLabel: string | null;
+  /** Whether the file's read buffer became the subset's pixels (nothing of it is garbage). */
+  keptBuffer: boolean;
 }
 
 async function readDict(tree: FileTree, path: string, budget: DecodeBudget): Promise<PyDict> {
@@ -68,10 +70,11 @@ function listField(dict: PyDict, field: string, file: string): PyValue[] | null 
 }
 
 function textList(values: PyValue[], file: string, field: string): string[] {
-  return values.map((v, index) => {
+  for (let index = 0; index < values.length; index++) {
+    const v = values[index];
     if (!isTextLike(v)) throw new DatasetImportError(ErrorCode.CIFAR_INVALID_BATCH, `expected a string, found a ${pyTypeName(v)}`, { file, field, index });
-    return pyText(v);
-  });
+  }
+  return pyTexts(values as (string | Uint8Array)[]);
 }
 
 function categoriesFrom(names: string[], file: string, field: string): LabelCategories {
@@ -256,9 +259,12 @@ async function readSubset(tree: FileTree, path: string): Promise<SubsetBytes> {
  * Batch files read ahead of the one being decoded. On disk a read, and the page faults of its
  * fresh buffer, run on libuv's threads while this thread parses and transposes: a full CIFAR-10
  * import took a median 374 instead of 463 ms in alternating runs (waiting for reads: ~90 instead
- * of ~190 ms); reading all six ahead gained little more. In the
- * Python 2 layout every buffer read becomes its subset's pixels, so reading ahead costs no memory;
- * in layouts whose files are garbage once decoded it holds at most this many extra files.
+ * of ~190 ms); reading all six ahead gained little more then.
+ * With the columnar import (no transposition, no items) the reads are most of the import, so when
+ * the first file's buffer became its subset's pixels (the Python 2 layout and numpy's uint8
+ * arrays: then reading ahead costs no memory) every other file is read at once (two reads in
+ * flight: a median ~170 instead of ~190 ms). In layouts whose files are garbage once decoded
+ * (Datumaro's object arrays) it holds at most this many extra files.
  */
 const READ_AHEAD = 2;
 
@@ -307,8 +313,17 @@ function splitNames(names: readonly string[]): { ids: string[]; exts: string | s
   const ids: string[] = new Array(names.length);
   let exts: string | string[] | null = null;
   for (let i = 0; i < names.length; i++) {
-    const [id, ext] = splitExt(names[i]!);
-    ids[i] = id;
+    const name = names[i]!;
+    // The extension of the name before is likely this one's too: that string is reused.
+    let ext: string;
+    if (typeof exts === 'string' && exts !== '' && name.length > exts.length && name.endsWith(exts) && extensionStart(name) === name.length - exts.length) {
+      ext = exts;
+      ids[i] = name.slice(0, name.length - ext.length);
+    } else {
+      const pair = splitExt(name);
+      ids[i] = pair[0];
+      ext = pair[1];
+    }
     if (exts === null) exts = ext;
     else if (typeof exts === 'string' && ext !== exts) {
       const first = exts;
@@ -445,7 +460,8 @@ async function importSubset(
     }
   }
   const batchLabel = dictGet(dict, 'batch_label');
-  const result = (items: SubsetResult['items']): SubsetResult => ({ items, batchLabel: isTextLike(batchLabel) ? pyText(batchLabel) : null });
+  const keptBuffer = owned && pixels?.block?.buffer === raw.buffer;
+  const result = (items: SubsetResult['items']): SubsetResult => ({ items, batchLabel: isTextLike(batchLabel) ? pyText(batchLabel) : null, keptBuffer });
   const exts = split ? split.exts : '';
   if (!hwc) return result(new ColumnarSubset(subset, firstLabels, unique, exts, block));
   const items: DatasetItem[] = new Array(count);
@@ -477,6 +493,7 @@ export async function importCifar(source: DatasetSource, options: FormatImportOp
   const warnings: ImportWarning[] = [];
   const batchLabels = new Map<string, string>();
   const reads: Promise<SubsetBytes>[] = [];
+  let ahead = READ_AHEAD;
   const readUpTo = (last: number) => {
     for (let k = reads.length; k <= Math.min(last, layout.subsets.length - 1); k++) {
       reads.push(readSubset(source.tree, layout.subsets[k]!));
@@ -486,7 +503,7 @@ export async function importCifar(source: DatasetSource, options: FormatImportOp
   for (const [i, path] of layout.subsets.entries()) {
     let subset: SubsetResult;
     try {
-      readUpTo(i + READ_AHEAD);
+      readUpTo(i + ahead);
       subset = await importSubset(source.tree, path, cats, reads[i]!, order, warnings, budget);
     } catch (err) {
       const file = source.tree.display(path);
@@ -494,6 +511,8 @@ export async function importCifar(source: DatasetSource, options: FormatImportOp
       throw new DatasetImportError(ErrorCode.CIFAR_INVALID_BATCH, `unexpected content: ${String(err)}`, { file, cause: err });
     }
     parts.push(subset.items);
+    // Read buffers that become pixels cost nothing extra held early: then read all the rest now.
+    if (i === 0 && subset.keptBuffer) ahead = layout.subsets.length;
     if (subset.batchLabel !== null) batchLabels.set(basename(path), subset.batchLabel);
   }
   const infos: Record<string, unknown> = { ...cats.metaInfos };
