@@ -19,7 +19,7 @@ function annotationsFor(cache: (readonly Label[])[], label: number): readonly La
 }
 
 /** The columnar subset `item` was made from (see `ColumnarSubset.item`), or null. */
-function baseOf(item: DatasetItem): ColumnarSubset | null {
+export function baseOf(item: DatasetItem): ColumnarSubset | null {
   return originBase(item) as ColumnarSubset | null;
 }
 
@@ -44,6 +44,28 @@ export class ColumnarSubset {
     readonly block: PixelBlock | null,
   ) {
     this.cache = new Array(labels.length);
+  }
+
+  /** The variants made by `derive`, by what they change. */
+  private derived: Map<string, ColumnarSubset> | null = null;
+
+  /**
+   * The same rows in another subset, without images, or without labels: a columnar subset that
+   * shares this one's columns (what split, map_subsets, remove_images and remove_annotations make
+   * of it), one per change, so its items too are made once.
+   */
+  derive(change: { name?: string; dropMedia?: boolean; dropLabels?: boolean }): ColumnarSubset {
+    const name = change.name ?? this.name;
+    const dropMedia = change.dropMedia === true && this.block !== null;
+    const dropLabels = change.dropLabels === true;
+    if (name === this.name && !dropMedia && !dropLabels) return this;
+    const key = `${dropMedia ? 1 : 0}${dropLabels ? 1 : 0}${name}`;
+    const known = this.derived?.get(key);
+    if (known) return known;
+    const labels = dropLabels ? new Int32Array(this.labels.length).fill(-1) : this.labels;
+    const made = new ColumnarSubset(name, labels, this.ids, this.exts, dropMedia ? null : this.block);
+    (this.derived ??= new Map()).set(key, made);
+    return made;
   }
 
   /** The number of rows. */

@@ -99,6 +99,36 @@ describe.each(BACKENDS)('columnar subsets (%s backend)', (backend) => {
     });
   }
 
+  it('split, map_subsets, remove_images and remove_annotations keep the rows columnar and read like the plain items', async () => {
+    await withBackend(backend, async () => {
+      const dir = FIXTURES + 'py2-cifar100';
+      const reference = plain(await Dataset.importFrom(dir, 'cifar'));
+      const ds = await Dataset.importFrom(dir, 'cifar');
+      const steps = [
+        (d: Dataset) => d.transform('random_split', { splits: { train: 0.5, val: 0.5 }, seed: 3 }),
+        (d: Dataset) => d.transform('map_subsets', { mapping: { test: 'eval' } }),
+        (d: Dataset) => d.transform('remove_annotations', { ids: [[[...d][0]!.id, [...d][0]!.subset]] }),
+        (d: Dataset) => d.transform('remove_images', { ids: [[[...d][1]!.id, [...d][1]!.subset]] }),
+      ];
+      for (const [k, step] of steps.entries()) {
+        const mine = step(ds);
+        const theirs = step(reference);
+        expect(mine.subsets()).toEqual(theirs.subsets());
+        if (k < 2) {
+          expect(columnsOf(mine)).not.toBeNull();
+          await checkAgainstPlain(mine, theirs);
+        } else {
+          // One row without labels or image: still columns (a derived subset), exported the same.
+          expect(columnsOf(mine)).not.toBeNull();
+          for (const options of [{}, { python2: true, protocol: 2 as const }]) sameFiles(await mine.exportToFiles('cifar', options), await theirs.exportToFiles('cifar', options));
+        }
+        const some = [...mine][mine.size - 1]!;
+        expect(mine.get(some.id, some.subset)).toBe(some);
+        expect([...mine].map((i) => [i.subset, i.id, i.annotations, i.media?.width])).toEqual([...theirs].map((i) => [i.subset, i.id, i.annotations, i.media?.width]));
+      }
+    });
+  });
+
   it("channelOrder 'bgr': the planar block is read in its own plane order, and exports write either order", async () => {
     await withBackend(backend, async () => {
       const dir = FIXTURES + 'py2-cifar10';

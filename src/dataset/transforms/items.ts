@@ -2,7 +2,8 @@
 import { ErrorCode, UsageError } from '../../errors.js';
 import type { DatasetView } from '../../model/view.js';
 import { Label, type Annotation } from '../../model/annotations.js';
-import { DatasetItem } from '../../model/item.js';
+import { DatasetItem, originRow } from '../../model/item.js';
+import { baseOf } from '../../model/columns.js';
 import type { ItemRef } from './options.js';
 
 /** A (subset, id) key of an item. */
@@ -43,7 +44,27 @@ export function uniqueResults(transform: string, pairs: readonly (readonly [Data
   return pairs.map(([, out]) => out);
 }
 
-export function withItem(item: DatasetItem, change: Partial<{ id: string; subset: string; media: DatasetItem['media']; annotations: Annotation[]; attributes: Record<string, unknown> }>): DatasetItem {
+type ItemChange = Partial<{ id: string; subset: string; media: DatasetItem['media']; annotations: Annotation[]; attributes: Record<string, unknown> }>;
+
+/**
+ * A columnar row's item after `change`, as the row of a derived columnar subset (model/columns.ts)
+ * when the change is one a column can say (another subset, no image, no labels); null otherwise.
+ */
+function columnarChange(item: DatasetItem, change: ItemChange): DatasetItem | null {
+  const base = baseOf(item);
+  if (!base) return null;
+  if (change.id !== undefined && change.id !== item.id) return null;
+  if (change.attributes !== undefined && change.attributes !== item.attributes && Object.keys(change.attributes).length > 0) return null;
+  const dropMedia = 'media' in change && change.media !== item.media;
+  if (dropMedia && change.media !== null) return null;
+  const dropLabels = change.annotations !== undefined && change.annotations !== item.annotations;
+  if (dropLabels && change.annotations!.length > 0) return null;
+  return base.derive({ name: change.subset, dropMedia, dropLabels }).item(originRow(item));
+}
+
+export function withItem(item: DatasetItem, change: ItemChange): DatasetItem {
+  const columnar = columnarChange(item, change);
+  if (columnar) return columnar;
   return new DatasetItem({
     id: change.id ?? item.id,
     subset: change.subset ?? item.subset,
