@@ -70,22 +70,6 @@ export class PixelBlock {
     return this.planar;
   }
 
-  /**
-   * The RGB planar (CHW) rows, without a copy, while the block still holds them in RGB plane
-   * order; null once transposed, or when the planes are B, G, R. Read only.
-   */
-  planarRgb(): Uint8Array | null {
-    return this.planar && !this.swapRB ? this.bytes : null;
-  }
-
-  /**
-   * The planar rows, planes in file order, while the block still holds them; null once
-   * transposed. With `swapRB` the first plane is blue. Read only.
-   */
-  planarRows(): Uint8Array | null {
-    return this.planar ? this.bytes : null;
-  }
-
   /** The interleaved RGB rows (HWC per image): transposed on the first call. Read only. */
   hwc(): Uint8Array {
     if (this.planar) {

@@ -136,6 +136,12 @@ export class Image {
   /** The planar CHW bytes of an RGB image (a new buffer). */
   toCHW(): Uint8Array {
     if (this.channels !== 3) throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'toCHW needs a 3-channel image');
+    if (this.pixels === null && this.block) {
+      // A block image not read yet: its planar row, without transposing the block.
+      const planar = new Uint8Array(this.block.imageBytes);
+      this.block.planarRowInto(this.row, planar);
+      return planar;
+    }
     const out = new Uint8Array(this.data.length);
     kernels().hwcToChw(this.data, out, this.height * this.width, 1);
     return out;
@@ -222,13 +228,4 @@ export function imageOfBlock(block: PixelBlock, row: number, ext: string): Image
   fields.block = block;
   fields.row = row;
   return image;
-}
-
-/**
- * @internal The block and row an image reads from while its pixels are still planar there (CHW
- * consumers copy them without a transposition); null otherwise.
- */
-export function planarSource(image: Image): { block: PixelBlock; row: number } | null {
-  const { block, row } = image as unknown as { block: PixelBlock | null; row: number };
-  return block && block.isPlanar ? { block, row } : null;
 }
