@@ -293,8 +293,8 @@ function pixelRuns(items: unknown): { runs: readonly ColumnRun[]; geo: Geometry 
   if (!runs || runs.length === 0) return null;
   const first = runs[0]!.block;
   if (!first) return null;
-  for (const run of runs) if (!run.block || run.block.height !== first.height || run.block.width !== first.width) return null;
-  return { runs, geo: { height: first.height, width: first.width, channels: 3 } };
+  for (const run of runs) if (!run.block || run.block.height !== first.height || run.block.width !== first.width || run.block.channels !== first.channels) return null;
+  return { runs, geo: { height: first.height, width: first.width, channels: first.channels } };
 }
 
 /** Writes image `row` of `block` into `data` at `base` as the plan says. */
@@ -302,10 +302,11 @@ function blockImage(block: PixelBlock, row: number, data: Uint8Array | Float32Ar
   const size = block.imageBytes;
   if (table === null) {
     const out = (data as Uint8Array).subarray(base, base + size);
-    if (plan.layout === 'NCHW') block.planarRowInto(row, out);
+    // One channel: NCHW and NHWC are the same bytes.
+    if (plan.layout === 'NCHW' && block.channels === 3) block.planarRowInto(row, out);
     else block.hwcRowInto(row, out);
   } else {
-    floatImage(block.hwcRow(row), data as Float32Array, base, block.height * block.width, 3, plan.layout === 'NCHW', table);
+    floatImage(block.hwcRow(row), data as Float32Array, base, block.height * block.width, block.channels, plan.layout === 'NCHW' && block.channels === 3, table);
   }
 }
 
@@ -327,7 +328,7 @@ function buildFromRuns(runs: readonly ColumnRun[], geo: Geometry, plan: Plan, ta
     const block = run.block!;
     if (table === null) {
       const out = (data as Uint8Array).subarray(at * imageSize, (at + run.length) * imageSize);
-      if (plan.layout === 'NCHW') block.planarInto(run.rows, false, out);
+      if (plan.layout === 'NCHW' && block.channels === 3) block.planarInto(run.rows, false, out);
       else block.hwcInto(run.rows, out);
     } else {
       for (let i = 0; i < run.length; i++) blockImage(block, run.rows ? run.rows[i]! : i, data, (at + i) * imageSize, plan, table);

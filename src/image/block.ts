@@ -38,13 +38,16 @@ export function chwToHwcInPlace(data: Uint8Array, pixels: number, count: number,
 }
 
 /**
- * A block of equally sized RGB images (see the module doc). `owned`: the bytes are the block's
+ * A block of equally sized RGB images (see the module doc), or of grayscale ones (`PixelBlock.gray`:
+ * one plane, so planar and interleaved are the same bytes; nothing is ever transposed). `owned`: the bytes are the block's
  * to change (a read buffer of the import's own, or a conversion); otherwise they are copied on
  * the first HWC access, never written to.
  */
 export class PixelBlock {
-  /** Bytes per image (3 * height * width). */
+  /** Bytes per image (channels * height * width). */
   readonly imageBytes: number;
+  /** 3 (RGB) or 1 (grayscale). */
+  readonly channels: number;
   private bytes: Uint8Array;
   /** True while `bytes` holds the file's planar rows (planes in file order). */
   private planar: boolean;
@@ -59,10 +62,17 @@ export class PixelBlock {
     private owned: boolean,
     /** False for bytes already interleaved (HWC, RGB). */
     planar = true,
+    channels = 3,
   ) {
-    this.imageBytes = 3 * height * width;
+    this.channels = channels;
+    this.imageBytes = channels * height * width;
     this.bytes = bytes;
     this.planar = planar;
+  }
+
+  /** A block of `count` grayscale images, `height * width` bytes each (MNIST's idx3 rows). */
+  static gray(bytes: Uint8Array, count: number, height: number, width: number): PixelBlock {
+    return new PixelBlock(bytes, count, height, width, false, false, false, 1);
   }
 
   /** Whether the pixels are still planar (not transposed yet). */

@@ -223,7 +223,7 @@ export function imageOfBlock(block: PixelBlock, row: number, ext: string): Image
   fields.path = '';
   fields.height = block.height;
   fields.width = block.width;
-  fields.channels = 3;
+  fields.channels = block.channels;
   fields.pixels = null;
   fields.block = block;
   fields.row = row;

@@ -11,6 +11,7 @@ import { BACKENDS, withBackend } from '../helpers.js';
 
 const FIXTURES = new URL('../fixtures/generated/', import.meta.url).pathname;
 // Python 2 and 3 layouts, numpy 1, a Fortran-ordered block (a conversion: the block is the import's own), numpy labels.
+const MNIST_FIXTURE = 'original-gz';
 const SOURCES = ['py2-cifar10', 'py2-cifar100', 'numpy1-proto4', 'py3-proto0', 'fortran-order', 'numpy-labels'];
 
 type Columnar = { columns(): readonly unknown[] | null };
@@ -36,10 +37,16 @@ function sameFiles(a: Map<string, Uint8Array>, b: Map<string, Uint8Array>): void
   for (const [path, bytes] of a) expect(Buffer.from(bytes).equals(Buffer.from(b.get(path)!)), path).toBe(true);
 }
 
-const TENSOR_OPTIONS = [{}, { layout: 'NCHW' as const }, { dtype: 'float32' as const }, { layout: 'NCHW' as const, normalize: { mean: [0.4, 0.5, 0.6], std: 0.25 } }];
+const tensorOptions = (channels: number) => [
+  {},
+  { layout: 'NCHW' as const },
+  { dtype: 'float32' as const },
+  { layout: 'NCHW' as const, normalize: { mean: 0.4, std: 0.25 } },
+  { normalize: { mean: channels === 3 ? [0.4, 0.5, 0.6] : [0.5], std: 0.25 } },
+];
 
 async function checkAgainstPlain(ds: Dataset, reference: Dataset): Promise<void> {
-  for (const options of TENSOR_OPTIONS) {
+  for (const options of tensorOptions([...reference][0]?.media?.channels ?? 3)) {
     const t = ds.toTensor(options);
     const r = reference.toTensor(options);
     expect(t.shape).toEqual(r.shape);
@@ -129,6 +136,20 @@ describe.each(BACKENDS)('columnar subsets (%s backend)', (backend) => {
         expect(mine.get(some.id, some.subset)).toBe(some);
         expect([...mine].map((i) => [i.subset, i.id, i.annotations, i.media?.width])).toEqual([...theirs].map((i) => [i.subset, i.id, i.annotations, i.media?.width]));
       }
+    });
+  });
+
+  it('MNIST subsets are columns over the idx3 payload; tensors and MNIST/CIFAR exports match the plain items', async () => {
+    await withBackend(backend, async () => {
+      const dir = new URL('../fixtures/mnist/', import.meta.url).pathname + MNIST_FIXTURE;
+      const reference = plain(await Dataset.importFrom(dir, 'mnist'));
+      const ds = await Dataset.importFrom(dir, 'mnist');
+      expect(columnsOf(ds)).not.toBeNull();
+      await checkAgainstPlain(ds, reference);
+      for (const options of [{}, { compress: false }, { saveMedia: false }]) sameFiles(await ds.exportToFiles('mnist', options), await reference.exportToFiles('mnist', options));
+      const kept = ds.filter((item) => item.id !== '0');
+      expect(columnsOf(kept)).not.toBeNull();
+      sameFiles(await kept.exportToFiles('mnist'), await plain(kept).exportToFiles('mnist'));
     });
   });
 

@@ -208,7 +208,7 @@ function runColumns(run: ColumnRun, ext: string | undefined, coarseOf: (label: n
   if (!saveMedia || !block || n === 0) return { filenames, fine, coarse, data: new NdArray().init([0], new DType('O8'), false, []), sizes: null };
   const rowBytes = block.imageBytes;
   const shape = [n, rowBytes];
-  if (block.height === IMAGE_SIZE && block.width === IMAGE_SIZE) {
+  if (block.height === IMAGE_SIZE && block.width === IMAGE_SIZE && block.channels === 3) {
     const same = rows === null ? block.planarView(swapRB) : null;
     if (same) return { filenames, fine, coarse, data: new NdArray().init(shape, new DType('u1'), false, same), sizes: null };
     const out = pool.take(n * rowBytes);

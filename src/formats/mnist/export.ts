@@ -14,6 +14,7 @@
  */
 import { gzipSync } from 'fflate';
 import type { DatasetItem } from '../../model/item.js';
+import type { ColumnRun } from '../../model/columns.js';
 import { exportUnsupported } from '../../errors.js';
 import { datasetMetaBytes, DATASET_META_FILE, utf8Bytes } from '../common.js';
 import { safeOutputPath } from '../../sources/file-tree.js';
@@ -64,6 +65,79 @@ function grayPixels(item: DatasetItem): Uint8Array {
   return out;
 }
 
+/** A subset as an idx file pair reads it: ids, first labels (-1: none), its images' gray bytes. */
+interface SubsetRows {
+  readonly length: number;
+  id(i: number): string;
+  label(i: number): number;
+  /** The item, to name in an error. */
+  item(i: number): DatasetItem;
+  /** The idx3 header and gray pixels, or null when no item has an image; throws for a mix or several sizes. */
+  images(subset: string): { header: Uint8Array; pixels: Uint8Array; height: number; width: number } | null;
+}
+
+/**
+ * The subset's rows: from its columns when it is one columnar run of grayscale images or of none
+ * (an imported MNIST subset: its pixel block is the idx3 payload as it is), else from its items.
+ */
+function subsetRows(dataset: DatasetView, subset: string, runs: readonly ColumnRun[] | null): SubsetRows {
+  const own = runs ? runs.filter((r) => r.subset === subset) : [];
+  const run = own.length === 1 && (!own[0]!.block || own[0]!.block.channels === 1) ? own[0]! : null;
+  if (run) {
+    const { base, rows, block } = run;
+    const row = (i: number) => (rows ? rows[i]! : i);
+    return {
+      length: run.length,
+      id: (i) => base.id(row(i)),
+      label: (i) => run.labels[i]!,
+      item: (i) => base.item(row(i)),
+      images() {
+        if (!block || run.length === 0) return null;
+        let pixels: Uint8Array;
+        if (rows === null) pixels = block.hwc();
+        else {
+          pixels = new Uint8Array(rows.length * block.imageBytes);
+          block.hwcInto(rows, pixels);
+        }
+        return { header: imagesFileHeader(run.length, block.height, block.width), pixels, height: block.height, width: block.width };
+      },
+    };
+  }
+  const items = dataset.getSubset(subset);
+  return {
+    length: items.length,
+    id: (i) => items[i]!.id,
+    label: (i) => items[i]!.annotations.find((a) => a.type === 'label')?.label ?? -1,
+    item: (i) => items[i]!,
+    images() {
+      const withMedia = items.filter((i) => i.media);
+      if (withMedia.length === 0) return null;
+      if (withMedia.length !== items.length) {
+        const missing = items.find((i) => !i.media)!;
+        throw exportUnsupported(`the item has no image but others of subset '${subset}' have: an idx3 file needs an image for every label`, missing);
+      }
+      const first = withMedia[0]!.media!;
+      for (const item of withMedia) {
+        const m = item.media!;
+        if (m.height !== first.height || m.width !== first.width) {
+          throw exportUnsupported(
+            `the image is ${m.height}x${m.width} but item '${withMedia[0]!.id}' of subset '${subset}' is ${first.height}x${first.width}; an idx3 file holds images of one size`,
+            item,
+          );
+        }
+      }
+      const gray = withMedia.map(grayPixels);
+      const pixels = new Uint8Array(gray.reduce((n, c) => n + c.length, 0));
+      let at = 0;
+      for (const c of gray) {
+        pixels.set(c, at);
+        at += c.length;
+      }
+      return { header: imagesFileHeader(items.length, first.height, first.width), pixels, height: first.height, width: first.width };
+    },
+  };
+}
+
 function checkMetaString(s: string, item: DatasetItem): void {
   if ([...s].length > META_CHARS || s.includes('\0')) {
     throw exportUnsupported(`an id of more than ${META_CHARS} characters (or with a NUL) cannot be stored in <subset>-meta.gz, which Datumaro reads as '<U${META_CHARS}' strings`, item);
@@ -86,58 +160,42 @@ export async function* exportMnist(dataset: DatasetView, options: MnistExportOpt
     }
   }
 
+  const runs = dataset.columns?.() ?? null;
   for (const subset of dataset.subsets()) {
     if (subset === '' || subset.includes('/')) throw exportUnsupported(`subset '${subset}' cannot name an MNIST file '<subset>${LABELS_SUFFIX}' (empty or with a '/')`);
     const prefix = prefixOfSubset(subset);
-    const items = dataset.getSubset(subset);
+    const rows = subsetRows(dataset, subset, runs);
 
-    const labels = new Uint8Array(items.length);
-    items.forEach((item, i) => {
-      const first = item.annotations.find((a) => a.type === 'label');
-      if (first === undefined) labels[i] = NONE_LABEL;
-      else if (first.label >= NONE_LABEL) throw exportUnsupported(`label ${first.label} does not fit: MNIST labels are bytes and ${NONE_LABEL} means 'no label'`, item);
-      else labels[i] = first.label;
-    });
+    const labels = new Uint8Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const label = rows.label(i);
+      if (label < 0) labels[i] = NONE_LABEL;
+      else if (label >= NONE_LABEL) throw exportUnsupported(`label ${label} does not fit: MNIST labels are bytes and ${NONE_LABEL} means 'no label'`, rows.item(i));
+      else labels[i] = label;
+    }
     yield { path: safeOutputPath(`${prefix}${LABELS_SUFFIX}${gzName}`, `the labels file of subset '${subset}'`), data: pack(labelsFileBytes(labels)) };
 
-    const withMedia = saveMedia ? items.filter((i) => i.media) : [];
-    let size: [number, number] | null = null;
-    if (withMedia.length > 0) {
-      if (withMedia.length !== items.length) {
-        const missing = items.find((i) => !i.media)!;
-        throw exportUnsupported(`the item has no image but others of subset '${subset}' have: an idx3 file needs an image for every label`, missing);
-      }
-      const first = withMedia[0]!.media!;
-      size = [first.height, first.width];
-      for (const item of withMedia) {
-        const m = item.media!;
-        if (m.height !== first.height || m.width !== first.width) {
-          throw exportUnsupported(
-            `the image is ${m.height}x${m.width} but item '${withMedia[0]!.id}' of subset '${subset}' is ${first.height}x${first.width}; an idx3 file holds images of one size`,
-            item,
-          );
-        }
-      }
-      const chunks = [imagesFileHeader(items.length, first.height, first.width), ...withMedia.map(grayPixels)];
-      const raw = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-      let at = 0;
-      for (const c of chunks) {
-        raw.set(c, at);
-        at += c.length;
-      }
+    const images = saveMedia ? rows.images(subset) : null;
+    const size: [number, number] | null = images && [images.height, images.width];
+    if (images) {
+      const raw = new Uint8Array(images.header.length + images.pixels.length);
+      raw.set(images.header);
+      raw.set(images.pixels, images.header.length);
       yield { path: safeOutputPath(`${prefix}${IMAGES_SUFFIX}${gzName}`, `the images file of subset '${subset}'`), data: pack(raw) };
     }
 
     // Datumaro's side file: ids that are not the index, sizes that are not 28x28.
-    const renamed = items.some((item, i) => item.id !== String(i));
+    let renamed = false;
+    for (let i = 0; i < rows.length && !renamed; i++) renamed = rows.id(i) !== String(i);
     const resized = size !== null && (size[0] !== IMAGE_SIZE || size[1] !== IMAGE_SIZE);
     if (renamed || resized) {
-      const rows = items.map((item) => {
-        if (renamed) checkMetaString(item.id, item);
-        const id = renamed ? [item.id] : [];
-        return resized ? [...id, String(size![0]), String(size![1])] : id;
+      const metaRows = Array.from({ length: rows.length }, (_, i) => {
+        const id = rows.id(i);
+        if (renamed) checkMetaString(id, rows.item(i));
+        const ids = renamed ? [id] : [];
+        return resized ? [...ids, String(size![0]), String(size![1])] : ids;
       });
-      yield { path: safeOutputPath(`${subset}${META_SUFFIX}${GZ}`, `the meta file of subset '${subset}'`), data: gzipSync(metaBytes(rows), { mtime: 0 }) };
+      yield { path: safeOutputPath(`${subset}${META_SUFFIX}${GZ}`, `the meta file of subset '${subset}'`), data: gzipSync(metaBytes(metaRows), { mtime: 0 }) };
     }
   }
   yield { path: LABEL_NAMES_FILE, data: utf8Bytes(names.map((n) => `${n}\n`).join('')) };

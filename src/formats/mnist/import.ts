@@ -2,6 +2,8 @@
 import type { DecodeBudget } from '../../limits.js';
 import { Label, LabelCategories } from '../../model/annotations.js';
 import { DatasetItem } from '../../model/item.js';
+import { ColumnarSubset } from '../../model/columns.js';
+import { PixelBlock } from '../../image/block.js';
 import { Image } from '../../image/image.js';
 import { CifarkitError, DatasetImportError, ErrorCode, importErrors } from '../../errors.js';
 import { DATASET_META_FILE, decodeUtf8, parseDatasetMeta } from '../common.js';
@@ -75,7 +77,7 @@ function imageSizes(images: ReturnType<typeof parseImagesFile>, count: number, m
   return Array.from({ length: n }, (): [number, number] => [images.rows, images.cols]);
 }
 
-async function importSubset(tree: FileTree, files: MnistSubsetFiles, cats: LabelCategories, budget: DecodeBudget): Promise<DatasetItem[]> {
+async function importSubset(tree: FileTree, files: MnistSubsetFiles, cats: LabelCategories, budget: DecodeBudget): Promise<ColumnarSubset | DatasetItem[]> {
   const labelsFile = tree.display(files.labels);
   const labels = parseLabelsFile(maybeGunzip(await tree.read(files.labels), labelsFile, budget), labelsFile);
   const count = labels.length;
@@ -95,6 +97,30 @@ async function importSubset(tree: FileTree, files: MnistSubsetFiles, cats: Label
     const images = parseImagesFile(maybeGunzip(await tree.read(files.images), imagesFile, budget), imagesFile);
     sizes = imageSizes(images, count, meta, imagesFile, metaFile);
     pixels = images.pixels;
+  }
+
+  // Images of one size (every idx3 file without a meta file of sizes) or none: columns
+  // (model/columns.ts) over the file's pixels; images of several sizes: items.
+  const uniform = !sizes || sizes.every(([h, w]) => h === sizes![0]![0] && w === sizes![0]![1]);
+  if (uniform) {
+    const ids: string[] = new Array(count);
+    const firstLabels = new Int32Array(count);
+    const seen = new Set<string>();
+    for (let i = 0; i < count; i++) {
+      const row = meta?.[i];
+      const id = row && (row.length === 1 || row.length === 3) ? row[0]! : String(i);
+      if (id === '' || seen.has(id)) throw invalid(metaFile, `item ${i}: id '${id}' is ${id === '' ? 'empty' : 'given twice'}`);
+      seen.add(id);
+      ids[i] = id;
+      const label = labels[i]!;
+      if (label !== NONE_LABEL && label >= cats.length) {
+        throw new DatasetImportError(ErrorCode.LABEL_OUT_OF_RANGE, `label ${label} is not an index into the ${cats.length} label names`, { file: labelsFile, index: i, item: id });
+      }
+      firstLabels[i] = label === NONE_LABEL ? -1 : label;
+    }
+    const [h, w] = sizes?.[0] ?? [0, 0];
+    const block = pixels && sizes && count > 0 ? PixelBlock.gray(pixels.subarray(0, count * h * w), count, h, w) : null;
+    return new ColumnarSubset(files.subset, firstLabels, ids, '', block);
   }
 
   const items: DatasetItem[] = [];
@@ -137,17 +163,17 @@ export async function importMnist(source: DatasetSource): Promise<ImportedDatase
     });
   }
   const cats = await loadCategories(source.tree, layout.root);
-  const items: DatasetItem[] = [];
+  const parts: (ColumnarSubset | DatasetItem[])[] = [];
   for (const files of layout.subsets) {
-    let subsetItems: DatasetItem[];
+    let subsetItems: ColumnarSubset | DatasetItem[];
     try {
       subsetItems = await importSubset(source.tree, files, cats, budgetOf(source));
     } catch (err) {
       if (err instanceof CifarkitError) throw err;
       throw new DatasetImportError(ErrorCode.IDX_INVALID, `unexpected content: ${String(err)}`, { file: source.tree.display(files.labels), cause: err });
     }
-    for (const item of subsetItems) items.push(item);
+    parts.push(subsetItems);
   }
-  return { labels: cats, items, subsets: layout.subsets.map((s) => s.subset) };
+  return { labels: cats, items: [], parts, subsets: layout.subsets.map((s) => s.subset) };
 }
 
