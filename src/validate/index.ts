@@ -122,7 +122,7 @@ export function validateDataset(dataset: DatasetView, options: ValidateOptions =
     if (!KNOWN.includes(k)) throw new UsageError(ErrorCode.INVALID_ARGUMENT, `validate: unknown option '${k}' (known: ${KNOWN.join(', ')})`);
   }
   const items = [...dataset];
-  const labels = checkLabels(items, dataset.labels, options);
+  const labels = checkLabels(items, dataset.labels, options, 'validate', dataset.columns?.() ?? null);
   const search = options.duplicates === false ? null : findDuplicates(items, options);
   const duplicates = search ? duplicatePairs(items, search) : [];
   const exact = duplicates.filter((d) => d.exact).length;

@@ -4,6 +4,7 @@
  * checks of cifarkit's own (MissingImage, UnusualImageSize).
  */
 import type { LabelCategories } from '../model/annotations.js';
+import type { ColumnRun } from '../model/columns.js';
 import type { DatasetItem } from '../model/item.js';
 import { ErrorCode, UsageError } from '../errors.js';
 import type { ItemKey } from './duplicates.js';
@@ -119,7 +120,12 @@ function positive(where: string, name: string, value: number | undefined, dflt: 
   return value;
 }
 
-export function checkLabels(items: readonly DatasetItem[], labels: LabelCategories, options: LabelCheckOptions = {}, where = 'validate'): LabelCheckResult {
+/**
+ * `runs`: the dataset's columnar runs when it is columnar (`DatasetView.columns`): then the
+ * per-item checks read the label column and the blocks' sizes, and `items` is used only for the
+ * sizes check when blocks of several sizes meet (the same anomalies, in the same order).
+ */
+export function checkLabels(items: readonly DatasetItem[], labels: LabelCategories, options: LabelCheckOptions = {}, where = 'validate', runs: readonly ColumnRun[] | null = null): LabelCheckResult {
   const fewThr = positive(where, 'fewSamplesThr', options.fewSamplesThr, DEFAULT_FEW_SAMPLES_THR);
   const ratioThr = positive(where, 'imbalanceRatioThr', options.imbalanceRatioThr, DEFAULT_IMBALANCE_RATIO_THR);
   const farThr = positive(where, 'farFromMeanThr', options.farFromMeanThr, DEFAULT_FAR_FROM_MEAN_THR);
@@ -132,7 +138,32 @@ export function checkLabels(items: readonly DatasetItem[], labels: LabelCategori
   const multi: LabelAnomaly[] = [];
   const undefinedLabels: LabelAnomaly[] = [];
   const missingImage: LabelAnomaly[] = [];
-  for (const item of items) {
+  if (runs) {
+    for (const run of runs) {
+      const { base, rows, labels: column, block } = run;
+      const noImage = !block || block.height === 0 || block.width === 0;
+      for (let i = 0; i < run.length; i++) {
+        const label = column[i]!;
+        const at = (): [ItemKey, string] => {
+          const id = base.id(rows ? rows[i]! : i);
+          return [{ subset: run.subset, id }, `item '${id}' in subset '${run.subset}'`];
+        };
+        if (label < 0) {
+          const [item, text] = at();
+          missing.push({ type: 'MissingAnnotation', severity: 'warning', description: `${text} has no label`, item });
+        } else if (label < names.length) counts[label]!++;
+        else {
+          const [item, text] = at();
+          undefinedLabels.push({ type: 'UndefinedLabel', severity: 'error', description: `${text} has the label ${label}, which is not one of the ${names.length} label categories`, item, label: String(label) });
+        }
+        if (noImage) {
+          const [item, text] = at();
+          missingImage.push({ type: 'MissingImage', severity: 'warning', description: `${text} has no image`, item });
+        }
+      }
+    }
+  }
+  for (const item of runs ? [] : items) {
     const anns = item.annotations.filter((a) => a.type === 'label');
     if (anns.length === 0) {
       missing.push({ type: 'MissingAnnotation', severity: 'warning', description: `${where2(item)} has no label`, item: key(item) });
@@ -193,7 +224,10 @@ export function checkLabels(items: readonly DatasetItem[], labels: LabelCategori
       });
     }
   }
-  for (const list of [undefinedLabels, missingImage, unusualSizes(items, farThr, where2, key)]) for (const a of list) anomalies.push(a);
+  // One size for every image of a columnar dataset: none is far from the mean.
+  const sized = runs?.find((r) => r.block)?.block;
+  const oneSize = runs !== null && runs.every((r) => !r.block || !sized || (r.block.height === sized.height && r.block.width === sized.width));
+  for (const list of [undefinedLabels, missingImage, oneSize ? [] : unusualSizes(items, farThr, where2, key)]) for (const a of list) anomalies.push(a);
   return { anomalies, labelCounts: Object.fromEntries(names.map((n, i) => [n, counts[i]!])), imbalanceRatio };
 }
 

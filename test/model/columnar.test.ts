@@ -53,6 +53,7 @@ async function checkAgainstPlain(ds: Dataset, reference: Dataset): Promise<void>
     expect(t.labels).toEqual(r.labels);
     expect(Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).equals(Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength))).toBe(true);
   }
+  expect(ds.validate()).toEqual(reference.validate());
   const batchesOf = (d: Dataset) => [...d.batches(3, { shuffle: true, seed: 7, layout: 'NCHW' })].map((b) => ({ shape: b.shape, labels: [...b.labels], data: Buffer.from(b.data as Uint8Array).toString('hex'), ids: b.items.map((i) => `${i.subset}/${i.id}`) }));
   expect(batchesOf(ds)).toEqual(batchesOf(reference));
   for (const options of [{}, { channelOrder: 'bgr' as const }, { python2: true, protocol: 2 as const }, { imageExt: '.jpg' }, { saveMedia: false }]) {
@@ -124,6 +125,7 @@ describe.each(BACKENDS)('columnar subsets (%s backend)', (backend) => {
         const mine = step(ds);
         const theirs = step(reference);
         expect(mine.subsets()).toEqual(theirs.subsets());
+        expect(mine.validate()).toEqual(theirs.validate());
         if (k < 2) {
           expect(columnsOf(mine)).not.toBeNull();
           await checkAgainstPlain(mine, theirs);
@@ -174,6 +176,7 @@ describe.each(BACKENDS)('columnar subsets (%s backend)', (backend) => {
       for (const ds of [nomedia, mixed]) {
         const reference = plain(ds);
         expect(() => ds.toTensor()).toThrow(/no image/);
+        expect(ds.validate()).toEqual(reference.validate());
         for (const options of [{}, { python2: true, protocol: 2 as const }]) sameFiles(await ds.exportToFiles('cifar', options), await reference.exportToFiles('cifar', options));
         sameFiles(await ds.exportToFiles('imagenet'), await reference.exportToFiles('imagenet'));
       }
