@@ -41,6 +41,9 @@ export interface ImageDataInput {
   height: number;
 }
 
+/** The `data` argument that makes a block image (see `imageOfBlock`); no caller can pass it. */
+const BLOCK_PIXELS = new Uint8Array(0);
+
 // A function, not a loop over [name, value] pairs: an import builds 60,000 images, and the
 // pairs were garbage enough to show in the profile.
 function checkDimension(name: string, v: number): void {
@@ -93,6 +96,11 @@ export class Image {
     this.channels = channels;
     this.ext = options.ext ?? '';
     this.path = options.path ?? '';
+    // A block image (imageOfBlock): its sizes are the block's, its pixels come on first access.
+    if (data === BLOCK_PIXELS) {
+      this.pixels = null;
+      return;
+    }
     if (!(data instanceof Uint8Array)) throw new UsageError(ErrorCode.INVALID_ARGUMENT, 'Image data must be a Uint8Array');
     checkDimension('height', height);
     checkDimension('width', width);
@@ -217,14 +225,10 @@ export class Image {
  * read (and the block transposed) on the first access to `data`.
  */
 export function imageOfBlock(block: PixelBlock, row: number, ext: string): Image {
-  const image = Object.create(Image.prototype) as Image;
-  const fields = image as unknown as { ext: string; path: string; height: number; width: number; channels: number; pixels: Uint8Array | null; block: PixelBlock | null; row: number };
-  fields.ext = ext;
-  fields.path = '';
-  fields.height = block.height;
-  fields.width = block.width;
-  fields.channels = block.channels;
-  fields.pixels = null;
+  // Made by the constructor (not Object.create): the same object shape as every other image,
+  // and a third of the time.
+  const image = new Image(BLOCK_PIXELS, block.height, block.width, block.channels, { ext });
+  const fields = image as unknown as { block: PixelBlock | null; row: number };
   fields.block = block;
   fields.row = row;
   return image;
