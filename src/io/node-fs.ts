@@ -81,6 +81,9 @@ function diskTree(rootDir: string, shownRoot: string): FileTree {
   };
 }
 
+/** Read size of an archive on disk: large reads, few chunks through the stream machinery (node:zlib then gets 1 MiB slices, see archive/index.ts). */
+const ARCHIVE_READ = 1024 * 1024;
+
 /** A path on disk (a dataset folder, a parent of one, or a single batch/meta file) as a source. */
 export async function openPath(
   path: string,
@@ -97,7 +100,7 @@ export async function openPath(
   }
   if (isFile && isArchiveFileName(absolute)) {
     // Streamed: the archive is inflated and split into files as it is read.
-    return archiveSource(Readable.toWeb(createReadStream(absolute)) as ReadableStream<Uint8Array>, { name: path, limits, budget, checkMember: options.checkMember });
+    return archiveSource(Readable.toWeb(createReadStream(absolute, { highWaterMark: ARCHIVE_READ })) as ReadableStream<Uint8Array>, { name: path, limits, budget, checkMember: options.checkMember });
   }
   if (isFile) {
     return { tree: countingTree(diskTree(nodePath.dirname(absolute), nodePath.dirname(path)), budget), start: nodePath.basename(absolute), limits, budget };
