@@ -25,8 +25,72 @@ async function importAll(ck, dir) {
   return { ds, n };
 }
 
+/** Reads every item's id, first label and image width: what "every item touched" means in the bench. */
+function touchItems(ds, pixels) {
+  let n = 0;
+  for (const item of ds) {
+    n += item.id.length + (item.annotations[0]?.label ?? 0) + (item.media?.width ?? 0);
+    if (pixels && item.media) n += item.media.data[0];
+  }
+  return n;
+}
+
+const BATCHES = ['data_batch_1', 'data_batch_2', 'data_batch_3', 'data_batch_4', 'data_batch_5', 'test_batch'];
+
 const tasks = {
   idle: async () => ({}),
+
+  // The floor: the six batch files read into fresh memory, one after the other (readFileSync).
+  floor: async () => {
+    const t0 = performance.now();
+    let bytes = 0;
+    for (const f of BATCHES) bytes += readFileSync(join(args.dir, f)).length;
+    return { ms: performance.now() - t0, bytes };
+  },
+
+  // Dataset.importFrom(folder or archive) + every item touched (with `pixels`: one pixel of each image too).
+  importTouch: async () => {
+    const ck = await api();
+    const t0 = performance.now();
+    const ds = await ck.Dataset.importFrom(args.path);
+    touchItems(ds, args.pixels === true);
+    const ms = performance.now() - t0;
+    if (ds.size !== args.expect) throw new Error(`imported ${ds.size} items, expected ${args.expect}`);
+    return { ms, items: ds.size, inflater: ck.getInflater() };
+  },
+
+  // node:zlib alone: the archive streamed through createGunzip to nowhere.
+  gunzip: async () => {
+    const { createReadStream } = await import('node:fs');
+    const { createGunzip } = await import('node:zlib');
+    const t0 = performance.now();
+    let bytes = 0;
+    await new Promise((resolve, reject) => {
+      createReadStream(args.file, { highWaterMark: 1 << 20 })
+        .pipe(createGunzip(args.chunkSize ? { chunkSize: args.chunkSize } : {}))
+        .on('data', (c) => (bytes += c.length))
+        .on('end', resolve)
+        .on('error', reject);
+    });
+    return { ms: performance.now() - t0, bytes };
+  },
+
+  // Export of an imported dataset to CIFAR pickles (`pixels`: after every pixel was read, so the blocks are HWC).
+  exportCifar: async () => {
+    const ck = await api();
+    const ds = await ck.Dataset.importFrom(args.dir);
+    touchItems(ds, args.pixels === true);
+    const out = mkdtempSync(join(tmpdir(), 'cifarkit-bench-out-'));
+    try {
+      const t0 = performance.now();
+      await ds.export(join(out, 'cifar'), 'cifar');
+      const ms = performance.now() - t0;
+      if (readdirSync(join(out, 'cifar')).length !== 7) throw new Error('export did not write 7 files');
+      return { ms };
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  },
 
   readFiles: async () => {
     const bufs = [];
