@@ -5,7 +5,7 @@
 // Every measurement runs in a fresh child process (bench/worker.mjs, bench/reference.py); the
 // median of the rounds is reported. The benchmark fails only on errors, never on numbers.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,8 @@ const rounds = Number(opt('--rounds', quick ? 2 : 5));
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds needs a positive integer');
 const dataRoot = opt('--data', join(os.tmpdir(), 'cifarkit-bench'));
 const outFile = opt('--out', join(ROOT, 'BENCHMARKS.md'));
+// --only floor: just the issue-16 rows (the floor table), for a quick look.
+const onlyFloor = opt('--only', '') === 'floor';
 const DIST = join(ROOT, 'dist', 'index.js');
 
 // Python: numpy is slowed by these on some processors; unset in the Python children only.
@@ -43,6 +45,8 @@ const log = (s) => process.stderr.write(s + '\n');
 
 // ---- data -----------------------------------------------------------------------------------
 const py2Dir = join(dataRoot, 'cifar-10-batches-py');
+// The same folder as the official archive lays it out (cifar-10-batches-py/<files>), made by GNU tar + gzip (level 6).
+const tgzFile = join(dataRoot, 'cifar-10-python.tar.gz');
 const dmDir = join(dataRoot, 'datumaro-cifar10');
 function ensureData() {
   const stamp = join(dataRoot, 'COMPLETE');
@@ -54,6 +58,18 @@ function ensureData() {
   log(`data: generating a full-size CIFAR-10 in ${dataRoot} (bench/make-cifar10.py) ...`);
   execFileSync('python3', [join(HERE, 'make-cifar10.py'), dataRoot], { env: pyEnv, stdio: ['ignore', 'ignore', 'inherit'] });
 }
+function ensureArchive() {
+  if (existsSync(tgzFile) && statSync(tgzFile).mtimeMs >= statSync(join(dataRoot, 'COMPLETE')).mtimeMs) return;
+  log(`data: writing ${tgzFile} (tar czf) ...`);
+  execFileSync('tar', ['-C', dataRoot, '-czf', tgzFile, 'cifar-10-batches-py']);
+}
+
+/** Debian's torchvision (python3-torchvision, under /usr/bin/python3), or null with the reason. */
+const TORCHVISION_PY = '/usr/bin/python3';
+function torchvisionVersion() {
+  const r = spawnSync(TORCHVISION_PY, ['-c', 'import torchvision, numpy; print(torchvision.__version__, numpy.__version__)'], { env: pyEnv, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout.trim() : null;
+}
 
 // ---- children -------------------------------------------------------------------------------
 function run(cmd, args, env) {
@@ -64,6 +80,23 @@ function run(cmd, args, env) {
 }
 const node = (task, args) => run(process.execPath, [join(HERE, 'worker.mjs'), task, JSON.stringify({ dist: DIST, ...args })], process.env);
 const python = (task, args) => run('python3', [join(HERE, 'reference.py'), task, JSON.stringify(args)], pyEnv);
+const torchvision = (task, args) => run(TORCHVISION_PY, [join(HERE, 'torchvision_ref.py'), task, JSON.stringify(args)], pyEnv);
+const chromiumRound = (args) => run(process.execPath, [join(HERE, 'chromium-tgz.mjs'), JSON.stringify(args)], process.env);
+
+/**
+ * Medians of `n` rounds of every definition, the rounds alternating: round k of each before
+ * round k+1 of any, so every row sees the same drift of the machine. Each call is a fresh process.
+ */
+function measureGroup(defs, n) {
+  const runs = defs.map(() => []);
+  for (let i = 0; i < n; i++) {
+    defs.forEach((d, k) => {
+      log(`  ${d.label}: round ${i + 1}/${n}`);
+      runs[k].push(d.run());
+    });
+  }
+  return Object.fromEntries(defs.map((d, k) => [d.key, medians(runs[k], n)]));
+}
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -127,6 +160,39 @@ execFileSync(join(ROOT, 'node_modules', '.bin', 'esbuild'),
 
 const r = {};
 log(`rounds: ${rounds}${quick ? ' (--quick)' : ''}`);
+
+// ---- issue 16: the floor, torchvision, native gunzip, Chromium (one alternating group) -------
+ensureArchive();
+const tvVersion = torchvisionVersion();
+if (!tvVersion) log(`torchvision rows skipped: ${TORCHVISION_PY} -c 'import torchvision' failed (install it: apt-get install python3-torchvision)`);
+const hasChromium = existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
+if (!hasChromium) log('Chromium row skipped: no /usr/bin/chromium (install it: apt-get install -y chromium)');
+const pathArgs = (path, extra = {}) => ({ path, expect: N_IMAGES, ...extra });
+const floorDefs = [
+  { key: 'idle', label: 'idle node', run: () => node('idle', {}) },
+  { key: 'floor', label: 'floor: read 6 files', run: () => node('floor', { dir: py2Dir }) },
+  { key: 'folder', label: 'cifarkit folder import + touch', run: () => node('importTouch', pathArgs(py2Dir)) },
+  { key: 'folderPixels', label: 'cifarkit folder import + touch + pixels', run: () => node('importTouch', pathArgs(py2Dir, { pixels: true })) },
+  { key: 'gunzip', label: 'node:zlib gunzip (default chunks)', run: () => node('gunzip', { file: tgzFile }) },
+  { key: 'gunzipLarge', label: 'node:zlib gunzip (256 KiB chunks)', run: () => node('gunzip', { file: tgzFile, chunkSize: 256 * 1024 }) },
+  { key: 'tgz', label: 'cifarkit .tar.gz import + touch', run: () => node('importTouch', pathArgs(tgzFile)) },
+  { key: 'exportPlanar', label: 'cifarkit export (planar blocks)', run: () => node('exportCifar', { dir: py2Dir }) },
+  { key: 'exportHwc', label: 'cifarkit export (after pixel access)', run: () => node('exportCifar', { dir: py2Dir, pixels: true }) },
+  { key: 'exportPy', label: 'python pickle.dump', run: () => python('export', { dir: py2Dir, subsets: SUBSETS }) },
+];
+if (tvVersion) {
+  floorDefs.push(
+    { key: 'tvLoad', label: 'torchvision CIFAR10 train + test', run: () => torchvision('load', { root: dataRoot }) },
+    { key: 'tvExtract', label: 'torchvision extract_archive + load', run: () => torchvision('extract', { tgz: tgzFile, tmp: dataRoot }) },
+  );
+}
+if (hasChromium) floorDefs.push({ key: 'chromium', label: 'Chromium .tar.gz import + touch', run: () => chromiumRound({ archive: tgzFile, expect: N_IMAGES }) });
+log('issue 16: floor, torchvision, gunzip, Chromium');
+Object.assign(r, measureGroup(floorDefs, rounds));
+const gz = spawnSync('sh', ['-c', `t0=$(date +%s%N); gzip -dc '${tgzFile}' > /dev/null; echo $(( ($(date +%s%N) - t0) / 1000000 ))`], { encoding: 'utf8' });
+r.gzipCli = { ms: Number(gz.stdout.trim()) };
+
+if (!onlyFloor) {
 log('a. import all 6 batches -> HWC');
 r.importWasm = measure('cifarkit wasm', rounds, () => node('import', { dir: py2Dir, backend: 'wasm', expect: N_IMAGES }));
 r.importJs = measure('cifarkit js', rounds, () => node('import', { dir: py2Dir, backend: 'js', expect: N_IMAGES }));
@@ -169,6 +235,8 @@ log('f. Datumaro layout (1 batch, object array)');
 r.dmWasm = measure('cifarkit', rounds, () => node('import', { dir: dmDir, backend: 'wasm', expect: 10000 }));
 r.dmPy = measure('python', rounds, () => python('datumaro', { file: join(dmDir, 'data_batch_1'), expect: 10000 }));
 
+}
+
 // ---- tables ---------------------------------------------------------------------------------
 const s = (ms) => `${(ms / 1000).toFixed(3)} s`;
 const mb = (b) => `${(b / MB).toFixed(0)} MB`;
@@ -179,6 +247,34 @@ const met = (ok) => (ok ? '**met**' : '**not met**');
 
 const rows = [];
 const row = (measurement, cifarkit, reference, ratio, target, status) => rows.push({ measurement, cifarkit, reference, ratio, target, status });
+
+// The issue-16 table: ratios of medians of one alternating group.
+const floorRows = [];
+const frow = (measurement, cifarkit, reference, ratio, target, status) => floorRows.push({ measurement, cifarkit, reference, ratio, target, status });
+const ratioTo = (a, b) => `${x(a / b)}`;
+frow('1. floor: the 6 batch files read into fresh memory (readFileSync)', s(r.floor.ms), '—', '—', '(floor)', '');
+frow('2. cifarkit folder import, every item touched (id, label, image size)', s(r.folder.ms), `floor ${s(r.floor.ms)}`, `${ratioTo(r.folder.ms, r.floor.ms)} the floor`, '≤ 1.3× the floor', met(r.folder.ms <= 1.3 * r.floor.ms));
+if (r.tvLoad) frow('2. … vs torchvision in-process', s(r.folder.ms), `${s(r.tvLoad.ms)} (CIFAR10 train + test)`, faster(r.tvLoad.ms / r.folder.ms), '≥ 1.2× faster', met(r.tvLoad.ms / r.folder.ms >= 1.2));
+frow('2b. … and one pixel of every image read (the blocks transposed: HWC on first access)', s(r.folderPixels.ms), `floor ${s(r.floor.ms)}`, `${ratioTo(r.folderPixels.ms, r.floor.ms)} the floor`, '(info)', '');
+if (r.tvLoad) frow('3. torchvision CIFAR10(train=True) + CIFAR10(train=False), in-process', s(r.tvLoad.ms), `floor ${s(r.floor.ms)}`, `${ratioTo(r.tvLoad.ms, r.floor.ms)} the floor`, '(reference)', '');
+else frow('3. torchvision in-process', 'skipped', `needs ${TORCHVISION_PY} with torchvision: apt-get install python3-torchvision`, '—', '—', '');
+frow('4. native gunzip of the archive alone (node:zlib stream, default 16 KiB chunks)', s(r.gunzip.ms), `256 KiB chunks: ${s(r.gunzipLarge.ms)}; gzip -dc: ${s(r.gzipCli.ms)} (one run)`, '—', '(floor)', '');
+frow('5. cifarkit .tar.gz import, every item touched', s(r.tgz.ms), `node:zlib alone ${s(r.gunzip.ms)}`, `${ratioTo(r.tgz.ms, r.gunzip.ms)} native gunzip`, '≤ 1.15× native gunzip', met(r.tgz.ms <= 1.15 * r.gunzip.ms));
+frow('5. … vs node:zlib with 256 KiB chunks (what cifarkit uses)', s(r.tgz.ms), s(r.gunzipLarge.ms), `${ratioTo(r.tgz.ms, r.gunzipLarge.ms)} that gunzip`, '(info)', '');
+if (r.tvExtract) {
+  frow('6. torchvision extract_archive + CIFAR10 train + test', s(r.tvExtract.ms), '—', '—', '(reference)', '');
+  frow('5. … vs torchvision extract + load', s(r.tgz.ms), s(r.tvExtract.ms), faster(r.tvExtract.ms / r.tgz.ms), '≥ 1.1× faster', met(r.tvExtract.ms / r.tgz.ms >= 1.1));
+}
+frow('7. export to CIFAR pickles (imported dataset, blocks still planar)', s(r.exportPlanar.ms), `${s(r.exportPy.ms)} (pickle.dump, protocol 4, incl. HWC→CHW)`, faster(r.exportPy.ms / r.exportPlanar.ms), '≥ 1× pickle.dump', met(r.exportPy.ms / r.exportPlanar.ms >= 1));
+frow('7. … after every pixel was read (blocks HWC: one hwcToChw per subset)', s(r.exportHwc.ms), s(r.exportPy.ms), faster(r.exportPy.ms / r.exportHwc.ms), '(info)', '');
+const above = (m) => m.maxRssBytes - r.idle.maxRssBytes;
+frow('8. peak RSS of the folder import, above an idle Node', mb(above(r.folder)), `idle ${mb(r.idle.maxRssBytes)}${r.tvLoad ? `; torchvision ${mb(r.tvLoad.maxRssBytes)} in all` : ''}`, `${x(above(r.folder) / DATA_BYTES)} of 184 MB`, '≤ 1.2 × 184 MB = 221 MB', met(above(r.folder) <= 1.2 * DATA_BYTES));
+frow('8. … with every pixel read', mb(above(r.folderPixels)), `idle ${mb(r.idle.maxRssBytes)}`, `${x(above(r.folderPixels) / DATA_BYTES)} of 184 MB`, '(info)', '');
+frow('8. … the .tar.gz import', mb(above(r.tgz)), `idle ${mb(r.idle.maxRssBytes)}`, `${x(above(r.tgz) / DATA_BYTES)} of 184 MB`, '(info)', '');
+if (r.chromium) frow(`9. Chromium .tar.gz import, every item touched (${r.chromium.inflater}, from bytes in memory)`, s(r.chromium.ms), `Node ${s(r.tgz.ms)}`, `${ratioTo(r.chromium.ms, r.tgz.ms)} Node's`, "≤ 1.3× Node's", met(r.chromium.ms <= 1.3 * r.tgz.ms));
+else frow('9. Chromium .tar.gz import', 'skipped', 'no /usr/bin/chromium: apt-get install -y chromium', '—', '—', '');
+
+if (!onlyFloor) {
 
 const impRatio = r.importPy.ms / r.importWasm.ms;
 row('a. import 6 batches → HWC (wasm)', s(r.importWasm.ms), `${s(r.importPy.ms)} (Python, torchvision loader)`, faster(impRatio), '≥ 4× faster', met(impRatio >= 4));
@@ -231,13 +327,13 @@ const v = await benchValidate({ quick, quiet: true });
 const vw = v.speed.wasm;
 const vj = v.speed.js;
 row(`g. validate ${v.nTrain.toLocaleString('en')} train + ${v.nTest.toLocaleString('en')} test (pHash + all ${vw.pairs.toExponential(1)} pairs)`, `${s(vw.ms)} (wasm)`, `${s(vj.ms)} (TS fallback)`, faster(vj.ms / vw.ms), 'seconds on this machine', met(vw.ms < 10_000));
+}
 
 const header = ['measurement', 'cifarkit', 'reference', 'ratio', 'target', 'status'];
-const mdTable = [
-  `| ${header.join(' | ')} |`,
-  `|${header.map(() => '---').join('|')}|`,
-  ...rows.map((o) => `| ${header.map((h) => o[h]).join(' | ')} |`),
-].join('\n');
+const tableOf = (list) => [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...list.map((o) => `| ${header.map((h) => o[h]).join(' | ')} |`)].join('\n');
+const mdTable = tableOf(rows);
+const floorTable = tableOf(floorRows);
+rows.unshift(...floorRows); // spread-ok: ~20 table rows, for the console
 
 // console: plain aligned columns
 const plain = (v) => String(v).replace(/\*\*/g, '');
@@ -261,9 +357,28 @@ Generated by \`npm run bench${quick ? ' -- --quick' : rounds !== 5 ? ` -- --roun
 - Data: a full-size random CIFAR-10 (6 × 10,000 images, 184 MB of pixels) in the original Python 2 cPickle layout, written by \`bench/make-cifar10.py\` (seeded, via \`Py2Pickler\` of test/fixtures/generate.py), cached in \`${relative(ROOT, dataRoot).startsWith('..') ? dataRoot : relative(ROOT, dataRoot)}\`; plus one batch as Datumaro's exporter writes it (protocol 4, object array of ints).
 - Whole run: ${elapsed} s. 1-minute load average ${loadBefore.toFixed(2)} before, ${os.loadavg()[0].toFixed(2)} after (other work on this machine skews numbers; per-round times are in the raw medians below as \`allMs\`).
 
+## Import at the floor, archives at native speed (issue 16)
+
+One alternating group: round k of every row before round k+1 of any, each in a fresh process.
+Debian's torchvision ${tvVersion ?? '(not installed)'} (torchvision, numpy) under ${TORCHVISION_PY}, its own \`CIFAR10\` class with only the md5 check
+overridden (bench/torchvision_ref.py); Chromium from bench/chromium-tgz.mjs (one fresh browser per round).
+
+${floorTable}
+
+## The other rows
+
 ${mdTable}
 
 ## What is measured
+
+- **Issue 16 rows**: *floor*: \`fs.readFileSync\` of the 6 batch files, one after the other, into fresh buffers. *Folder import*:
+  \`Dataset.importFrom(dir)\`, then every item's \`id\`, first label and \`media.width\` read (2b: and \`media.data[0]\`, which
+  transposes each subset's block to HWC). *Native gunzip*: the archive streamed through \`zlib.createGunzip()\` to nowhere
+  (1 MiB reads). *.tar.gz import*: \`Dataset.importFrom('cifar-10-python.tar.gz')\` (a path: streamed from disk) + the same touch.
+  *torchvision*: \`CIFAR10(root, train=True)\` + \`CIFAR10(root, train=False)\`, and \`extract_archive\` into a fresh folder first.
+  *Export*: \`ds.export(dir, 'cifar')\` of the imported dataset, untouched (planar blocks) and after every pixel was read.
+  *Chromium*: the archive fetched into memory (not timed), then \`Dataset.importFrom(bytes)\` + the touch, timed in the page.
+  *RSS*: \`process.resourceUsage().maxRSS\` of the child minus the idle Node child's.
 
 - **a. import**: \`Dataset.importFrom('cifar-10-batches-py')\` (backend \`wasm\` / \`js\`), then every item's \`media.data\` touched, vs torchvision's loader:
   \`pickle.load(f, encoding='latin1')\` per batch, \`np.vstack\`, \`reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)\` made contiguous.
