@@ -118,6 +118,19 @@ try {
     assert(n < MAX_ELEMENTS, `${n} elements`);
   });
 
+  /** Waits for the "N of M images" line to read `text` (or, with `prefix`, to start with it); on a timeout says what it showed. */
+  async function shownCount(text, { prefix = false, timeout = 10_000 } = {}) {
+    try {
+      await page.waitForFunction(([text, prefix]) => {
+        const t = document.getElementById('shown-count').textContent;
+        return prefix ? t.startsWith(text) : t === text;
+      }, [text, prefix], { timeout });
+    } catch (e) {
+      const now = await page.evaluate(() => [document.getElementById('shown-count').textContent, document.getElementById('search').value, document.activeElement?.outerHTML.slice(0, 120)]);
+      throw new Error(`waited for ${JSON.stringify(text)}${prefix ? ' (prefix)' : ''}: the line says ${JSON.stringify(now[0])}, the search box ${JSON.stringify(now[1])}, the focus on ${now[2]} (${e.message.split('\n')[0]})`);
+    }
+  }
+
   /** The drawn cell at a view position: [id, subset, accessible name], once its pixels are in. */
   const cellAt = (pos) =>
     page.waitForFunction(
@@ -144,7 +157,7 @@ try {
 
   await check('the last image is found by search, and its detail view shows its fields', async () => {
     await page.locator('#search').fill(last.id);
-    await page.waitForFunction(() => document.getElementById('shown-count').textContent.startsWith('1 of 60000 images'), null, { timeout: 10_000 });
+    await shownCount('1 of 60000 images', { prefix: true });
     eq(await cellAt(0), [last.id, last.subset, `${last.label}: ${last.id} (${last.subset})`], 'the one cell');
     await page.locator('#grid .cell[data-pos="0"] button').focus();
     await page.keyboard.press('Enter');
@@ -162,13 +175,16 @@ try {
     await page.keyboard.press('Escape');
     // The modal dialog makes the rest of the page inert until it hides: typing before that is lost.
     await page.locator('#detail').waitFor({ state: 'hidden' });
+    // The dialog's 'close' event (a task after it hides) gives the focus back to the cell it came
+    // from; typing before that can land on the cell instead of the search box.
+    await page.waitForFunction(() => document.activeElement?.closest('#grid .cell')?.dataset.pos === '0', null, { timeout: 10_000 });
     await page.locator('#search').fill('');
-    await page.waitForFunction(() => document.getElementById('shown-count').textContent === '60000 of 60000 images.', null, { timeout: 10_000 });
+    await shownCount('60000 of 60000 images.');
   });
 
   await check('Cancel stops a check midway; the dataset is read again, with the filters kept', async () => {
     await page.locator('#subset-filter').selectOption({ label: `test_batch (${PER_SUBSET})` });
-    await page.waitForFunction((n) => document.getElementById('shown-count').textContent.startsWith(`${n} of 60000`), PER_SUBSET);
+    await shownCount(`${PER_SUBSET} of 60000`, { prefix: true, timeout: 30_000 });
     await page.getByRole('button', { name: 'Check labels and duplicates' }).click();
     await page.locator('#progress-box').waitFor({ state: 'visible' });
     await page.getByRole('button', { name: 'Cancel' }).click();

@@ -164,6 +164,20 @@ try {
   }
 
   /** Types into the search box and waits for the grid. */
+  /**
+   * Escape closes the detail view. The dialog hides at once; its 'close' event — which clears the
+   * hash and gives the focus back to the thumbnail — comes in a task after, and typing before it
+   * can land on the thumbnail instead of the search box. Waits for both, or fails saying which.
+   */
+  async function closeDetail() {
+    await page.keyboard.press('Escape');
+    await page.locator('#detail').waitFor({ state: 'hidden' });
+    await page.waitForFunction(() => location.hash === '' && document.activeElement?.closest('#grid .cell'), null, { timeout: 10_000 }).catch(async () => {
+      const [hash, focus] = await page.evaluate(() => [location.hash, document.activeElement?.outerHTML.slice(0, 120)]);
+      throw new Error(`the detail view closed, but the hash is ${JSON.stringify(hash)} and the focus on ${focus}`);
+    });
+  }
+
   async function search(text, n) {
     await page.locator('#search').fill(text);
     // The search runs shortly after the typing stops: wait for its count line.
@@ -282,12 +296,8 @@ try {
     await page.waitForFunction((id) => document.getElementById('detail-id').textContent === id, horses[2].id);
     await page.keyboard.press('ArrowLeft');
     await page.waitForFunction((id) => document.getElementById('detail-id').textContent === id, horses[1].id);
-    await page.keyboard.press('Escape');
-    await page.locator('#detail').waitFor({ state: 'hidden' });
+    await closeDetail();
     eq(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), `horse: ${h.id} (${h.subset})`, 'focus back on the thumbnail');
-    // The dialog's close event (which clears the hash) is dispatched in a task after it hides.
-    await page.waitForFunction(() => location.hash === '', null, { timeout: 5000 }).catch(() => {});
-    eq(await page.evaluate(() => location.hash), '', 'hash cleared on close');
     await search('', ITEMS.length);
   });
 
@@ -298,8 +308,7 @@ try {
     await page.locator('#grid button.thumb').first().click();
     await page.locator('#detail').waitFor({ state: 'visible' });
     eq(await run(), [], 'violations (detail view)');
-    await page.keyboard.press('Escape');
-    await page.locator('#detail').waitFor({ state: 'hidden' });
+    await closeDetail();
   });
 
   /** Clicks an export button and returns the downloaded zip's name and files. */
@@ -342,9 +351,7 @@ try {
     await page.locator('#grid button.thumb').first().click();
     await page.waitForFunction(() => document.getElementById('detail-id').textContent === 'cat_3');
     eq(await page.locator('#detail-duplicates').textContent(), 'cat_0 (data_batch_1): exact copy', 'duplicate partners');
-    await page.keyboard.press('Escape');
-    // The modal dialog makes the rest of the page inert until it hides: typing before that is lost.
-    await page.locator('#detail').waitFor({ state: 'hidden' });
+    await closeDetail();
     await search('', ITEMS.length);
   });
 
@@ -449,7 +456,7 @@ try {
     await page.getByRole('button', { name: 'Load the bundled sample' }).click();
     await page.locator('#detail').waitFor({ state: 'visible', timeout: 20_000 });
     eq([await page.locator('#detail-id').textContent(), await page.locator('#detail-subset').textContent()], ['truck_2', 'test_batch'], 'the item opened');
-    await page.keyboard.press('Escape');
+    await closeDetail();
   });
 
   await check('no page errors, no requests off localhost', async () => {
