@@ -192,6 +192,10 @@ Object.assign(r, measureGroup(floorDefs, rounds));
 const gz = spawnSync('sh', ['-c', `t0=$(date +%s%N); gzip -dc '${tgzFile}' > /dev/null; echo $(( ($(date +%s%N) - t0) / 1000000 ))`], { encoding: 'utf8' });
 r.gzipCli = { ms: Number(gz.stdout.trim()) };
 
+// Used by the measurements and by the tables (both inside the `!onlyFloor` blocks).
+const cores = os.availableParallelism();
+const ramDisk = existsSync('/dev/shm') ? '/dev/shm' : null;
+
 if (!onlyFloor) {
 log('a. import all 6 batches -> HWC');
 r.importWasm = measure('cifarkit wasm', rounds, () => node('import', { dir: py2Dir, backend: 'wasm', expect: N_IMAGES }));
@@ -210,7 +214,6 @@ r.apiWasm = measure('Image.fromCHW/toCHW wasm', rounds, () => node('imageApi', {
 r.apiJs = measure('Image.fromCHW/toCHW js', rounds, () => node('imageApi', { backend: 'js', images: N_IMAGES }));
 
 log('d. convert to ImageNet with PNGs (1 batch, 10,000 files)');
-const cores = os.availableParallelism();
 const batch1 = join(py2Dir, 'data_batch_1');
 [r.png1, r.pngAll] = measurePair(['1 worker', `${cores} workers`], rounds, [
   () => node('png', { file: batch1, backend: 'wasm', workers: 1 }),
@@ -218,7 +221,6 @@ const batch1 = join(py2Dir, 'data_batch_1');
 ]);
 r.createFiles = measure('create 10,000 small files', rounds, () => node('createFiles', { files: 10000 }));
 // The same on a RAM disk, where creating a file costs little: what the encoding threads buy.
-const ramDisk = existsSync('/dev/shm') ? '/dev/shm' : null;
 if (ramDisk) {
   [r.pngRam1, r.pngRamAll] = measurePair(['1 worker, RAM disk', `${cores} workers, RAM disk`], rounds, [
     () => node('png', { file: batch1, backend: 'wasm', workers: 1, outRoot: ramDisk }),
