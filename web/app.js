@@ -905,14 +905,13 @@ async function exportZip(kind, button) {
     if (!e?.cancelled) showError(`Could not export ${format}`, e);
     return;
   }
-  const url = URL.createObjectURL(r.blob);
+  // The worker made the object URL (and revokes it).
   const a = document.createElement('a');
-  a.href = url;
+  a.href = r.url;
   a.download = name;
   document.body.append(a);
   a.click();
   a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
   // The confirmation goes next to the buttons.
   $('export-status').textContent = `Saved ${name}: ${r.files} files${r.top ? ` in ${r.top}` : ''}, ${mb(r.bytes)} (${format}).`;
 }
