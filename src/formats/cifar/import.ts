@@ -14,7 +14,7 @@ import { Label, LabelCategories } from '../../model/annotations.js';
 import { DatasetItem } from '../../model/item.js';
 import { Image } from '../../image/image.js';
 import { PixelBlock } from '../../image/block.js';
-import { ColumnarSubset } from '../../model/columns.js';
+import { ColumnarSubset, LazyIds } from '../../model/columns.js';
 import { kernels } from '../../kernels/pixels.js';
 import { NdArray, ndarrayToList, ndarrayToUint8, objectsToUint8 } from '../../pickle/ndarray.js';
 import { readPickle } from '../../pickle/reader.js';
@@ -335,6 +335,100 @@ function splitNames(names: readonly string[]): { ids: string[]; exts: string | s
   return { ids, exts: exts ?? '' };
 }
 
+/**
+ * The ids of a batch's file names kept as bytes (`LazyIds`), when that gives what `splitNames`
+ * and `uniqueIds` would: every name Python 2 bytes of ASCII without '\n' (so decoding is
+ * `pyTexts`'), none empty, all with one extension (`splitExt` on the bytes), no id twice (a
+ * hash table over the id bytes). One pass over the names, no string per name; null otherwise,
+ * and the strings path decides (and reports) the rest. Exported for its tests.
+ */
+export function idsOfNameBytes(values: readonly PyValue[]): { ids: LazyIds; ext: string } | null {
+  const count = values.length;
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const v = values[i];
+    if (!(v instanceof Uint8Array) || v.length === 0) return null;
+    total += v.length + 1;
+  }
+  const joined = new Uint8Array(total);
+  const starts = new Int32Array(count + 1);
+  let size = 16;
+  while (size < 2 * count) size *= 2;
+  const table = new Int32Array(size).fill(-1);
+  const mask = size - 1;
+  let ext: Uint8Array | null = null;
+  let at = 0;
+  for (let i = 0; i < count; i++) {
+    const name = values[i] as Uint8Array;
+    const n = name.length;
+    // splitExt: the extension starts at the last '.' after the last '/', unless only dots lead to it.
+    let slash = -1;
+    let dot = -1;
+    for (let k = 0; k < n; k++) {
+      const b = name[k]!;
+      if (b > 0x7f || b === 0x0a) return null;
+      if (b === 0x2e) dot = k;
+      else if (b === 0x2f) slash = k;
+    }
+    let idEnd = n;
+    if (dot > slash + 1) {
+      let k = slash + 1;
+      while (k < dot && name[k] === 0x2e) k++;
+      if (k < dot) idEnd = dot;
+    }
+    // One extension for every name (the first name's), else the strings path.
+    if (ext === null) ext = name.subarray(idEnd);
+    else {
+      if (n - idEnd !== ext.length) return null;
+      for (let k = 0; k < ext.length; k++) if (name[idEnd + k] !== ext[k]) return null;
+    }
+    // The id's bytes, and FNV-1a over them for the table.
+    const start = at;
+    let h = 0x811c9dc5;
+    for (let k = 0; k < idEnd; k++) {
+      const b = name[k]!;
+      joined[at++] = b;
+      h = Math.imul(h ^ b, 0x01000193);
+    }
+    joined[at++] = 0x0a;
+    starts[i] = start;
+    starts[i + 1] = at;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const other = table[slot]!;
+      if (other < 0) {
+        table[slot] = i;
+        break;
+      }
+      const from = starts[other]!;
+      if (starts[other + 1]! - from !== at - start) continue;
+      let same = true;
+      for (let k = 0; k < idEnd; k++) {
+        if (joined[from + k] !== joined[start + k]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return null; // an id given twice: the strings path renames and warns
+    }
+  }
+  return { ids: new LazyIds(joined.subarray(0, at), count), ext: ext === null ? '' : pyText(ext) };
+}
+
+/** `labels` (None: -1) as a column of `count` rows, or null when one is not an index into `classes` categories. */
+function labelColumn(labels: readonly PyValue[] | null, count: number, classes: number): Int32Array | null {
+  const column = new Int32Array(count).fill(-1);
+  if (!labels) return column;
+  const n = Math.min(count, labels.length);
+  for (let i = 0; i < n; i++) {
+    const label = labels[i];
+    if (typeof label === 'number') {
+      if (label >= 0 && label < classes && label === Math.floor(label)) column[i] = label;
+      else return null;
+    } else if (label !== null) return null;
+  }
+  return column;
+}
+
 /** Decodes one subset file (its bytes as `readSubset` gives them) into items. */
 async function importSubset(
   tree: FileTree,
@@ -358,17 +452,20 @@ async function importSubset(
   }
   const coarse = listField(dict, 'coarse_labels', file);
   const filenamesRaw = listField(dict, 'filenames', file);
-  const filenames = filenamesRaw ? textList(filenamesRaw, file, 'filenames') : null;
+  // Python 2 file names of ASCII, unique, of one extension (every CIFAR batch): ids kept as bytes.
+  const byteIds = filenamesRaw ? idsOfNameBytes(filenamesRaw) : null;
+  const filenames = filenamesRaw && !byteIds ? textList(filenamesRaw, file, 'filenames') : null;
+  const names = byteIds ? byteIds.ids.length : filenames ? filenames.length : null;
 
-  if (filenames && labels && labels.length !== filenames.length) {
-    throw new DatasetImportError(ErrorCode.CIFAR_LENGTH_MISMATCH, `'${labelsField}' has ${labels.length} entries but 'filenames' has ${filenames.length}`, {
+  if (names !== null && labels && labels.length !== names) {
+    throw new DatasetImportError(ErrorCode.CIFAR_LENGTH_MISMATCH, `'${labelsField}' has ${labels.length} entries but 'filenames' has ${names}`, {
       file,
       field: labelsField,
     });
   }
   const data = dictGet(dict, 'data');
   const dataRows = data instanceof NdArray ? (data.size === 0 ? 0 : data.length) : Array.isArray(data) ? data.length : 0;
-  const count = filenames?.length ?? labels?.length ?? dataRows;
+  const count = names ?? labels?.length ?? dataRows;
   if (coarse && coarse.length > 0 && coarse.length !== count) {
     throw new DatasetImportError(ErrorCode.CIFAR_LENGTH_MISMATCH, `'coarse_labels' has ${coarse.length} entries but the batch has ${count} items`, {
       file,
@@ -377,7 +474,7 @@ async function importSubset(
   }
   budget.addItems(count, file);
   const split = filenames ? splitNames(filenames) : null;
-  const ids = (i: number) => (split ? split.ids[i]! : String(i));
+  const ids = (i: number) => (byteIds ? byteIds.ids.all()[i]! : split ? split.ids[i]! : String(i));
   const pixels = parsePixels(dict, file, count, ids, budget);
 
   // A block of equal images that is ours to change (our read buffer, or a conversion) stays as
@@ -413,15 +510,25 @@ async function importSubset(
     }
   }
 
-  const given: string[] = new Array(count);
-  for (let i = 0; i < count; i++) {
-    given[i] = ids(i);
-    if (given[i] === '') throw new DatasetImportError(ErrorCode.CIFAR_INVALID_BATCH, 'the file name gives an empty item id', { file, index: i, field: 'filenames' });
+  let unique: string[] | LazyIds;
+  if (byteIds) unique = byteIds.ids;
+  else {
+    const given: string[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      given[i] = ids(i);
+      if (given[i] === '') throw new DatasetImportError(ErrorCode.CIFAR_INVALID_BATCH, 'the file name gives an empty item id', { file, index: i, field: 'filenames' });
+    }
+    unique = uniqueIds(given, file, subset, filenames, warnings);
   }
-  const unique = uniqueIds(given, file, subset, filenames, warnings);
-  const firstLabels = new Int32Array(count).fill(-1);
-  for (let i = 0; i < count; i++) {
-    const id = unique[i]!;
+  // An id for a message (kept ids are decoded then).
+  const idOf = (i: number) => (unique instanceof LazyIds ? unique.all()[i]! : unique[i]!);
+  // Without coarse labels to check, the column comes from a small loop of its own (a loop
+  // inside this long function ran in the interpreter for most of an import); a bad label is
+  // reported by the loop below, as before.
+  let firstLabels = coarse && cats.coarse ? null : labelColumn(labels, count, cats.labels.length);
+  const checked = firstLabels ? 0 : count;
+  firstLabels ??= new Int32Array(count).fill(-1);
+  for (let i = 0; i < checked; i++) {
     const label = labels?.[i] ?? null;
     if (label !== null) {
       if (typeof label !== 'number' || !Number.isInteger(label) || label < 0 || label >= cats.labels.length) {
@@ -429,7 +536,7 @@ async function importSubset(
         throw new DatasetImportError(
           ErrorCode.LABEL_OUT_OF_RANGE,
           `label ${shown} is not an index into the ${cats.labels.length} label categories`,
-          { file, index: i, item: id, field: labelsField },
+          { file, index: i, item: idOf(i), field: labelsField },
         );
       }
       firstLabels[i] = label;
@@ -439,7 +546,7 @@ async function importSubset(
           throw new DatasetImportError(ErrorCode.LABEL_OUT_OF_RANGE, `coarse label ${String(parent)} is not an index into the ${cats.coarse.length} coarse label names`, {
             file,
             index: i,
-            item: id,
+            item: idOf(i),
             field: 'coarse_labels',
           });
         }
@@ -447,6 +554,7 @@ async function importSubset(
         const name = cats.coarse[parent]!;
         if (category.parent === '') cats.labels.setParent(label, name);
         else if (category.parent !== name) {
+          const id = idOf(i);
           warnings.push({
             code: WarningCode.COARSE_LABEL_MISMATCH,
             message: `${file}: item ${i} '${id}': label '${category.name}' has the coarse label '${name}' here but '${category.parent}' before; its parent stays '${category.parent}'`,
@@ -462,19 +570,20 @@ async function importSubset(
   const batchLabel = dictGet(dict, 'batch_label');
   const keptBuffer = owned && pixels?.block?.buffer === raw.buffer;
   const result = (items: SubsetResult['items']): SubsetResult => ({ items, batchLabel: isTextLike(batchLabel) ? pyText(batchLabel) : null, keptBuffer });
-  const exts = split ? split.exts : '';
+  const exts = byteIds ? byteIds.ext : split ? split.exts : '';
   if (!hwc) return result(new ColumnarSubset(subset, firstLabels, unique, exts, block));
+  const itemIds = unique instanceof LazyIds ? unique.all() : unique;
   const items: DatasetItem[] = new Array(count);
   let offset = 0;
   for (let i = 0; i < count; i++) {
     const img = pixels!.images[i] ?? null;
     let media: Image | null = null;
     if (img) {
-      media = new Image(hwc.subarray(offset, offset + img.chw.length), img.height, img.width, 3, { ext: split ? (typeof split.exts === 'string' ? split.exts : split.exts[i]!) : '' });
+      media = new Image(hwc.subarray(offset, offset + img.chw.length), img.height, img.width, 3, { ext: typeof exts === 'string' ? exts : exts[i]! });
       offset += img.chw.length;
     }
     const label = firstLabels[i]!;
-    items[i] = new DatasetItem({ id: unique[i]!, subset, media, annotations: label >= 0 ? [new Label(label)] : [] });
+    items[i] = new DatasetItem({ id: itemIds[i]!, subset, media, annotations: label >= 0 ? [new Label(label)] : [] });
   }
   return result(items);
 }
