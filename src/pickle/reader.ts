@@ -65,6 +65,11 @@ class ByteReader {
     this.shadow = new ShadowMachine(buf, file);
   }
 
+  /** The read has ended: the rest of what its values cost goes to the budget. */
+  finish(): void {
+    this.shadow.charge();
+  }
+
   private need(n: number): number {
     const at = this.position;
     if (!Number.isSafeInteger(n) || n < 0) {
@@ -483,6 +488,7 @@ export function readPickle(bytes: Uint8Array, options: ReadPickleOptions = {}): 
   pickleAllocations.charge = budget ? (n) => budget.decode(n, 'a value the pickle builds', file) : null;
   try {
     value = parser.read(reader as never);
+    reader.finish();
     if (value === undefined) throw new Error('the pickle holds no value');
     checkPlainData(value);
   } catch (err) {

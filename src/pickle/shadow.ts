@@ -19,6 +19,7 @@
  */
 import { ErrorCode, PickleError } from '../errors.js';
 import { OP } from './opcodes.js';
+import { chargeBytes } from './values.js';
 
 /** The most values the stack (all frames together) may hold: CPython writes lists and dicts in batches of 1000. */
 export const MAX_STACK = 1 << 20;
@@ -26,6 +27,21 @@ export const MAX_STACK = 1 << 20;
 export const MAX_MEMO = 1 << 22;
 /** The most MARKs open at once: the nesting depth of tuples, lists and dicts under construction. */
 export const MAX_MARKS = 1 << 20;
+
+/**
+ * What the values a pickle makes cost in memory, charged to the read's decode budget (see
+ * `pickleAllocations`): every value pushed, at least a slot of the list or tuple it ends in and
+ * its own small object (`VALUE_BYTES`); bytes are a typed-array view of the input each
+ * (`VIEW_BYTES`: 30 million empty Python 2 strings took ~3.7 GB, ~123 B each); a memo entry
+ * is a Map entry (`MEMO_BYTES`). Without these, a 12 KB .tar.gz of one batch of empty strings
+ * took 816 MB before any other limit stopped it (and with them under another key, gigabytes).
+ * A CIFAR batch: 10,000 labels and file names, ~1.6 MB.
+ */
+const VALUE_BYTES = 16;
+const VIEW_BYTES = 128;
+const MEMO_BYTES = 48;
+/** Charges go to the budget in steps of this many bytes (and the rest when the read ends). */
+const CHARGE_STEP = 1 << 20;
 
 /** What a stack slot holds, as far as the checks need to know. */
 const enum Tag {
@@ -72,17 +88,28 @@ export class ShadowMachine {
   private memoTags = new Uint8Array(1024);
   private readonly farMemo = new Map<number, Tag>();
   private memoSize = 0;
+  /** Bytes the values made so far cost (see VALUE_BYTES) and not charged yet. */
+  private made = 0;
 
   constructor(
     private readonly buf: Uint8Array,
     private readonly file: string | undefined,
   ) {}
 
+  /** Charges what the values made so far cost to the read's budget (IMPORT_TOO_LARGE beyond it). */
+  charge(): void {
+    const n = this.made;
+    this.made = 0;
+    if (n > 0) chargeBytes(n);
+  }
+
   private fail(detail: string, at: number): never {
     throw new PickleError(ErrorCode.PICKLE_CORRUPT, detail, { file: this.file, offset: at });
   }
 
   private push(tag: Tag, at: number): void {
+    this.made += tag === Tag.Bytes ? VIEW_BYTES : VALUE_BYTES;
+    if (this.made >= CHARGE_STEP) this.charge();
     if (this.top >= this.tags.length) {
       if (this.top >= MAX_STACK) this.fail(`the pickle's stack grows beyond ${MAX_STACK} values (a flood of DUP, GET or value opcodes)`, at);
       const grown = new Uint8Array(Math.min(MAX_STACK, this.tags.length * 2));
@@ -136,7 +163,10 @@ export class ShadowMachine {
     const tag = this.peek(OP.PUT, at);
     const known = this.memoGet(index) !== undefined;
     if (!known && this.memoSize >= MAX_MEMO) this.fail(`the pickle's memo grows beyond ${MAX_MEMO} entries`, at);
-    if (!known) this.memoSize++;
+    if (!known) {
+      this.memoSize++;
+      this.made += MEMO_BYTES;
+    }
     if (index >= 0 && index < MAX_MEMO) {
       if (index >= this.memoTags.length) {
         let size = this.memoTags.length;

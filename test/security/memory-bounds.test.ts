@@ -96,6 +96,18 @@ describe('hostile inputs of issue 14 end in a coded error with bounded memory (c
     expect(r.maxRss).toBeLessThan(GiB);
   });
 
+  it('a .tar.gz batch of 30M empty Python 2 strings (under a key no importer reads) is IMPORT_TOO_LARGE: the values a pickle makes are charged (was: an out-of-memory abort)', () => {
+    const n = 30_000_000;
+    const batch = concat([Uint8Array.of(0x80, 2, 0x7d), ascii('U\x04junk'), list(n, ascii('U\x00')), ascii('s.')]);
+    const tgz = gzipSync(tar([{ name: 'data_batch_1', data: batch }]), { level: 6 });
+    expect(tgz.length).toBeLessThan(MiB);
+    const r = child(write('empty-strings.tar.gz', tgz), 'cifar');
+    expect(r.code, r.detail).toBe('IMPORT_TOO_LARGE');
+    expect(r.detail).toContain('a value the pickle builds');
+    // The README's bound: F + 2 × (256 MiB + 64 × input bytes), F ~60 MB.
+    expect(r.maxRss).toBeLessThan(60 * MiB + 2 * (256 * MiB + 64 * tgz.length));
+  });
+
   it('finding 3: 10M label-only MNIST items from a few KB are IMPORT_TOO_LARGE (limits.maxItems; was: 4.5 GB)', () => {
     const n = 10_000_000;
     const labels = new Uint8Array(8 + n);
