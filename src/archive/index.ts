@@ -17,7 +17,7 @@
 import { concatBytes } from '../bytes.js';
 import { DatasetImportError, ErrorCode, UsageError } from '../errors.js';
 import { DEFAULT_LIMITS, DecodeBudget, resolveLimits } from '../limits.js';
-import type { DatasetSource, MemberCheck } from '../sources/file-tree.js';
+import type { DatasetSource, MemberCheck, MemberPrepare } from '../sources/file-tree.js';
 import { getInflater, gunzipStream, type InflaterName } from './inflate.js';
 import { archiveLabel, inputChunks, isArchiveInput, type ArchiveInput } from './input.js';
 import { checksumOk, TarReader, type ArchiveLimits } from './tar.js';
@@ -44,6 +44,12 @@ export interface ArchiveSourceOptions {
    * pickle).
    */
   checkMember?: MemberCheck;
+  /**
+   * Works on each file entry as soon as it is in, while the rest of the archive still inflates
+   * (the importers pass the formats' own: a CIFAR batch is unpickled then); what it makes is the
+   * tree's `prepared(path)`.
+   */
+  prepareMember?: MemberPrepare;
 }
 
 
@@ -106,8 +112,8 @@ export async function archiveSource(input: ArchiveInput, options: ArchiveSourceO
       throw new DatasetImportError(ErrorCode.ARCHIVE_CORRUPT, 'not a .tar, .tar.gz/.tgz or .zip archive', { file: label });
     }
 
-    const tree = new ArchiveTreeBuilder(label);
-    const { checkMember } = options;
+    const { checkMember, prepareMember } = options;
+    const tree = new ArchiveTreeBuilder(label, prepareMember ? (path, data) => prepareMember(path, data, label) : undefined);
     const check = checkMember ? (path: string, head: Uint8Array) => checkMember(path, head, label) : undefined;
     if (kind === 'zip') {
       const parts = [first];

@@ -22,6 +22,8 @@ export interface ArchiveTree extends FileTree {
   peek(path: string, n: number): Promise<Uint8Array>;
   /** Entries left out of the tree, in archive order. */
   readonly skipped: readonly SkippedEntry[];
+  /** What the builder's `prepare` made of a file (see `FileTree.prepared`), handed over once. */
+  prepared(path: string): unknown;
 }
 
 const shown = (raw: string) => raw.replace(/\0/g, '\\0');
@@ -52,8 +54,14 @@ export class ArchiveTreeBuilder {
   private readonly files = new Map<string, Uint8Array | null | CifarkitError>();
   private readonly dirs = new Map<string, Map<string, 'file' | 'dir'>>([['', new Map()]]);
   readonly skipped: SkippedEntry[] = [];
+  /** What `prepare` made of each file (see `FileTree.prepared`). */
+  private readonly made = new Map<string, unknown>();
 
-  constructor(private readonly label: string) {}
+  constructor(
+    private readonly label: string,
+    /** Called with each file's bytes as it is added (see `MemberPrepare`). */
+    private readonly prepare?: (path: string, data: Uint8Array) => unknown,
+  ) {}
 
   private clash(path: string): never {
     throw new DatasetImportError(ErrorCode.ARCHIVE_CORRUPT, `'${path}' is both a file and a folder in the archive`, { file: this.label });
@@ -80,12 +88,24 @@ export class ArchiveTreeBuilder {
     this.addDir(parent);
     this.dirs.get(parent)!.set(basename(path), 'file');
     this.files.set(path, data);
+    // A later entry of the same path replaces what was made of the earlier one.
+    this.made.delete(path);
+    if (this.prepare) {
+      let made: unknown;
+      try {
+        made = this.prepare(path, data);
+      } catch {
+        made = undefined; // the importer reads the file itself, and reports what is wrong with it
+      }
+      if (made !== undefined) this.made.set(path, made);
+    }
   }
 
   /** Records a file the member check refused: it is listed, and reading it throws `error`. */
   addRefused(path: string, error: CifarkitError): void {
     this.addFile(path, new Uint8Array(0));
     this.files.set(path, error);
+    this.made.delete(path);
   }
 
   skip(path: string, reason: string): void {
@@ -93,7 +113,7 @@ export class ArchiveTreeBuilder {
   }
 
   build(): ArchiveTree {
-    const { files, dirs, label, skipped } = this;
+    const { files, dirs, label, skipped, made } = this;
     const display = (path: string) => (path === '' ? label : `${label}/${path}`);
     const take = (path: string, consume: boolean): Uint8Array => {
       const data = files.get(path);
@@ -129,6 +149,11 @@ export class ArchiveTreeBuilder {
       },
       async peek(path, n) {
         return take(path, false).slice(0, Math.max(0, n));
+      },
+      prepared(path) {
+        const value = made.get(path);
+        made.delete(path);
+        return value;
       },
     };
   }

@@ -3,6 +3,7 @@
  */
 import { archiveSource, isArchiveInput, type ArchiveInput } from '../archive/index.js';
 import { checkCifarMember } from '../formats/cifar/layout.js';
+import { cifarMemberPreparer } from '../formats/cifar/import.js';
 import { concatBytes } from '../bytes.js';
 import { DatasetExportError, ErrorCode, UsageError } from '../errors.js';
 import { countingTree, isMemoryFiles, memoryTree, safeOutputPath, type DatasetSource, type MemoryFiles } from '../sources/file-tree.js';
@@ -57,9 +58,12 @@ async function openSource(input: DatasetInput, options: ImportOptions, what: str
   // One decode budget for everything the import reads (see limits.ts).
   const budget = new DecodeBudget(limits);
   // A CIFAR batch in an archive is sniffed before it is collected (unless another format is asked for).
-  const checkMember = format === undefined || format === 'cifar' ? checkCifarMember : undefined;
-  if (typeof input === 'string') return requireFileSystem('file paths').openPath(input, { limits, budget, checkMember });
-  if (isArchiveInput(input)) return archiveSource(input, { limits, budget, checkMember });
+  const cifar = format === undefined || format === 'cifar';
+  const checkMember = cifar ? checkCifarMember : undefined;
+  // ... and unpickled as soon as it is in, while the rest of the archive inflates.
+  const prepareMember = cifar ? cifarMemberPreparer(limits) : undefined;
+  if (typeof input === 'string') return requireFileSystem('file paths').openPath(input, { limits, budget, checkMember, prepareMember });
+  if (isArchiveInput(input)) return archiveSource(input, { limits, budget, checkMember, prepareMember });
   if (isMemoryFiles(input)) return { tree: countingTree(memoryTree(input), budget), start: '', limits, budget };
   throw new UsageError(ErrorCode.INVALID_ARGUMENT, `${what} takes a path, a Record or Map of path -> bytes, a list of File objects, or an archive (Uint8Array, Blob, Response, ReadableStream, URL)`);
 }

@@ -87,7 +87,7 @@ const ARCHIVE_READ = 1024 * 1024;
 /** A path on disk (a dataset folder, a parent of one, or a single batch/meta file) as a source. */
 export async function openPath(
   path: string,
-  options: { limits?: ImportLimits; budget?: DecodeBudget; checkMember?: ArchiveSourceOptions['checkMember'] } = {},
+  options: { limits?: ImportLimits; budget?: DecodeBudget; checkMember?: ArchiveSourceOptions['checkMember']; prepareMember?: ArchiveSourceOptions['prepareMember'] } = {},
 ): Promise<DatasetSource> {
   const { limits } = options;
   const budget = options.budget ?? new DecodeBudget(limits);
@@ -100,7 +100,13 @@ export async function openPath(
   }
   if (isFile && isArchiveFileName(absolute)) {
     // Streamed: the archive is inflated and split into files as it is read.
-    return archiveSource(Readable.toWeb(createReadStream(absolute, { highWaterMark: ARCHIVE_READ })) as ReadableStream<Uint8Array>, { name: path, limits, budget, checkMember: options.checkMember });
+    return archiveSource(Readable.toWeb(createReadStream(absolute, { highWaterMark: ARCHIVE_READ })) as ReadableStream<Uint8Array>, {
+      name: path,
+      limits,
+      budget,
+      checkMember: options.checkMember,
+      prepareMember: options.prepareMember,
+    });
   }
   if (isFile) {
     return { tree: countingTree(diskTree(nodePath.dirname(absolute), nodePath.dirname(path)), budget), start: nodePath.basename(absolute), limits, budget };

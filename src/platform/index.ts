@@ -6,12 +6,12 @@
  */
 import type { DecodeBudget, ImportLimits } from '../limits.js';
 import type { EncoderPool } from '../image/encoder-pool.js';
-import type { DatasetSource, ExportedFile, MemberCheck } from '../sources/file-tree.js';
+import type { DatasetSource, ExportedFile, MemberCheck, MemberPrepare } from '../sources/file-tree.js';
 
 /** Filesystem access (Node, Deno); browsers have none. */
 export interface FileSystemAccess {
   /** Opens a path (a folder, a file of a dataset, or an archive) as a source. */
-  openPath(path: string, options?: { limits?: ImportLimits; budget?: DecodeBudget; checkMember?: MemberCheck }): Promise<DatasetSource>;
+  openPath(path: string, options?: { limits?: ImportLimits; budget?: DecodeBudget; checkMember?: MemberCheck; prepareMember?: MemberPrepare }): Promise<DatasetSource>;
   /** Writes files into a folder, all or nothing; returns how many were written. */
   writeFiles(dir: string, files: AsyncIterable<ExportedFile>, options: { overwrite?: boolean }): Promise<number>;
 }

@@ -35,6 +35,11 @@ export interface FileTree {
   readonly handsOver?: boolean;
   /** A copy of a file's first `n` bytes that does not use up its one read (archive trees). */
   peek?(path: string, n: number): Promise<Uint8Array>;
+  /**
+   * What a `MemberPrepare` made of a file while its archive was still inflating, handed over once
+   * (undefined when nothing was made, or after the first call). Archive trees only.
+   */
+  prepared?(path: string): unknown;
   /** How to name a file of this tree in messages. */
   display(path: string): string;
 }
@@ -267,3 +272,11 @@ export interface ExportedFile {
  * `checkMember`): an error refuses the member; null lets it in.
  */
 export type MemberCheck = (path: string, head: Uint8Array, archive: string) => CifarkitError | null;
+
+/**
+ * Work on an archive member as soon as its bytes are in, while the rest of the archive is still
+ * inflating (see `archiveSource`'s `prepareMember`): what it returns is kept for the importer
+ * (`FileTree.prepared`); undefined keeps nothing. It must not throw: a throw is dropped, as if it
+ * had returned undefined.
+ */
+export type MemberPrepare = (path: string, data: Uint8Array, archive: string) => unknown;

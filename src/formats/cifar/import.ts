@@ -19,8 +19,8 @@ import { kernels } from '../../kernels/pixels.js';
 import { NdArray, ndarrayToList, ndarrayToUint8, objectsToUint8 } from '../../pickle/ndarray.js';
 import { readPickle } from '../../pickle/reader.js';
 import { dictGet, isBytes, isDict, isTextLike, pyText, pyTexts, pyTypeName, type PyDict, type PyValue } from '../../pickle/values.js';
-import type { DecodeBudget } from '../../limits.js';
-import { basename, budgetOf, extensionStart, joinPath, splitExt, type DatasetSource, type FileTree } from '../../sources/file-tree.js';
+import { DecodeBudget, type ImportLimits } from '../../limits.js';
+import { basename, budgetOf, extensionStart, joinPath, splitExt, type DatasetSource, type FileTree, type MemberPrepare } from '../../sources/file-tree.js';
 import type { FormatImportOptions, ImportedDataset } from '../format.js';
 import type { ChannelOrder } from '../../model/view.js';
 import { WarningCode, type ImportWarning } from '../../warnings.js';
@@ -58,6 +58,50 @@ function readPickleDict(bytes: Uint8Array, file: string, budget: DecodeBudget): 
     throw new DatasetImportError(ErrorCode.CIFAR_INVALID_BATCH, `expected a pickled dict, found a ${pyTypeName(value)}`, { file });
   }
   return value;
+}
+
+/** A batch unpickled while its archive was still inflating (see `cifarMemberPreparer`). */
+class PreparedBatch {
+  constructor(
+    /** The member's bytes, as the tree hands them over. */
+    readonly bytes: Uint8Array,
+    readonly dict: PyDict,
+    /** What the read charged to its decode budget (the values it made, the bytes it built). */
+    readonly decoded: number,
+  ) {}
+}
+
+/** File names of CIFAR batches (subset files): what `cifarMemberPreparer` unpickles. */
+const BATCH_FILE_NAME = /^(data_batch_\d+|test_batch|train|test)$/;
+
+/**
+ * The archive members' work for a CIFAR import (`archiveSource`'s `prepareMember`): a member named
+ * like a batch is unpickled as soon as it is in, while the rest of the archive inflates (the
+ * inflater works on other threads meanwhile), instead of after the whole archive. The import
+ * charges what each read took to its own budget when it uses the dict (`preparedDict`). A batch
+ * that fails to read, or does not fit this budget, is dropped here: the import reads it again
+ * (and reports what is wrong with it).
+ */
+export function cifarMemberPreparer(limits: ImportLimits): MemberPrepare {
+  // One budget for all of the archive's batches, of no input bytes (maxDecodedBytes alone): what
+  // these reads hold before the import takes them stays within one decode budget, which the
+  // README's memory bound counts (its factor 2).
+  const budget = new DecodeBudget({ ...limits, decodedBytesPerInputByte: 0 });
+  return (path, data, archive) => {
+    if (!BATCH_FILE_NAME.test(basename(path))) return undefined;
+    const before = budget.decoded;
+    return new PreparedBatch(data, readPickleDict(data, `${archive}/${path}`, budget), budget.decoded - before);
+  };
+}
+
+/** The dict unpickled while the archive inflated, when it is of these bytes and fits the import's budget; else null. */
+function preparedDict(tree: FileTree, path: string, raw: Uint8Array, budget: DecodeBudget, file: string): PyDict | null {
+  const made = tree.prepared?.(path);
+  if (!(made instanceof PreparedBatch) || made.bytes !== raw) return null;
+  // Over the budget: read again, so that the error is the one reading it gives.
+  if (budget.decoded + made.decoded > budget.allowance) return null;
+  budget.decode(made.decoded, 'the values the pickle made', file);
+  return made.dict;
 }
 
 /** A list-like field (list, tuple or 1-D ndarray) as an array, or null when absent/None. */
@@ -442,7 +486,7 @@ async function importSubset(
   const file = tree.display(path);
   const subset = basename(path);
   const { raw, owned } = await bytes;
-  const dict = readPickleDict(raw, file, budget);
+  const dict = preparedDict(tree, path, raw, budget, file) ?? readPickleDict(raw, file, budget);
 
   let labels = listField(dict, 'labels', file);
   let labelsField = 'labels';
