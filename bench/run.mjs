@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench` (= npm run build && node bench/run.mjs): cifarkit vs the Python reference on a
 // full-size CIFAR-10, side by side. Options: --rounds N (default 5), --quick (2 rounds),
-// --data DIR (default os.tmpdir()/cifarkit-bench), --out FILE (default BENCHMARKS.md).
+// --data DIR (default os.tmpdir()/cifarkit-bench), --out FILE (default BENCHMARKS.md; with
+// --only floor, test-results/BENCHMARKS-floor.md, so a partial run never replaces the full file).
 // Every measurement runs in a fresh child process (bench/worker.mjs, bench/reference.py); the
 // median of the rounds is reported. The benchmark fails only on errors, never on numbers.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -28,9 +29,10 @@ const quick = argv.includes('--quick');
 const rounds = Number(opt('--rounds', quick ? 2 : 5));
 if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds needs a positive integer');
 const dataRoot = opt('--data', join(os.tmpdir(), 'cifarkit-bench'));
-const outFile = opt('--out', join(ROOT, 'BENCHMARKS.md'));
 // --only floor: just the issue-16 rows (the floor table), for a quick look.
 const onlyFloor = opt('--only', '') === 'floor';
+// A partial run does not replace the full BENCHMARKS.md unless --out says so.
+const outFile = opt('--out', join(ROOT, onlyFloor ? 'test-results/BENCHMARKS-floor.md' : 'BENCHMARKS.md'));
 const DIST = join(ROOT, 'dist', 'index.js');
 
 // Python: numpy is slowed by these on some processors; unset in the Python children only.
@@ -427,5 +429,6 @@ Needs python3 with numpy (data generation and the reference side). The benchmark
 ${JSON.stringify(r, null, 1)}
 \`\`\`
 `;
+mkdirSync(dirname(outFile), { recursive: true });
 writeFileSync(outFile, md);
 log(`\nwrote ${relative(ROOT, outFile)} (${elapsed} s)`);
