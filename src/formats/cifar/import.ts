@@ -383,8 +383,9 @@ function splitNames(names: readonly string[]): { ids: string[]; exts: string | s
  * The ids of a batch's file names kept as bytes (`LazyIds`), when that gives what `splitNames`
  * and `uniqueIds` would: every name Python 2 bytes of ASCII without '\n' (so decoding is
  * `pyTexts`'), none empty, all with one extension (`splitExt` on the bytes), no id twice (a
- * hash table over the id bytes). One pass over the names, no string per name; null otherwise,
- * and the strings path decides (and reports) the rest. Exported for its tests.
+ * hash table over the id bytes, given up for the strings path when names collide in it more
+ * than chance would). One pass over the names, no string per name; null otherwise, and the
+ * strings path decides (and reports) the rest. Exported for its tests.
  */
 export function idsOfNameBytes(values: readonly PyValue[]): { ids: LazyIds; ext: string } | null {
   const count = values.length;
@@ -400,6 +401,9 @@ export function idsOfNameBytes(values: readonly PyValue[]): { ids: LazyIds; ext:
   while (size < 2 * count) size *= 2;
   const table = new Int32Array(size).fill(-1);
   const mask = size - 1;
+  // The hash has no secret seed, so names can be made to collide: past this many probes the
+  // strings path (the runtime's seeded Set) takes the batch, instead of quadratic time here.
+  let probes = 4 * count + 64;
   let ext: Uint8Array | null = null;
   let at = 0;
   for (let i = 0; i < count; i++) {
@@ -438,6 +442,7 @@ export function idsOfNameBytes(values: readonly PyValue[]): { ids: LazyIds; ext:
     starts[i] = start;
     starts[i + 1] = at;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      if (--probes < 0) return null;
       const other = table[slot]!;
       if (other < 0) {
         table[slot] = i;
