@@ -29,16 +29,22 @@ export const MAX_MEMO = 1 << 22;
 export const MAX_MARKS = 1 << 20;
 
 /**
- * What the values a pickle makes cost in memory, charged to the read's decode budget (see
- * `pickleAllocations`): every value pushed, at least a slot of the list or tuple it ends in and
- * its own small object (`VALUE_BYTES`); bytes are a typed-array view of the input each
- * (`VIEW_BYTES`: 30 million empty Python 2 strings took ~3.7 GB, ~123 B each); a memo entry
- * is a Map entry (`MEMO_BYTES`). Without these, a 12 KB .tar.gz of one batch of empty strings
- * took 816 MB before any other limit stopped it (and with them under another key, gigabytes).
- * A CIFAR batch: 10,000 labels and file names, ~1.6 MB.
+ * What the values a pickle makes cost in memory (V8, measured), charged to the read's decode
+ * budget (see `pickleAllocations`). Every push costs at least the slot of the list or tuple it
+ * ends in (`REF_BYTES`: a small int, None, a bool, or a DUP/GET of a value already made); a
+ * float, string or other plain value its object too (`VALUE_BYTES`); bytes are a typed-array view
+ * of the input each (`VIEW_BYTES`: 30 million empty Python 2 strings took ~3.7 GB, ~123 B each);
+ * an empty dict is a Map (~190 B), a list, set or tuple an array (~40 B), a memo entry a Map
+ * entry. Without these, a 12 KB .tar.gz of one batch of empty strings took 816 MB before any
+ * other limit stopped it, and 16M empty dicts from 32 KB aborted a 1 GiB heap. A CIFAR-10 batch
+ * (10,000 labels and file names): ~1.8 MB; Datumaro's object arrays: 8 B a pixel.
  */
-const VALUE_BYTES = 16;
+const REF_BYTES = 8;
+const VALUE_BYTES = 32;
 const VIEW_BYTES = 128;
+const ARRAY_BYTES = 64;
+const MAP_BYTES = 256;
+const OBJECT_BYTES = 64;
 const MEMO_BYTES = 48;
 /** Charges go to the budget in steps of this many bytes (and the rest when the read ends). */
 const CHARGE_STEP = 1 << 20;
@@ -73,6 +79,11 @@ const PUSH_BYTES = new Set<number>([OP.BINBYTES, OP.SHORT_BINBYTES, OP.BINBYTES8
 const PUSH_KIND = new Uint8Array(256);
 for (const op of PUSH_VALUE) PUSH_KIND[op] = 1;
 for (const op of PUSH_BYTES) PUSH_KIND[op] = 2;
+/** What the value each of those opcodes pushes costs (see VALUE_BYTES). */
+const PUSH_COST = new Uint8Array(256);
+for (const op of PUSH_VALUE) PUSH_COST[op] = VALUE_BYTES;
+for (const op of [OP.NONE, OP.NEWTRUE, OP.NEWFALSE, OP.BININT1, OP.BININT2]) PUSH_COST[op] = REF_BYTES;
+for (const op of PUSH_BYTES) PUSH_COST[op] = VIEW_BYTES;
 
 export class ShadowMachine {
   private tags = new Uint8Array(1024);
@@ -107,8 +118,9 @@ export class ShadowMachine {
     throw new PickleError(ErrorCode.PICKLE_CORRUPT, detail, { file: this.file, offset: at });
   }
 
-  private push(tag: Tag, at: number): void {
-    this.made += tag === Tag.Bytes ? VIEW_BYTES : VALUE_BYTES;
+  /** Pushes a value of `tag` that costs `cost` bytes (see VALUE_BYTES). */
+  private push(tag: Tag, at: number, cost: number): void {
+    this.made += cost;
     if (this.made >= CHARGE_STEP) this.charge();
     if (this.top >= this.tags.length) {
       if (this.top >= MAX_STACK) this.fail(`the pickle's stack grows beyond ${MAX_STACK} values (a flood of DUP, GET or value opcodes)`, at);
@@ -192,8 +204,8 @@ export class ShadowMachine {
   /** Applies opcode `op`, read at offset `at`, before pickleparser runs it; throws PICKLE_CORRUPT for what the module doc lists. */
   step(op: number, at: number): void {
     const pushes = PUSH_KIND[op]!;
-    if (pushes === 1) return this.push(Tag.Value, at);
-    if (pushes === 2) return this.push(Tag.Bytes, at);
+    if (pushes === 1) return this.push(Tag.Value, at, PUSH_COST[op]!);
+    if (pushes === 2) return this.push(Tag.Bytes, at, VIEW_BYTES);
     switch (op) {
       case OP.PROTO:
       case OP.FRAME:
@@ -210,7 +222,7 @@ export class ShadowMachine {
       case OP.POP:
         return this.pop(1, op, at);
       case OP.DUP:
-        return this.push(this.peek(op, at), at);
+        return this.push(this.peek(op, at), at, REF_BYTES);
       case OP.PUT:
       case OP.BINPUT:
       case OP.LONG_BINPUT:
@@ -222,37 +234,37 @@ export class ShadowMachine {
       case OP.LONG_BINGET: {
         const tag = this.memoGet(this.memoIndex(op, at));
         if (tag === undefined) this.fail('the pickle refers to a memo entry that was never stored', at);
-        return this.push(tag, at);
+        return this.push(tag, at, REF_BYTES);
       }
       case OP.EMPTY_LIST:
-        return this.push(Tag.List, at);
+        return this.push(Tag.List, at, ARRAY_BYTES);
       case OP.EMPTY_DICT:
-        return this.push(Tag.Dict, at);
+        return this.push(Tag.Dict, at, MAP_BYTES);
       case OP.EMPTY_SET:
-        return this.push(Tag.Set, at);
+        return this.push(Tag.Set, at, ARRAY_BYTES);
       case OP.TUPLE:
         this.popMark(op, at);
-        return this.push(Tag.Value, at);
+        return this.push(Tag.Value, at, ARRAY_BYTES);
       case OP.TUPLE1:
         this.pop(1, op, at);
-        return this.push(Tag.Value, at);
+        return this.push(Tag.Value, at, ARRAY_BYTES);
       case OP.TUPLE2:
         this.pop(2, op, at);
-        return this.push(Tag.Value, at);
+        return this.push(Tag.Value, at, ARRAY_BYTES);
       case OP.TUPLE3:
         this.pop(3, op, at);
-        return this.push(Tag.Value, at);
+        return this.push(Tag.Value, at, ARRAY_BYTES);
       case OP.LIST:
         this.popMark(op, at);
-        return this.push(Tag.List, at);
+        return this.push(Tag.List, at, ARRAY_BYTES);
       case OP.FROZENSET:
         this.popMark(op, at);
-        return this.push(Tag.Set, at);
+        return this.push(Tag.Set, at, ARRAY_BYTES);
       case OP.DICT:
         // pickleparser sets DICT's items as properties (`dict[key] = value`): a '__proto__' key
         // would set the prototype. CPython writes MARK DICT only empty, then SETITEM(S).
         if (this.popMark(op, at) > 0) this.fail('a dict is built with items by the DICT opcode, which cifarkit does not read (CPython writes SETITEMS)', at);
-        return this.push(Tag.Dict, at);
+        return this.push(Tag.Dict, at, MAP_BYTES);
       case OP.APPEND:
         this.pop(1, op, at);
         return this.expect(op, at, Tag.List, Tag.Set);
@@ -271,31 +283,31 @@ export class ShadowMachine {
       case OP.EXT2:
       case OP.EXT4:
       case OP.PERSID:
-        return this.push(Tag.Object, at);
+        return this.push(Tag.Object, at, OBJECT_BYTES);
       case OP.STACK_GLOBAL:
       case OP.BINPERSID:
         this.pop(op === OP.STACK_GLOBAL ? 2 : 1, op, at);
-        return this.push(Tag.Object, at);
+        return this.push(Tag.Object, at, OBJECT_BYTES);
       case OP.INST:
       case OP.OBJ:
         this.popMark(op, at);
-        return this.push(Tag.Object, at);
+        return this.push(Tag.Object, at, OBJECT_BYTES);
       case OP.NEWOBJ:
         this.pop(2, op, at);
-        return this.push(Tag.Object, at);
+        return this.push(Tag.Object, at, OBJECT_BYTES);
       case OP.NEWOBJ_EX:
         this.pop(3, op, at);
-        return this.push(Tag.Object, at);
+        return this.push(Tag.Object, at, OBJECT_BYTES);
       case OP.REDUCE:
         this.pop(2, op, at);
-        return this.push(Tag.Reduced, at);
+        return this.push(Tag.Reduced, at, OBJECT_BYTES);
       case OP.BUILD:
         this.pop(1, op, at);
         // numpy's pickles BUILD only what a REDUCE made (an ndarray or a dtype, which take
         // their state through __setstate__); on anything else pickleparser would Object.assign.
         return this.expect(op, at, Tag.Reduced);
       case OP.NEXT_BUFFER:
-        return this.push(Tag.Value, at);
+        return this.push(Tag.Value, at, ARRAY_BYTES);
       default:
         return; // pickleparser refuses unknown opcodes itself
     }

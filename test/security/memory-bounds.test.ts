@@ -13,6 +13,8 @@ import { crc32 } from 'node:zlib';
 import { Gzip, gzipSync, zlibSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { tar, tarHeader } from '../archive/tar-writer.js';
+import { writePickle, type PyWritable } from '../../src/pickle/index.js';
+import { DType, NdArray } from '../../src/pickle/ndarray.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CHILD = join(import.meta.dirname, 'rss-case.mjs');
@@ -106,6 +108,25 @@ describe('hostile inputs of issue 14 end in a coded error with bounded memory (c
     expect(r.detail).toContain('a value the pickle builds');
     // The README's bound: F + 2 × (256 MiB + 64 × input bytes), F ~60 MB.
     expect(r.maxRss).toBeLessThan(60 * MiB + 2 * (256 * MiB + 64 * tgz.length));
+  });
+
+  it('16M empty dicts in a batch from a few KB: IMPORT_TOO_LARGE; beside a dataset, under a name no import reads, the dataset imports (was: an out-of-memory abort)', () => {
+    const n = 16_000_000;
+    const flood = concat([Uint8Array.of(0x80, 2, 0x7d), ascii('U\x04junk'), list(n, Uint8Array.of(0x7d)), ascii('s.')]);
+    const bound = (input: number) => 60 * MiB + 2 * (256 * MiB + 64 * input);
+    const own = gzipSync(tar([{ name: 'data_batch_1', data: flood }]), { level: 6 });
+    const r = child(write('dict-flood.tar.gz', own), 'cifar');
+    expect(r.code, r.detail).toBe('IMPORT_TOO_LARGE');
+    expect(r.maxRss).toBeLessThan(bound(own.length));
+    // Beside a real (one-image) dataset: the archive's batches are unpickled as they come in,
+    // this one too, within a budget of their own; the import reads only c/.
+    const meta = writePickle(new Map<PyWritable, PyWritable>([['label_names', ['a', 'b']]]), { python2: true });
+    const pixels = new NdArray().init([1, 3072], new DType('u1'), false, new Uint8Array(3072).fill(9));
+    const batch = writePickle(new Map<PyWritable, PyWritable>([['filenames', ['x.png']], ['labels', [1]], ['data', pixels]]), { python2: true });
+    const beside = gzipSync(tar([{ name: 'c/batches.meta', data: meta }, { name: 'c/data_batch_1', data: batch }, { name: 'junk/data_batch_1', data: flood }]), { level: 6 });
+    const b = child(write('dict-flood-beside.tar.gz', beside), 'cifar');
+    expect([b.code, b.detail]).toEqual(['ok', '1 items']);
+    expect(b.maxRss).toBeLessThan(bound(beside.length));
   });
 
   it('finding 3: 10M label-only MNIST items from a few KB are IMPORT_TOO_LARGE (limits.maxItems; was: 4.5 GB)', () => {

@@ -79,18 +79,26 @@ const BATCH_FILE_NAME = /^(data_batch_\d+|test_batch|train|test)$/;
  * like a batch is unpickled as soon as it is in, while the rest of the archive inflates (the
  * inflater works on other threads meanwhile), instead of after the whole archive. The import
  * charges what each read took to its own budget when it uses the dict (`preparedDict`). A batch
- * that fails to read, or does not fit this budget, is dropped here: the import reads it again
- * (and reports what is wrong with it).
+ * that fails to read, or does not fit this budget, is dropped here, and so is every later one:
+ * the import reads them (and reports what is wrong with them).
  */
 export function cifarMemberPreparer(limits: ImportLimits): MemberPrepare {
   // One budget for all of the archive's batches, of no input bytes (maxDecodedBytes alone): what
   // these reads hold before the import takes them stays within one decode budget, which the
   // README's memory bound counts (its factor 2).
   const budget = new DecodeBudget({ ...limits, decodedBytesPerInputByte: 0 });
+  // After a read fails (a batch over this budget, e.g. Datumaro's object arrays, or a bad one)
+  // the rest are read by the import only: at most one read is wasted.
+  let failed = false;
   return (path, data, archive) => {
-    if (!BATCH_FILE_NAME.test(basename(path))) return undefined;
+    if (failed || !BATCH_FILE_NAME.test(basename(path))) return undefined;
     const before = budget.decoded;
-    return new PreparedBatch(data, readPickleDict(data, `${archive}/${path}`, budget), budget.decoded - before);
+    try {
+      return new PreparedBatch(data, readPickleDict(data, `${archive}/${path}`, budget), budget.decoded - before);
+    } catch (err) {
+      failed = true;
+      throw err;
+    }
   };
 }
 
