@@ -24,6 +24,7 @@ export interface ArchiveTree extends FileTree {
   readonly skipped: readonly SkippedEntry[];
   /** What the builder's `prepare` made of a file (see `FileTree.prepared`), handed over once. */
   prepared(path: string): unknown;
+  dropPrepared(): void;
 }
 
 const shown = (raw: string) => raw.replace(/\0/g, '\\0');
@@ -154,6 +155,9 @@ export class ArchiveTreeBuilder {
         const value = made.get(path);
         made.delete(path);
         return value;
+      },
+      dropPrepared() {
+        made.clear();
       },
     };
   }

@@ -123,7 +123,15 @@ export async function importSource(source: DatasetSource, format?: string, optio
   if (options.channelOrder === 'bgr' && !f.channelOrder) {
     throw new UsageError(ErrorCode.INVALID_ARGUMENT, `channelOrder 'bgr' applies to the planar CIFAR format, not to '${f.name}' (whose images are RGB by definition)`);
   }
-  return { ...(await f.import(source, options)), format: f.name };
+  // What an archive's members made for the CIFAR import (`prepareMember`) is dropped before any
+  // other import, and after the CIFAR one (the batches it did not read): it is never held
+  // beside another format's own decoding.
+  if (f.name !== 'cifar') source.tree.dropPrepared?.();
+  try {
+    return { ...(await f.import(source, options)), format: f.name };
+  } finally {
+    source.tree.dropPrepared?.();
+  }
 }
 
 /** The files of the dataset in the named format, produced one at a time. */

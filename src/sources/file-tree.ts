@@ -40,6 +40,8 @@ export interface FileTree {
    * (undefined when nothing was made, or after the first call). Archive trees only.
    */
   prepared?(path: string): unknown;
+  /** Forgets everything made for `prepared` (an import that will not ask for it, or is done). */
+  dropPrepared?(): void;
   /** How to name a file of this tree in messages. */
   display(path: string): string;
 }

@@ -93,6 +93,7 @@ export function checksummingTree(tree: FileTree, out: FileChecksum[]): FileTree 
     kind: (path) => tree.kind(path),
     display: (path) => tree.display(path),
     ...(tree.peek ? { peek: (path: string, n: number) => tree.peek!(path, n) } : {}),
+    ...(tree.prepared ? { prepared: (path: string) => tree.prepared!(path), dropPrepared: () => tree.dropPrepared?.() } : {}),
     async read(path, options) {
       const bytes = await tree.read(path, options);
       const name = basename(path);

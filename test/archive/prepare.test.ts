@@ -72,6 +72,29 @@ describe('the CIFAR import uses the batches unpickled while the archive inflated
     expect(shown(used)).toEqual(shown(plain));
   });
 
+  it('what was made is dropped once an import is done (CIFAR: the batches it did not read; another format: all)', async () => {
+    const archive = new Uint8Array(await readFile(new URL('cifar-10-python.tar', ARCHIVES)));
+    const files = await archiveSource(archive);
+    const meta = await files.tree.read('cifar-10-batches-py/batches.meta');
+    const batch = await files.tree.read('cifar-10-batches-py/data_batch_1');
+    const withJunk = tar([
+      { name: 'c/batches.meta', data: meta },
+      { name: 'c/data_batch_1', data: batch },
+      { name: 'junk/data_batch_1', data: batch },
+    ]);
+    const prepare = cifarMemberPreparer(resolveLimits(undefined));
+    const cifar = await archiveSource(withJunk, { prepareMember: prepare });
+    await importSource(cifar, 'cifar');
+    expect(cifar.tree.prepared('junk/data_batch_1')).toBeUndefined();
+    const other = await archiveSource(withJunk, { prepareMember: cifarMemberPreparer(resolveLimits(undefined)) });
+    await importSource(other, 'imagenet').catch(() => null); // whatever the ImageNet import makes of it
+    expect(other.tree.prepared('c/data_batch_1')).toBeUndefined();
+    expect(other.tree.prepared('junk/data_batch_1')).toBeUndefined();
+    // And without an import, both are there.
+    const kept = await archiveSource(withJunk, { prepareMember: cifarMemberPreparer(resolveLimits(undefined)) });
+    expect(kept.tree.prepared('junk/data_batch_1')).toBeDefined();
+  });
+
   it.each(BACKENDS)('an archive import gives the folder import (%s backend)', async (backend) => {
     await withBackend(backend, async () => {
       const fromArchive = await Dataset.importFrom(new URL('cifar-10-python.tar.gz', ARCHIVES).pathname);
