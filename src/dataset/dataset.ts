@@ -16,7 +16,7 @@ import type { EncoderPool } from '../image/encoder-pool.js';
 import { platform, type FileSystemAccess } from '../platform/index.js';
 import { LabelCategories } from '../model/annotations.js';
 import type { DatasetItem } from '../model/item.js';
-import { columnRun, isColumnSegment, SegmentItems, segmentItem, segmentLength, segmentsOf, type ColumnRun, type Segment } from '../model/columns.js';
+import { columnRun, isColumnSegment, segmentItem, segmentLength, segmentsOf, type ColumnRun, type Segment } from '../model/columns.js';
 import { filterDataset, type AnnotationPredicate, type FilterMode, type FilterOptions, type ItemPredicate } from './filter.js';
 import { mergeDatasets, type MergeConflict } from './merge.js';
 import { applyTransform, type DatasetParts, type TransformName, type TransformOptionsMap } from './transforms/index.js';
@@ -410,8 +410,11 @@ export class Dataset implements Iterable<DatasetItem> {
   }
 
   /** The items, in dataset order (subset by subset). */
-  [Symbol.iterator](): Iterator<DatasetItem> {
-    return new SegmentItems(this.segments);
+  *[Symbol.iterator](): Iterator<DatasetItem> {
+    for (const segment of this.segments) {
+      if (!isColumnSegment(segment)) yield* segment.items;
+      else for (let i = 0, n = segmentLength(segment); i < n; i++) yield segmentItem(segment, i);
+    }
   }
 
   /** @internal The dataset as columnar runs, when every item is a columnar row (see `DatasetView.columns`). */

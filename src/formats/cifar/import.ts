@@ -471,21 +471,6 @@ export function idsOfNameBytes(values: readonly PyValue[]): { ids: LazyIds; ext:
   return { ids: new LazyIds(joined.subarray(0, at), count), ext: ext === null ? '' : pyText(ext) };
 }
 
-/** `labels` (None: -1) as a column of `count` rows, or null when one is not an index into `classes` categories. */
-function labelColumn(labels: readonly PyValue[] | null, count: number, classes: number): Int32Array | null {
-  const column = new Int32Array(count).fill(-1);
-  if (!labels) return column;
-  const n = Math.min(count, labels.length);
-  for (let i = 0; i < n; i++) {
-    const label = labels[i];
-    if (typeof label === 'number') {
-      if (label >= 0 && label < classes && label === Math.floor(label)) column[i] = label;
-      else return null;
-    } else if (label !== null) return null;
-  }
-  return column;
-}
-
 /** Decodes one subset file (its bytes as `readSubset` gives them) into items. */
 async function importSubset(
   tree: FileTree,
@@ -579,13 +564,8 @@ async function importSubset(
   }
   // An id for a message (kept ids are decoded then).
   const idOf = (i: number) => (unique instanceof LazyIds ? unique.all()[i]! : unique[i]!);
-  // Without coarse labels to check, the column comes from a small loop of its own (a loop
-  // inside this long function ran in the interpreter for most of an import); a bad label is
-  // reported by the loop below, as before.
-  let firstLabels = coarse && cats.coarse ? null : labelColumn(labels, count, cats.labels.length);
-  const checked = firstLabels ? 0 : count;
-  firstLabels ??= new Int32Array(count).fill(-1);
-  for (let i = 0; i < checked; i++) {
+  const firstLabels = new Int32Array(count).fill(-1);
+  for (let i = 0; i < count; i++) {
     const label = labels?.[i] ?? null;
     if (label !== null) {
       if (typeof label !== 'number' || !Number.isInteger(label) || label < 0 || label >= cats.labels.length) {
